@@ -1,0 +1,151 @@
+// Root of one account: validates config, hydrates, connects the private stream (buffering rows),
+// replays, and opens service readiness; on stream loss it drops readiness, marks known scopes
+// recovery-required and runs reconnect hydration before replaying and reopening. It spawns one
+// scope actor per symbol-side scope and supervises their errors.
+import { assign, fromPromise, setup, spawnChild, stopChild } from 'xstate';
+import { scopeMachine } from './scope.machine.js';
+
+export interface AccountContext {
+  streamReady: boolean;
+  startRequested: boolean;
+}
+
+export type AccountEvent =
+  | { type: 'account.hydrate' }
+  | { type: 'account.start' }
+  | { type: 'account.stop' }
+  | { type: 'stream.ready' }
+  | { type: 'stream.lost'; reason: string }
+  | { type: 'scope.spawn'; scopeKey: string }
+  | { type: 'scope.stop'; scopeKey: string };
+
+export const accountMachine = setup({
+  types: {
+    context: {} as AccountContext,
+    events: {} as AccountEvent,
+  },
+  actors: {
+    scope: scopeMachine,
+    validateConfig: fromPromise<void, void>(async () => {
+      throw new Error('validateConfig is provided by the runtime');
+    }),
+    startupHydration: fromPromise<void, void>(async () => {
+      throw new Error('startupHydration is provided by the runtime');
+    }),
+    reconnectHydration: fromPromise<void, void>(async () => {
+      throw new Error('reconnectHydration is provided by the runtime');
+    }),
+    replayBuffered: fromPromise<void, void>(async () => {
+      throw new Error('replayBuffered is provided by the runtime');
+    }),
+    drain: fromPromise<void, void>(async () => {}),
+  },
+  guards: {
+    streamReady: ({ context }) => context.streamReady,
+    startRequested: ({ context }) => context.startRequested,
+  },
+  actions: {
+    spawnScope: spawnChild('scope', {
+      id: ({ event }) => (event as { scopeKey: string }).scopeKey,
+      input: ({ event }) => ({ scopeKey: (event as { scopeKey: string }).scopeKey }),
+    }),
+    stopScope: stopChild(({ event }) => (event as { scopeKey: string }).scopeKey),
+    markStreamReady: assign({ streamReady: true }),
+    markStreamLost: assign({ streamReady: false }),
+    requestStart: assign({ startRequested: true }),
+    // Runtime hooks (journal + AccountState): provided by the runtime.
+    onConfigRejected: (_args, _params: { error: unknown }) => {},
+    onServiceReady: () => {},
+    onServiceNotReady: () => {},
+    onStreamLost: () => {},
+    onScopeFailed: (_args, _params: { error: unknown }) => {},
+    onHydrationFailed: (_args, _params: { error: unknown }) => {},
+  },
+  delays: {
+    HYDRATION_RETRY: 1_000,
+  },
+}).createMachine({
+  id: 'account',
+  context: { streamReady: false, startRequested: false },
+  initial: 'configuring',
+  on: {
+    'stream.ready': { actions: 'markStreamReady' },
+    'stream.lost': { actions: 'markStreamLost' },
+    'scope.spawn': { actions: 'spawnScope' },
+    'scope.stop': { actions: 'stopScope' },
+    'xstate.error.actor.*': { actions: { type: 'onScopeFailed', params: ({ event }: { event: unknown }) => ({ error: (event as { error?: unknown }).error }) } },
+    'account.stop': '.stopping',
+  },
+  states: {
+    configuring: {
+      on: { 'account.start': { actions: 'requestStart' } },
+      invoke: {
+        src: 'validateConfig',
+        onDone: 'configured',
+        onError: { target: 'rejected', actions: { type: 'onConfigRejected', params: ({ event }) => ({ error: event.error }) } },
+      },
+    },
+    rejected: {
+      on: { 'account.hydrate': {}, 'account.start': {}, 'stream.ready': {}, 'scope.spawn': {} },
+    },
+    configured: {
+      always: { guard: 'startRequested', target: 'hydrating' },
+      on: {
+        'account.hydrate': 'hydrating',
+        'account.start': { target: 'hydrating', actions: 'requestStart' },
+      },
+    },
+    hydrating: {
+      on: { 'account.start': { actions: 'requestStart' } },
+      invoke: {
+        src: 'startupHydration',
+        onDone: [{ guard: 'startRequested', target: 'connecting' }, { target: 'hydrated' }],
+        onError: { target: 'hydrationBackoff', actions: { type: 'onHydrationFailed', params: ({ event }) => ({ error: event.error }) } },
+      },
+    },
+    hydrationBackoff: {
+      after: { HYDRATION_RETRY: 'hydrating' },
+    },
+    hydrated: {
+      on: {
+        'account.hydrate': 'hydrating',
+        'account.start': { target: 'connecting', actions: 'requestStart' },
+      },
+    },
+    connecting: {
+      always: { guard: 'streamReady', target: 'replaying' },
+      on: { 'account.hydrate': 'hydrating' },
+    },
+    replaying: {
+      invoke: { src: 'replayBuffered', onDone: 'ready', onError: 'reconnecting' },
+    },
+    ready: {
+      entry: 'onServiceReady',
+      exit: 'onServiceNotReady',
+      on: {
+        'stream.lost': { target: 'reconnecting', actions: ['markStreamLost', 'onStreamLost'] },
+        'account.hydrate': 'hydrating',
+      },
+    },
+    reconnecting: {
+      always: { guard: 'streamReady', target: 'reconnectHydrating' },
+    },
+    reconnectHydrating: {
+      on: { 'stream.lost': { target: 'reconnecting', actions: ['markStreamLost', 'onStreamLost'] } },
+      invoke: {
+        src: 'reconnectHydration',
+        onDone: 'replaying',
+        onError: { target: 'reconnectBackoff', actions: { type: 'onHydrationFailed', params: ({ event }) => ({ error: event.error }) } },
+      },
+    },
+    reconnectBackoff: {
+      after: { HYDRATION_RETRY: 'reconnectHydrating' },
+    },
+    stopping: {
+      invoke: { src: 'drain', onDone: 'stopped', onError: 'stopped' },
+    },
+    stopped: { type: 'final' },
+  },
+});
+
+export type AccountMachine = typeof accountMachine;

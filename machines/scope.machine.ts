@@ -1,0 +1,189 @@
+// One workflow owner per symbol-side scope. Control state only: the data lives in AccountState
+// and the stores, and every effect is a named actor or action the runtime provides.
+//
+//   idle/blocked --affected--> settling (quiet window re-armed per row, max delay kept)
+//     --> planning (one pass, one action family) --> submitting --> pendingConfirmation
+//     --> settling (trusted state changed) ... ; unknown outcome or timeout --> planning
+//     (the pass selects recovery) --> recovering --> planning.
+// Rows arriving during a pass are recorded as bounded follow-up reasons: at most one deferred pass.
+import { assign, fromPromise, setup } from 'xstate';
+
+export const MAX_FOLLOW_UP_REASONS = 8;
+
+export type PassNext = 'submit' | 'recover' | 'blocked' | 'done';
+export type SubmitNext = 'await_confirmation' | 'recover' | 'retry' | 'done';
+
+export interface ScopeInput {
+  scopeKey: string;
+}
+
+export interface ScopeContext {
+  scopeKey: string;
+  /** Reasons recorded since the current or next pass started (bounded). */
+  reasons: string[];
+  /** Reasons the running pass was started for. */
+  passReasons: string[];
+  retries: number;
+}
+
+export type ScopeEvent =
+  | { type: 'scope.affected'; reason: string; immediate?: boolean }
+  | { type: 'confirmation.resolved'; remaining: number }
+  | { type: 'confirmation.restored' }
+  | { type: 'scope.resume' };
+
+export const scopeMachine = setup({
+  types: {
+    context: {} as ScopeContext,
+    input: {} as ScopeInput,
+    events: {} as ScopeEvent,
+  },
+  actors: {
+    runPass: fromPromise<{ next: PassNext }, { scopeKey: string; reasons: string[] }>(async () => {
+      throw new Error('runPass is provided by the runtime');
+    }),
+    submitPlan: fromPromise<{ next: SubmitNext }, { scopeKey: string }>(async () => {
+      throw new Error('submitPlan is provided by the runtime');
+    }),
+    recoverScope: fromPromise<void, { scopeKey: string }>(async () => {
+      throw new Error('recoverScope is provided by the runtime');
+    }),
+  },
+  guards: {
+    isImmediate: ({ event }) => event.type === 'scope.affected' && event.immediate === true,
+    hasFollowUps: ({ context }) => context.reasons.length > 0,
+    allResolved: ({ event }) => event.type === 'confirmation.resolved' && event.remaining === 0,
+    passNextIs: ({ event }, params: { next: PassNext }) => (event as unknown as { output?: { next?: string } }).output?.next === params.next,
+    submitNextIs: ({ event }, params: { next: SubmitNext }) => (event as unknown as { output?: { next?: string } }).output?.next === params.next,
+  },
+  actions: {
+    recordReason: assign({
+      reasons: ({ context, event }) =>
+        event.type === 'scope.affected' && context.reasons.length < MAX_FOLLOW_UP_REASONS && !context.reasons.includes(event.reason)
+          ? [...context.reasons, event.reason]
+          : context.reasons,
+    }),
+    startPass: assign({ passReasons: ({ context }) => (context.reasons.length > 0 ? context.reasons : ['follow_up']), reasons: () => [] }),
+    countRetry: assign({ retries: ({ context }) => context.retries + 1 }),
+    resetRetries: assign({ retries: 0 }),
+    /** Runtime hook: a confirmation deadline passed; the runtime journals it and marks the scope for recovery. */
+    onConfirmationTimeout: () => {},
+    /** Runtime hook: a pass, submission or recovery failed unexpectedly. */
+    onStepFailed: (_args, _params: { step: string }) => {},
+  },
+  delays: {
+    EVENT_BURST: 150,
+    MAX_BURST_DELAY: 1_000,
+    CONFIRMATION_TIMEOUT: 5_000,
+    RETRY_BACKOFF: 1_000,
+  },
+}).createMachine({
+  id: 'scope',
+  context: ({ input }) => ({ scopeKey: input.scopeKey, reasons: [], passReasons: [], retries: 0 }),
+  initial: 'idle',
+  states: {
+    idle: {
+      on: {
+        'scope.affected': [
+          { guard: 'isImmediate', target: 'planning', actions: 'recordReason' },
+          { target: 'settling', actions: 'recordReason' },
+        ],
+        'confirmation.restored': 'pendingConfirmation',
+      },
+    },
+    blocked: {
+      on: {
+        'scope.affected': [
+          { guard: 'isImmediate', target: 'planning', actions: 'recordReason' },
+          { target: 'settling', actions: 'recordReason' },
+        ],
+        'confirmation.restored': 'pendingConfirmation',
+      },
+    },
+    settling: {
+      after: { MAX_BURST_DELAY: 'planning' },
+      initial: 'quiet',
+      on: {
+        'scope.resume': { target: 'settling', reenter: true },
+        'confirmation.restored': 'pendingConfirmation',
+      },
+      states: {
+        quiet: {
+          after: { EVENT_BURST: '#scope.planning' },
+          on: {
+            'scope.affected': [
+              { guard: 'isImmediate', target: '#scope.planning', actions: 'recordReason' },
+              { target: 'quiet', reenter: true, actions: 'recordReason' },
+            ],
+          },
+        },
+      },
+    },
+    planning: {
+      entry: 'startPass',
+      on: { 'scope.affected': { actions: 'recordReason' } },
+      invoke: {
+        id: 'runPass',
+        src: 'runPass',
+        input: ({ context }) => ({ scopeKey: context.scopeKey, reasons: context.passReasons }),
+        onDone: [
+          { guard: { type: 'passNextIs', params: { next: 'submit' } }, target: 'submitting' },
+          { guard: { type: 'passNextIs', params: { next: 'recover' } }, target: 'recovering' },
+          { guard: 'hasFollowUps', target: 'settling', actions: 'resetRetries' },
+          { guard: { type: 'passNextIs', params: { next: 'blocked' } }, target: 'blocked', actions: 'resetRetries' },
+          { target: 'idle', actions: 'resetRetries' },
+        ],
+        onError: { target: 'backoff', actions: { type: 'onStepFailed', params: { step: 'pass' } } },
+      },
+    },
+    submitting: {
+      on: { 'scope.affected': { actions: 'recordReason' } },
+      invoke: {
+        id: 'submitPlan',
+        src: 'submitPlan',
+        input: ({ context }) => ({ scopeKey: context.scopeKey }),
+        onDone: [
+          { guard: { type: 'submitNextIs', params: { next: 'recover' } }, target: 'planning' },
+          { guard: { type: 'submitNextIs', params: { next: 'retry' } }, target: 'backoff' },
+          { guard: { type: 'submitNextIs', params: { next: 'await_confirmation' } }, target: 'pendingConfirmation', actions: 'resetRetries' },
+          { guard: 'hasFollowUps', target: 'settling', actions: 'resetRetries' },
+          { target: 'idle', actions: 'resetRetries' },
+        ],
+        onError: { target: 'backoff', actions: { type: 'onStepFailed', params: { step: 'submit' } } },
+      },
+    },
+    pendingConfirmation: {
+      after: { CONFIRMATION_TIMEOUT: { target: 'planning', actions: 'onConfirmationTimeout' } },
+      on: {
+        'scope.affected': { actions: 'recordReason' },
+        'scope.resume': { target: 'pendingConfirmation', reenter: true },
+        'confirmation.restored': { target: 'pendingConfirmation', reenter: true },
+        'confirmation.resolved': [
+          { guard: 'allResolved', target: 'settling' },
+          // Re-enter to re-arm the timeout against the next oldest pending confirmation.
+          { target: 'pendingConfirmation', reenter: true },
+        ],
+      },
+    },
+    recovering: {
+      on: { 'scope.affected': { actions: 'recordReason' } },
+      invoke: {
+        id: 'recoverScope',
+        src: 'recoverScope',
+        input: ({ context }) => ({ scopeKey: context.scopeKey }),
+        onDone: { target: 'planning' },
+        onError: { target: 'backoff', actions: { type: 'onStepFailed', params: { step: 'recovery' } } },
+      },
+    },
+    backoff: {
+      entry: 'countRetry',
+      after: { RETRY_BACKOFF: 'planning' },
+      on: {
+        'scope.affected': { actions: 'recordReason' },
+        'scope.resume': { target: 'backoff', reenter: true },
+      },
+    },
+  },
+});
+
+export type ScopeMachine = typeof scopeMachine;

@@ -1,0 +1,283 @@
+// AccountState: the trusted local view of one account's private state. A plain mutable store
+// with O(1) updates: machines hold control state, this holds data. The same apply methods serve
+// startup hydration, replay, the conformance harness and benchmarks.
+//
+// Every stream row bumps a sequence number; a REST snapshot carries the sequence at which it was
+// requested (its fence) and never overwrites an entity a newer stream row touched (lesson 7).
+import { Decimal, ZERO } from './decimal.js';
+import type { ExecutionRow, Filters, OrderRow, PositionRow, BalanceRow, RestSnapshot } from './rows.js';
+import { TERMINAL_STATUSES } from './rows.js';
+import type { ScopeKey } from './scope.js';
+import { applySpotFill } from './spot-position.js';
+import { untrustedScope, type ScopeTrust, type TrustSubject, type TrustValue } from './trust.js';
+import type { Product } from './scope.js';
+
+export interface StoredOrder {
+  readonly key: string;
+  row: OrderRow;
+  scopeKey: ScopeKey | undefined;
+  seq: number;
+}
+
+export interface StoredPosition {
+  scopeKey: ScopeKey;
+  symbol: string;
+  managedSide: 'LONG' | 'SHORT';
+  size: Decimal;
+  entryPrice: Decimal;
+  seq: number;
+}
+
+export interface StoredBalance {
+  asset: string;
+  walletBalance: Decimal;
+  availableBalance: Decimal;
+}
+
+export interface OrderApplyResult {
+  key: string;
+  /** The row carried fill evidence (a fill status or a filled quantity). */
+  fillEvidence: boolean;
+  terminal: boolean;
+  /** The order was not known as active before and now is. */
+  becameActive: boolean;
+  /** A late or duplicate row that changed nothing (e.g. NEW after a terminal row). */
+  ignored: boolean;
+}
+
+const TERMINAL_MEMORY = 50_000;
+const FILL_MEMORY = 100_000;
+
+export function orderKeyOf(row: { customOrderId?: string; exchangeOrderId?: string }): string | undefined {
+  if (row.customOrderId) return `c:${row.customOrderId}`;
+  if (row.exchangeOrderId) return `x:${row.exchangeOrderId}`;
+  return undefined;
+}
+
+export class AccountState {
+  serviceReady = false;
+  privateStreamReady = false;
+  readonly positions = new Map<ScopeKey, StoredPosition>();
+  readonly orders = new Map<string, StoredOrder>();
+  readonly balances = new Map<string, StoredBalance>();
+  readonly filters = new Map<string, Filters>();
+  readonly trust = new Map<ScopeKey, ScopeTrust>();
+  readonly recoveryRequired = new Set<ScopeKey>();
+  private readonly byExchangeId = new Map<string, string>();
+  private readonly terminal = new Map<string, OrderRow['status']>();
+  private readonly fills = new Map<string, ExecutionRow>();
+  private seq = 0;
+
+  constructor(readonly product: Product) {}
+
+  /** The fence to hand to a snapshot requested now. */
+  fence(): number {
+    return this.seq;
+  }
+
+  // ---- lookups -------------------------------------------------------------------------------
+
+  findOrder(ids: { customOrderId?: string; exchangeOrderId?: string }): StoredOrder | undefined {
+    if (ids.customOrderId) {
+      const hit = this.orders.get(`c:${ids.customOrderId}`);
+      if (hit) return hit;
+    }
+    if (ids.exchangeOrderId) {
+      const key = this.byExchangeId.get(ids.exchangeOrderId) ?? `x:${ids.exchangeOrderId}`;
+      return this.orders.get(key);
+    }
+    return undefined;
+  }
+
+  terminalStatusOf(ids: { customOrderId?: string; exchangeOrderId?: string }): OrderRow['status'] | undefined {
+    if (ids.customOrderId) {
+      const s = this.terminal.get(`c:${ids.customOrderId}`);
+      if (s) return s;
+    }
+    if (ids.exchangeOrderId) return this.terminal.get(`x:${ids.exchangeOrderId}`);
+    return undefined;
+  }
+
+  hasFill(tradeId: string): boolean {
+    return this.fills.has(tradeId);
+  }
+
+  ordersOfScope(scopeKey: ScopeKey): StoredOrder[] {
+    const out: StoredOrder[] = [];
+    for (const order of this.orders.values()) if (order.scopeKey === scopeKey) out.push(order);
+    return out;
+  }
+
+  trustOf(scopeKey: ScopeKey): ScopeTrust {
+    let t = this.trust.get(scopeKey);
+    if (!t) {
+      t = untrustedScope();
+      this.trust.set(scopeKey, t);
+    }
+    return t;
+  }
+
+  setTrust(scopeKey: ScopeKey, subject: TrustSubject, value: TrustValue): void {
+    this.trustOf(scopeKey)[subject] = value;
+  }
+
+  // ---- stream rows ---------------------------------------------------------------------------
+
+  applyOrder(row: OrderRow, scopeKey: ScopeKey | undefined): OrderApplyResult {
+    this.seq++;
+    const existing = this.findOrder(row);
+    const key = existing?.key ?? orderKeyOf(row);
+    if (!key) throw new Error('order row without customOrderId or exchangeOrderId');
+    const fillEvidence = row.status === 'FILLED' || row.status === 'TRIGGERED' || (row.filledQty !== undefined && row.filledQty.gt(ZERO));
+    const terminal = TERMINAL_STATUSES.has(row.status);
+    if (terminal) {
+      if (existing) this.removeOrder(existing);
+      this.rememberTerminal(key, row);
+      return { key, fillEvidence, terminal, becameActive: false, ignored: false };
+    }
+    if (this.terminal.has(key) || (row.exchangeOrderId && this.terminal.has(`x:${row.exchangeOrderId}`))) {
+      // A late NEW/AMENDED row after terminal evidence: never resurrect the order.
+      return { key, fillEvidence, terminal: false, becameActive: false, ignored: true };
+    }
+    const merged: OrderRow = existing ? mergeOrder(existing.row, row) : { ...row, status: row.status === 'AMENDED' ? 'NEW' : row.status };
+    const stored: StoredOrder = { key, row: merged, scopeKey: scopeKey ?? existing?.scopeKey, seq: this.seq };
+    this.orders.set(key, stored);
+    if (merged.exchangeOrderId) this.byExchangeId.set(merged.exchangeOrderId, key);
+    return { key, fillEvidence, terminal: false, becameActive: !existing, ignored: false };
+  }
+
+  /** Records a fill once per trade id; returns false for a duplicate. Spot fills derive the position. */
+  applyExecution(row: ExecutionRow, scopeKey: ScopeKey | undefined): boolean {
+    this.seq++;
+    if (this.fills.has(row.tradeId)) return false;
+    this.fills.set(row.tradeId, row);
+    if (this.fills.size > FILL_MEMORY) this.fills.delete(this.fills.keys().next().value as string);
+    if (this.product === 'spot' && scopeKey) {
+      const current = this.positions.get(scopeKey);
+      const next = applySpotFill(current ?? { size: ZERO, entryPrice: ZERO }, row);
+      this.positions.set(scopeKey, {
+        scopeKey, symbol: row.symbol, managedSide: 'LONG', size: next.size, entryPrice: next.entryPrice, seq: this.seq,
+      });
+    }
+    return true;
+  }
+
+  applyPosition(row: PositionRow, scopeKey: ScopeKey): void {
+    this.seq++;
+    this.positions.set(scopeKey, {
+      scopeKey, symbol: row.symbol, managedSide: row.managedSide, size: row.size, entryPrice: row.entryPrice, seq: this.seq,
+    });
+  }
+
+  applyBalance(row: BalanceRow): void {
+    this.seq++;
+    const current = this.balances.get(row.asset);
+    // Margin-only frames carry no wallet balance: keep what we had (lesson 6).
+    const walletBalance = row.walletBalance ?? current?.walletBalance;
+    if (walletBalance === undefined) return;
+    this.balances.set(row.asset, {
+      asset: row.asset,
+      walletBalance,
+      availableBalance: row.availableBalance ?? current?.availableBalance ?? walletBalance,
+    });
+  }
+
+  // ---- snapshots -----------------------------------------------------------------------------
+
+  /**
+   * Applies a REST snapshot as a replacement for what it covers. `covers(scopeKey)` says which
+   * scopes the snapshot speaks for; `scopeOfOrder` resolves order ownership; `fence` is the
+   * sequence at which the snapshot was requested.
+   */
+  applySnapshot(
+    snapshot: RestSnapshot,
+    covers: (scopeKey: ScopeKey | undefined, symbol: string) => boolean,
+    scopeOfOrder: (row: OrderRow) => ScopeKey | undefined,
+    scopeOfPosition: (row: PositionRow) => ScopeKey,
+    fence: number,
+  ): { removedOrders: StoredOrder[] } {
+    const removedOrders: StoredOrder[] = [];
+    if (snapshot.filters) for (const [symbol, f] of Object.entries(snapshot.filters)) this.filters.set(symbol, f);
+    if (snapshot.balances) for (const b of snapshot.balances) this.applySnapshotBalance(b);
+    if (snapshot.positions) {
+      const seen = new Set<ScopeKey>();
+      for (const row of snapshot.positions) {
+        const key = scopeOfPosition(row);
+        if (!covers(key, row.symbol)) continue;
+        seen.add(key);
+        const current = this.positions.get(key);
+        if (current && current.seq > fence) continue;
+        this.positions.set(key, { scopeKey: key, symbol: row.symbol, managedSide: row.managedSide, size: row.size, entryPrice: row.entryPrice, seq: fence });
+      }
+      for (const [key, pos] of this.positions) {
+        if (!seen.has(key) && covers(key, pos.symbol) && pos.seq <= fence && this.product !== 'spot') pos.size = ZERO;
+      }
+    }
+    if (snapshot.openOrders) {
+      const seen = new Set<string>();
+      for (const row of snapshot.openOrders) {
+        const scopeKey = scopeOfOrder(row);
+        if (!covers(scopeKey, row.symbol)) continue;
+        const existing = this.findOrder(row);
+        const key = existing?.key ?? orderKeyOf(row);
+        if (!key) continue;
+        seen.add(key);
+        if (existing && existing.seq > fence) continue;
+        if (!existing && this.terminalNewerThan(key, fence)) continue;
+        this.orders.set(key, { key, row: { ...row }, scopeKey: scopeKey ?? existing?.scopeKey, seq: fence });
+        if (row.exchangeOrderId) this.byExchangeId.set(row.exchangeOrderId, key);
+      }
+      for (const order of [...this.orders.values()]) {
+        if (seen.has(order.key) || order.seq > fence || !covers(order.scopeKey, order.row.symbol)) continue;
+        this.removeOrder(order);
+        removedOrders.push(order);
+      }
+    }
+    if (snapshot.fills) for (const fill of snapshot.fills) if (!this.fills.has(fill.tradeId)) this.fills.set(fill.tradeId, fill);
+    return { removedOrders };
+  }
+
+  private applySnapshotBalance(row: BalanceRow): void {
+    if (row.walletBalance === undefined) return;
+    this.balances.set(row.asset, { asset: row.asset, walletBalance: row.walletBalance, availableBalance: row.availableBalance ?? row.walletBalance });
+  }
+
+  private readonly terminalSeq = new Map<string, number>();
+
+  private terminalNewerThan(key: string, fence: number): boolean {
+    const at = this.terminalSeq.get(key);
+    return at !== undefined && at > fence;
+  }
+
+  private removeOrder(order: StoredOrder): void {
+    this.orders.delete(order.key);
+    if (order.row.exchangeOrderId && this.byExchangeId.get(order.row.exchangeOrderId) === order.key) {
+      this.byExchangeId.delete(order.row.exchangeOrderId);
+    }
+  }
+
+  private rememberTerminal(key: string, row: OrderRow): void {
+    this.terminal.set(key, row.status);
+    this.terminalSeq.set(key, this.seq);
+    if (row.exchangeOrderId) this.terminal.set(`x:${row.exchangeOrderId}`, row.status);
+    if (this.terminal.size > TERMINAL_MEMORY) {
+      const oldest = this.terminal.keys().next().value as string;
+      this.terminal.delete(oldest);
+      this.terminalSeq.delete(oldest);
+    }
+  }
+}
+
+function mergeOrder(previous: OrderRow, row: OrderRow): OrderRow {
+  return {
+    ...previous,
+    ...definedFields(row),
+    status: row.status === 'AMENDED' ? previous.status : row.status,
+  };
+}
+
+function definedFields<T extends object>(row: T): Partial<T> {
+  const out: Partial<T> = {};
+  for (const [k, v] of Object.entries(row)) if (v !== undefined) (out as Record<string, unknown>)[k] = v;
+  return out;
+}

@@ -1,0 +1,49 @@
+// The order a slot wants, and equivalence of a wanted order with an active one by order kind.
+import { Decimal, ZERO } from './decimal.js';
+import type { OrderRow, OrderSide, OrderType } from './rows.js';
+import type { Slot } from './strategy.js';
+
+export interface OrderIntent {
+  slot: Slot;
+  side: OrderSide;
+  type: OrderType;
+  price?: Decimal;
+  triggerPrice?: Decimal;
+  qty?: Decimal;
+  reduceOnly?: boolean;
+  closePosition?: boolean;
+}
+
+const sameDecimal = (a: Decimal | undefined, b: Decimal | undefined) =>
+  a === undefined || b === undefined ? a === b : a.eq(b);
+
+/** Fields compared for each order kind, with the venue's defaults filled in. */
+export function equivalent(intent: OrderIntent, active: OrderRow): boolean {
+  if (intent.side !== active.side || intent.type !== active.type) return false;
+  const closePosition = active.closePosition ?? false;
+  if ((intent.closePosition ?? false) !== closePosition) return false;
+  if (usesTrigger(intent.type) && !sameDecimal(intent.triggerPrice, active.triggerPrice)) return false;
+  if (usesLimitPrice(intent.type) && !sameDecimal(intent.price, active.price)) return false;
+  if (closePosition) return true; // a close-position order closes whatever is open: qty and reduceOnly are implied
+  if ((intent.reduceOnly ?? false) !== (active.reduceOnly ?? false)) return false;
+  return sameDecimal(intent.qty, active.qty);
+}
+
+/** Same kind, only price or quantity differ: the venue can amend it in place. */
+export function amendable(intent: OrderIntent, active: OrderRow): boolean {
+  return (
+    intent.type === 'LIMIT' &&
+    active.type === 'LIMIT' &&
+    intent.side === active.side &&
+    (intent.reduceOnly ?? false) === (active.reduceOnly ?? false) &&
+    !(active.filledQty && active.filledQty.gt(ZERO))
+  );
+}
+
+function usesTrigger(type: OrderType): boolean {
+  return type === 'STOP_MARKET' || type === 'TAKE_PROFIT_MARKET' || type === 'STOP' || type === 'TAKE_PROFIT';
+}
+
+function usesLimitPrice(type: OrderType): boolean {
+  return type === 'LIMIT' || type === 'STOP' || type === 'TAKE_PROFIT';
+}

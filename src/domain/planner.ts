@@ -1,0 +1,191 @@
+// The planner: one settled view of a scope in, ONE action family and its mutations out.
+// Priority: recovery > cleanup > protective > dca; else noop, or blocked when evidence or
+// configuration is missing. Pure and synchronous: no I/O, no clock, no randomness.
+import { Decimal, ZERO } from './decimal.js';
+import { filterFailure, geometryFailures, quantizeLevels, rawLevels } from './geometry.js';
+import { amendable, equivalent, type OrderIntent } from './order-intent.js';
+import type { Filters, OrderRow } from './rows.js';
+import { entrySide, exitSide, type ManagedSide, type Product } from './scope.js';
+import { configuredProtectiveSlots, dcaSlot, dcaStepOf, type Slot, type Strategy } from './strategy.js';
+import type { ScopeTrust } from './trust.js';
+
+export type ActionFamily = 'recovery' | 'cleanup' | 'protective' | 'dca' | 'noop' | 'blocked';
+
+export interface AppOrder {
+  slot: Slot;
+  customOrderId: string;
+  row: OrderRow;
+}
+
+export interface PendingMutation {
+  action: 'place' | 'amend' | 'cancel';
+  slot: Slot;
+  /** The placed order's id, or the target's id for amend and cancel. */
+  customOrderId: string;
+}
+
+export interface ScopeView {
+  side: ManagedSide;
+  product: Product;
+  strategy: Strategy;
+  trust: ScopeTrust;
+  recoveryRequired: boolean;
+  position?: { size: Decimal; entryPrice: Decimal };
+  filters?: Filters;
+  appOrders: AppOrder[];
+  pending: PendingMutation[];
+  /** DCA steps already consumed in this position's life (a filled step is never placed again). */
+  consumedDcaSteps: number;
+  /** One-way mode: the other side still has app orders or pending work to clean first. */
+  oppositeSideBusy: boolean;
+}
+
+export type Mutation =
+  | { action: 'place'; slot: Slot; intent: OrderIntent }
+  | { action: 'amend'; slot: Slot; target: string; intent: OrderIntent }
+  | { action: 'cancel'; slot: Slot; target: string; intent: OrderIntent };
+
+export interface PlanBlock {
+  slot?: Slot;
+  reason: string;
+}
+
+export interface Plan {
+  family: ActionFamily;
+  mutations: Mutation[];
+  blocks: PlanBlock[];
+  /** Why the family was chosen when it carries no mutation (noop, blocked, recovery). */
+  note?: string;
+}
+
+const plan = (family: ActionFamily, mutations: Mutation[] = [], blocks: PlanBlock[] = [], note?: string): Plan => ({ family, mutations, blocks, note });
+
+export function planScope(view: ScopeView): Plan {
+  if (view.recoveryRequired) return plan('recovery', [], [], 'recovery_required');
+  if (view.trust.order !== 'trusted') return plan('blocked', [], [{ reason: 'order_state_untrusted' }]);
+
+  const size = view.position?.size ?? ZERO;
+  const flat = size.lte(ZERO);
+  if (view.position && view.trust.position !== 'trusted') {
+    return plan('blocked', [], [{ reason: 'awaiting_position_update' }]);
+  }
+
+  const pendingSlots = new Set(view.pending.map((p) => p.slot));
+  const pendingCancelTargets = new Set(view.pending.filter((p) => p.action === 'cancel').map((p) => p.customOrderId));
+  const cancel = (o: AppOrder): Mutation => ({ action: 'cancel', slot: o.slot, target: o.customOrderId, intent: intentOfRow(o) });
+
+  if (flat) {
+    const cancels = view.appOrders.filter((o) => !pendingCancelTargets.has(o.customOrderId)).map(cancel);
+    if (cancels.length > 0) return plan('cleanup', cancels);
+    return plan('noop', [], [], view.appOrders.length > 0 ? 'awaiting_cleanup_confirmation' : 'flat');
+  }
+  if (view.oppositeSideBusy) return plan('blocked', [], [{ reason: 'awaiting_opposite_side_cleanup' }]);
+  if (!view.filters || view.trust.filter !== 'trusted') return plan('blocked', [], [{ reason: 'filters_missing' }]);
+
+  const entry = view.position!.entryPrice;
+  const desired = desiredOrders(view, size, entry, view.filters);
+
+  // Cleanup: app orders of slots the strategy no longer has, and orders superseded by a
+  // trusted equivalent in the same slot (e.g. the old SL once its replacement is confirmed).
+  const stale: AppOrder[] = [];
+  for (const order of view.appOrders) {
+    if (pendingCancelTargets.has(order.customOrderId) || pendingSlots.has(order.slot)) continue;
+    const want = desired.intents.get(order.slot);
+    const step = dcaStepOf(order.slot);
+    const unconfigured = !want && (step === undefined || step > view.strategy.dca.length) && !desired.blocks.has(order.slot);
+    const superseded = want !== undefined && !equivalent(want, order.row) &&
+      view.appOrders.some((o) => o !== order && o.slot === order.slot && equivalent(want, o.row));
+    const duplicate = want !== undefined && equivalent(want, order.row) &&
+      view.appOrders.some((o) => o !== order && o.slot === order.slot && equivalent(want, o.row) && o.customOrderId < order.customOrderId);
+    if (unconfigured || superseded || duplicate) stale.push(order);
+  }
+  if (stale.length > 0) return plan('cleanup', stale.map(cancel));
+
+  // Protection first.
+  const protective: Mutation[] = [];
+  const blocks: PlanBlock[] = [];
+  let protectionTrusted = true;
+  for (const slot of configuredProtectiveSlots(view.strategy)) {
+    const block = desired.blocks.get(slot);
+    if (block) {
+      blocks.push({ slot, reason: block });
+      protectionTrusted = false;
+      continue;
+    }
+    const want = desired.intents.get(slot)!;
+    const active = view.appOrders.filter((o) => o.slot === slot);
+    if (pendingSlots.has(slot)) {
+      protectionTrusted = false;
+      continue;
+    }
+    if (active.some((o) => equivalent(want, o.row))) continue;
+    protectionTrusted = false;
+    const amendTarget = active.find((o) => amendable(want, o.row));
+    if (amendTarget) protective.push({ action: 'amend', slot, target: amendTarget.customOrderId, intent: want });
+    else protective.push({ action: 'place', slot, intent: want });
+  }
+  if (protective.length > 0) return plan('protective', protective, blocks);
+  if (!protectionTrusted) {
+    return blocks.length > 0 ? plan('blocked', [], blocks) : plan('noop', [], [], 'awaiting_protection_confirmation');
+  }
+
+  // Exposure last: one pending next step at a time, consumed for the life of the position.
+  const dcaOrders = view.appOrders.filter((o) => dcaStepOf(o.slot) !== undefined);
+  const dcaPending = view.pending.some((p) => dcaStepOf(p.slot) !== undefined);
+  if (dcaPending) return plan('noop', [], [], 'awaiting_dca_confirmation');
+  for (const order of dcaOrders) {
+    const want = desired.intents.get(order.slot);
+    if (!want) continue;
+    if (equivalent(want, order.row)) return plan('noop', [], [], 'dca_step_active');
+    if (amendable(want, order.row)) return plan('dca', [{ action: 'amend', slot: order.slot, target: order.customOrderId, intent: want }]);
+    return plan('noop', [], [], 'dca_step_active');
+  }
+  const next = view.consumedDcaSteps + 1;
+  if (next > view.strategy.dca.length) return plan('noop', [], [], 'dca_ladder_complete');
+  const slot = dcaSlot(next);
+  const block = desired.blocks.get(slot);
+  if (block) return plan('blocked', [], [{ slot, reason: block }]);
+  return plan('dca', [{ action: 'place', slot, intent: desired.intents.get(slot)! }]);
+}
+
+interface Desired {
+  intents: Map<Slot, OrderIntent>;
+  blocks: Map<Slot, string>;
+}
+
+function desiredOrders(view: ScopeView, size: Decimal, entry: Decimal, filters: Filters): Desired {
+  const intents = new Map<Slot, OrderIntent>();
+  const blocks = new Map<Slot, string>();
+  const levels = quantizeLevels(rawLevels(view.side, entry, size, view.strategy), filters, size);
+  const geometry = geometryFailures(view.side, entry, levels);
+  const native = view.product !== 'spot';
+  const exit = exitSide(view.side);
+
+  if (levels.sl !== undefined) {
+    const failure = geometry.get('SL') ?? (native ? undefined : filterFailure(filters, undefined, levels.closeQty, false));
+    if (failure) blocks.set('SL', failure);
+    else intents.set('SL', native
+      ? { slot: 'SL', side: exit, type: 'STOP_MARKET', triggerPrice: levels.sl, closePosition: true }
+      : { slot: 'SL', side: exit, type: 'STOP_MARKET', triggerPrice: levels.sl, qty: levels.closeQty });
+  }
+  if (levels.tp !== undefined) {
+    const failure = geometry.get('TP') ?? filterFailure(filters, levels.tp, levels.closeQty, false);
+    if (failure) blocks.set('TP', failure);
+    else intents.set('TP', { slot: 'TP', side: exit, type: 'LIMIT', price: levels.tp, qty: levels.closeQty, ...(native ? { reduceOnly: true } : {}) });
+  }
+  levels.dca.forEach((step, i) => {
+    const slot = dcaSlot(i + 1);
+    const failure = geometry.get(slot) ?? filterFailure(filters, step.price, step.qty, true);
+    if (failure) blocks.set(slot, failure);
+    else intents.set(slot, { slot, side: entrySide(view.side), type: 'LIMIT', price: step.price, qty: step.qty });
+  });
+  return { intents, blocks };
+}
+
+function intentOfRow(order: AppOrder): OrderIntent {
+  const r = order.row;
+  return {
+    slot: order.slot, side: r.side, type: r.type, price: r.price, triggerPrice: r.triggerPrice, qty: r.qty,
+    reduceOnly: r.reduceOnly, closePosition: r.closePosition,
+  };
+}

@@ -1,0 +1,30 @@
+// The Journal: one typed stream of domain records. Logs, metrics, the dashboard, tests and the
+// conformance harness all read it; nothing else reports domain facts on its own.
+import type { RuntimeClock } from './clock.js';
+
+export interface JournalRecord {
+  seq: number;
+  atMs: number;
+  event: string;
+  [field: string]: unknown;
+}
+
+export type JournalSink = (record: JournalRecord) => void;
+
+export class Journal {
+  private seq = 0;
+  private readonly sinks = new Set<JournalSink>();
+
+  constructor(private readonly clock: Pick<RuntimeClock, 'now'>) {}
+
+  record(event: string, fields: Record<string, unknown> = {}): JournalRecord {
+    const record: JournalRecord = { ...fields, seq: ++this.seq, atMs: this.clock.now(), event };
+    for (const sink of this.sinks) sink(record);
+    return record;
+  }
+
+  subscribe(sink: JournalSink): () => void {
+    this.sinks.add(sink);
+    return () => this.sinks.delete(sink);
+  }
+}

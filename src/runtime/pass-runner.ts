@@ -1,0 +1,71 @@
+// One workflow pass of one scope: settled view -> planner -> journaled decision and requests.
+// Requests are built here (custom ids for new orders) and handed to the SubmissionExecutor only
+// when the mode and readiness gates allow a venue write; otherwise they are dry-run candidates.
+import { canonOptional } from '../domain/decimal.js';
+import type { Mutation } from '../domain/planner.js';
+import { planScope } from '../domain/planner.js';
+import type { ScopeKey } from '../domain/scope.js';
+import type { PassNext } from '../../machines/scope.machine.js';
+import { newCustomOrderId } from './custom-id.js';
+import type { RuntimeCore } from './runtime-core.js';
+import { writesEnabled } from './runtime-config.js';
+import { buildScopeView } from './scope-view.js';
+
+export interface PlannedRequest {
+  scopeKey: ScopeKey;
+  mutation: Mutation;
+  customOrderId: string;
+  exchangeOrderId?: string;
+}
+
+export class PassRunner {
+  private passSeq = 0;
+  /** Requests of the last pass waiting for the executor, per scope. */
+  readonly planned = new Map<ScopeKey, PlannedRequest[]>();
+
+  constructor(private readonly core: RuntimeCore) {}
+
+  run(key: ScopeKey, reasons: string[]): { next: PassNext } {
+    const { core } = this;
+    const view = buildScopeView(core, key);
+    const plan = planScope(view);
+    const scope = core.scopeOf(key);
+    const passId = ++this.passSeq;
+    core.journal.record('workflow_pass', { scope, actionFamily: plan.family, reason: reasons[0], reasons, passId, ...(plan.note ? { note: plan.note } : {}) });
+    for (const block of plan.blocks) core.journal.record('block', { scope, ...(block.slot ? { slot: block.slot } : {}), reason: block.reason, passId });
+    if (plan.family === 'recovery') return { next: 'recover' };
+    if (plan.mutations.length === 0) return { next: plan.family === 'blocked' ? 'blocked' : 'done' };
+
+    const wouldSubmit = writesEnabled(core.config) && core.state.serviceReady;
+    const requests = plan.mutations.map((mutation): PlannedRequest => {
+      const customOrderId = mutation.action === 'place' ? newCustomOrderId() : mutation.target;
+      const exchangeOrderId = mutation.action === 'place' ? undefined : core.state.findOrder({ customOrderId })?.row.exchangeOrderId;
+      return { scopeKey: key, mutation, customOrderId, exchangeOrderId };
+    });
+    for (const r of requests) core.journal.record('request_planned', { ...describeRequest(core, r), wouldSubmit, passId });
+    if (!wouldSubmit) {
+      if (writesEnabled(core.config)) core.deferredForReadiness.add(key);
+      return { next: 'done' };
+    }
+    this.planned.set(key, requests);
+    return { next: 'submit' };
+  }
+}
+
+/** The request as journaled and observed: decimals as canonical strings. */
+export function describeRequest(core: RuntimeCore, r: PlannedRequest): Record<string, unknown> {
+  const i = r.mutation.intent;
+  const out: Record<string, unknown> = {
+    scope: core.scopeOf(r.scopeKey), action: r.mutation.action, slot: r.mutation.slot, customOrderId: r.customOrderId,
+    side: i.side, type: i.type,
+  };
+  const price = canonOptional(i.price);
+  const triggerPrice = canonOptional(i.triggerPrice);
+  const qty = canonOptional(i.qty);
+  if (price !== undefined) out.price = price;
+  if (triggerPrice !== undefined) out.triggerPrice = triggerPrice;
+  if (qty !== undefined) out.qty = qty;
+  if (i.reduceOnly !== undefined) out.reduceOnly = i.reduceOnly;
+  if (i.closePosition !== undefined) out.closePosition = i.closePosition;
+  return out;
+}

@@ -1,0 +1,190 @@
+// PrivateEventRouter: every private row updates AccountState at once, is routed to its scope by
+// order identity first (custom id, then venue id), by side second, and to a bounded fallback
+// (both sides of the symbol) when the venue does not say which side; then the scope is recorded
+// as affected and its burst wait is armed. Rows outside the allowlist are journaled and dropped;
+// rows of orders the app does not own update the view but are never managed.
+import { ZERO } from '../domain/decimal.js';
+import { TERMINAL_STATUSES, type ExecutionRow, type OrderRow, type PositionRow, type PrivateRow } from '../domain/rows.js';
+import { oppositeSide, type ScopeKey } from '../domain/scope.js';
+import { dcaStepOf } from '../domain/strategy.js';
+import type { OrderContext } from './order-context-store.js';
+import type { RuntimeCore } from './runtime-core.js';
+import { symbolAllowed } from './runtime-config.js';
+
+const MAX_BUFFERED_ROWS = 100_000;
+
+export class PrivateEventRouter {
+  private buffer: PrivateRow[] = [];
+
+  constructor(private readonly core: RuntimeCore) {}
+
+  /** Stream entry point: rows that arrive while the service is not ready wait for replay. */
+  ingest(row: PrivateRow): void {
+    if (!this.core.state.serviceReady) {
+      if (this.buffer.length >= MAX_BUFFERED_ROWS) {
+        this.core.journal.record('buffer_overflow', { dropped: this.buffer.length });
+        this.buffer = [];
+      }
+      this.buffer.push(row);
+      return;
+    }
+    this.apply(row);
+  }
+
+  /** Applies the rows buffered while not ready, in arrival order. */
+  replay(): number {
+    const rows = this.buffer;
+    this.buffer = [];
+    for (const row of rows) this.apply(row);
+    return rows.length;
+  }
+
+  apply(row: PrivateRow): void {
+    if (row.kind === 'balance') {
+      this.core.state.applyBalance(row);
+      return;
+    }
+    if (!symbolAllowed(this.core.config, row.symbol)) {
+      this.core.journal.record('out_of_scope_event_ignored', { symbol: row.symbol, kind: row.kind });
+      return;
+    }
+    if (row.kind === 'position') this.applyPosition(row);
+    else if (row.kind === 'order') this.applyOrder(row);
+    else this.applyExecution(row);
+  }
+
+  private applyPosition(row: PositionRow): void {
+    const { core } = this;
+    const key = core.keyOf(row.symbol, row.managedSide);
+    core.state.applyPosition(row, key);
+    core.state.setTrust(key, 'position', 'trusted');
+    const affected: ScopeKey[] = [key];
+    if (core.config.positionMode === 'one_way' && row.size.gt(ZERO)) {
+      // One-way: a position on one side means the other side is flat.
+      const other = core.keyOf(row.symbol, oppositeSide(row.managedSide));
+      const current = core.state.positions.get(other);
+      if (current && current.size.gt(ZERO)) {
+        core.state.applyPosition({ ...row, managedSide: oppositeSide(row.managedSide), size: ZERO, entryPrice: ZERO }, other);
+        core.state.setTrust(other, 'position', 'trusted');
+        affected.push(other);
+      } else if (core.known.has(other)) {
+        affected.push(other);
+      }
+    }
+    for (const k of affected) {
+      if (core.state.positions.get(k)?.size.lte(ZERO)) this.resetLadder(k);
+      core.affect(k, 'position');
+    }
+  }
+
+  private applyOrder(input: OrderRow): void {
+    const { core } = this;
+    const ctx = this.contextOf(input);
+    const row: OrderRow = ctx && !input.customOrderId ? { ...input, customOrderId: ctx.customOrderId } : input;
+    const scopes = ctx ? [ctx.scopeKey] : this.routeUnidentified(row);
+    const result = core.state.applyOrder(row, scopes.length === 1 ? scopes[0] : undefined);
+    const native = core.config.product !== 'spot';
+    if (!ctx) {
+      core.journal.record('unowned_order_ignored', { symbol: row.symbol, customOrderId: row.customOrderId, exchangeOrderId: row.exchangeOrderId, status: row.status });
+      if (result.fillEvidence && native) for (const k of scopes) this.awaitPosition(k, 'unowned_fill');
+      return;
+    }
+    if (result.ignored) {
+      core.journal.record('late_order_row_ignored', { scope: core.scopeOf(ctx.scopeKey), customOrderId: ctx.customOrderId, status: row.status });
+      return;
+    }
+    const terminal = TERMINAL_STATUSES.has(row.status);
+    const resolved = core.tracker.onOrderRow(row);
+    this.updateContext(ctx, terminal ? 'terminal' : 'active', result.fillEvidence);
+    if (result.fillEvidence) {
+      this.consumeDcaStep(ctx);
+      if (native) core.state.setTrust(ctx.scopeKey, 'position', 'untrusted');
+    }
+    core.affect(ctx.scopeKey, 'order');
+    if (terminal && core.config.positionMode === 'one_way') this.nudgeOppositeSide(ctx.scopeKey);
+    if (resolved.length > 0) core.notifyConfirmation(ctx.scopeKey);
+  }
+
+  private applyExecution(input: ExecutionRow): void {
+    const { core } = this;
+    const ctx = this.contextOf(input);
+    const row: ExecutionRow = ctx && !input.customOrderId ? { ...input, customOrderId: ctx.customOrderId } : input;
+    const scopes = ctx ? [ctx.scopeKey] : this.routeUnidentified(row);
+    const spotKey = core.config.product === 'spot' ? core.keyOf(row.symbol, 'LONG') : scopes.length === 1 ? scopes[0] : undefined;
+    if (!core.state.applyExecution(row, spotKey)) {
+      core.journal.record('duplicate_fill_ignored', { symbol: row.symbol, tradeId: row.tradeId });
+      return;
+    }
+    if (ctx) this.consumeDcaStep(ctx);
+    if (core.config.product === 'spot') {
+      // The derived position is the truth on spot: the fill itself restores position trust.
+      core.state.setTrust(spotKey!, 'position', 'trusted');
+      core.affect(spotKey!, 'execution');
+      return;
+    }
+    for (const k of scopes) this.awaitPosition(k, 'execution');
+  }
+
+  /** Marks a scope's position as waiting for the venue's position row and records the scope. */
+  private awaitPosition(key: ScopeKey, reason: string): void {
+    this.core.state.setTrust(key, 'position', 'untrusted');
+    this.core.affect(key, reason);
+  }
+
+  private contextOf(row: { customOrderId?: string; exchangeOrderId?: string }): OrderContext | undefined {
+    const { contexts, state } = this.core;
+    if (row.customOrderId) {
+      const ctx = contexts.get(row.customOrderId);
+      if (ctx) return ctx;
+    }
+    if (row.exchangeOrderId) {
+      const ctx = contexts.byExchangeOrderId(row.exchangeOrderId);
+      if (ctx) return ctx;
+      const known = state.findOrder({ exchangeOrderId: row.exchangeOrderId });
+      if (known?.row.customOrderId) return contexts.get(known.row.customOrderId);
+    }
+    return undefined;
+  }
+
+  /** Scopes for a row without a registered identity: its side, or both sides when unknown. */
+  private routeUnidentified(row: { symbol: string; managedSide: string; exchangeOrderId?: string; customOrderId?: string }): ScopeKey[] {
+    const { core } = this;
+    const known = core.state.findOrder(row);
+    if (known?.scopeKey) return [known.scopeKey];
+    if (row.managedSide === 'BOTH' || core.config.positionMode === 'one_way') {
+      const scopes = [core.keyOf(row.symbol, 'LONG'), core.keyOf(row.symbol, 'SHORT')];
+      core.journal.record('route_fallback', { symbol: row.symbol, scopes: scopes.map((k) => core.scopeOf(k)) });
+      return scopes;
+    }
+    return [core.keyOf(row.symbol, row.managedSide as 'LONG' | 'SHORT')];
+  }
+
+  private updateContext(ctx: OrderContext, status: 'active' | 'terminal', filled: boolean): void {
+    if (ctx.status === status && (!filled || ctx.filled)) return;
+    if (ctx.status === 'terminal') return;
+    this.core.contexts
+      .update(ctx.customOrderId, { status, ...(filled ? { filled: true } : {}), updatedAtMs: this.core.clock.now() })
+      .catch((error) => this.core.journal.record('context_write_failed', { scope: this.core.scopeOf(ctx.scopeKey), customOrderId: ctx.customOrderId, reason: String(error?.message ?? error) }));
+  }
+
+  private consumeDcaStep(ctx: OrderContext): void {
+    const step = dcaStepOf(ctx.slot);
+    if (step === undefined || this.core.contexts.consumedSteps(ctx.scopeKey) >= step) return;
+    this.core.journal.record('dca_step_consumed', { scope: this.core.scopeOf(ctx.scopeKey), slot: ctx.slot, step });
+    this.core.contexts.setConsumedSteps(ctx.scopeKey, step).catch((error) =>
+      this.core.journal.record('context_write_failed', { scope: this.core.scopeOf(ctx.scopeKey), slot: ctx.slot, reason: String(error?.message ?? error) }));
+  }
+
+  private resetLadder(key: ScopeKey): void {
+    if (this.core.contexts.consumedSteps(key) === 0) return;
+    this.core.contexts.setConsumedSteps(key, 0).catch((error) =>
+      this.core.journal.record('context_write_failed', { scope: this.core.scopeOf(key), reason: String(error?.message ?? error) }));
+  }
+
+  /** One-way side flip: when the old side's cleanup lands, the new side may proceed. */
+  private nudgeOppositeSide(key: ScopeKey): void {
+    const scope = this.core.scopeOf(key);
+    const other = this.core.keyOf(scope.symbol, oppositeSide(scope.managedSide));
+    if (this.core.state.positions.get(other)?.size.gt(ZERO)) this.core.affect(other, 'opposite_side_cleanup');
+  }
+}

@@ -1,0 +1,38 @@
+// What the runtime needs to know, already validated (src/config builds it from the environment;
+// the conformance harness builds it from a fixture).
+import type { Strategy } from '../domain/strategy.js';
+import type { ExchangeId, PositionMode, Product } from '../domain/scope.js';
+
+export type ExecutionMode = 'public' | 'read_only' | 'dry_run' | 'demo' | 'testnet' | 'live';
+
+export interface RuntimeConfig {
+  exchange: ExchangeId;
+  product: Product;
+  positionMode: PositionMode;
+  mode: ExecutionMode;
+  /** undefined or []: auto-detect open positions; otherwise an allowlist of venue symbols. */
+  configuredSymbols?: string[];
+  strategy: Strategy;
+  eventBurstMs: number;
+  maxBurstDelayMs: number;
+  confirmationTimeoutMs: number;
+  /** 0 disables the silent-stream watchdog (the harness scripts stream health itself). */
+  heartbeatTimeoutMs: number;
+  /** Gates for write-capable modes: LIVE also needs the operator's explicit confirmation. */
+  gates: { conformancePassed: boolean; liveConfirmed: boolean };
+}
+
+export const WRITE_MODES: ReadonlySet<ExecutionMode> = new Set(['demo', 'testnet', 'live']);
+
+/** True when this configuration may send mutations to the venue at all. */
+export function writesEnabled(config: RuntimeConfig): boolean {
+  if (!WRITE_MODES.has(config.mode)) return false;
+  if (!config.gates.conformancePassed) return false;
+  if (config.mode === 'live' && !config.gates.liveConfirmed) return false;
+  return true;
+}
+
+export function symbolAllowed(config: RuntimeConfig, symbol: string): boolean {
+  const list = config.configuredSymbols;
+  return !list || list.length === 0 || list.includes(symbol);
+}

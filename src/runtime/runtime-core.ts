@@ -1,0 +1,80 @@
+// The shared pieces of one running account: state, stores, journal, clock, venue, and the
+// registry of known scopes. Router, pass runner, executor and hydrator all work on this.
+import { AccountState } from '../domain/account-state.js';
+import { parseScopeKey, scopeKey, type Scope, type ScopeKey } from '../domain/scope.js';
+import type { Venue } from '../venues/port.js';
+import type { RuntimeClock } from './clock.js';
+import { ConfirmationTracker } from './confirmation-tracker.js';
+import type { Journal } from './journal.js';
+import type { OrderContextStore } from './order-context-store.js';
+import type { RuntimeConfig } from './runtime-config.js';
+
+export interface ScopeSink {
+  /** Creates the scope's workflow owner if it does not exist yet. */
+  ensure(scopeKey: ScopeKey): void;
+  send(scopeKey: ScopeKey, event: { type: string; [k: string]: unknown }): void;
+}
+
+export class RuntimeCore {
+  readonly state: AccountState;
+  readonly tracker: ConfirmationTracker;
+  /** Scopes with a workflow owner, in the order they became known. */
+  readonly known = new Map<ScopeKey, Scope>();
+  /** Scopes whose last pass planned mutations that readiness withheld. */
+  readonly deferredForReadiness = new Set<ScopeKey>();
+  private sink: ScopeSink | undefined;
+
+  constructor(
+    readonly config: RuntimeConfig,
+    readonly venue: Venue,
+    readonly contexts: OrderContextStore,
+    readonly journal: Journal,
+    readonly clock: RuntimeClock,
+  ) {
+    this.state = new AccountState(config.product);
+    this.tracker = new ConfirmationTracker(journal, (key) => this.scopeOf(key));
+  }
+
+  attach(sink: ScopeSink): void {
+    this.sink = sink;
+  }
+
+  scopeOf(key: ScopeKey): Scope {
+    return this.known.get(key) ?? parseScopeKey(key);
+  }
+
+  keyOf(symbol: string, managedSide: 'LONG' | 'SHORT'): ScopeKey {
+    return scopeKey({ exchange: this.config.exchange, product: this.config.product, symbol, managedSide });
+  }
+
+  /** Makes a scope known (spawning its owner) without queueing work. */
+  know(key: ScopeKey): void {
+    if (!this.known.has(key)) {
+      this.known.set(key, parseScopeKey(key));
+      this.sink?.ensure(key);
+    }
+  }
+
+  /** Records a scope as affected and hands it to its workflow owner. */
+  affect(key: ScopeKey, reason: string, immediate = false): void {
+    this.know(key);
+    this.journal.record('scope_affected', { scope: this.scopeOf(key), reason });
+    this.sink?.send(key, { type: 'scope.affected', reason, immediate });
+  }
+
+  send(key: ScopeKey, event: { type: string; [k: string]: unknown }): void {
+    this.know(key);
+    this.sink?.send(key, event);
+  }
+
+  requireRecovery(key: ScopeKey, reason: string): void {
+    if (this.state.recoveryRequired.has(key)) return;
+    this.state.recoveryRequired.add(key);
+    this.journal.record('recovery_required', { scope: this.scopeOf(key), reason });
+  }
+
+  /** Tells the scope's owner how many confirmations it still waits for. */
+  notifyConfirmation(key: ScopeKey): void {
+    this.sink?.send(key, { type: 'confirmation.resolved', remaining: this.tracker.awaitingConfirmation(key).length });
+  }
+}

@@ -1,0 +1,40 @@
+// Builds the settled view of one scope that the planner decides on.
+import { ZERO } from '../domain/decimal.js';
+import type { AppOrder, ScopeView } from '../domain/planner.js';
+import { oppositeSide, type ScopeKey } from '../domain/scope.js';
+import type { Slot } from '../domain/strategy.js';
+import type { RuntimeCore } from './runtime-core.js';
+
+export function appOrdersOf(core: RuntimeCore, key: ScopeKey): AppOrder[] {
+  const out: AppOrder[] = [];
+  for (const order of core.state.ordersOfScope(key)) {
+    const id = order.row.customOrderId;
+    const ctx = id ? core.contexts.get(id) : undefined;
+    if (ctx && ctx.scopeKey === key && ctx.status !== 'terminal') out.push({ slot: ctx.slot as Slot, customOrderId: ctx.customOrderId, row: order.row });
+  }
+  return out;
+}
+
+export function buildScopeView(core: RuntimeCore, key: ScopeKey): ScopeView {
+  const scope = core.scopeOf(key);
+  const position = core.state.positions.get(key);
+  const pending = core.tracker.ofScope(key);
+  let oppositeSideBusy = false;
+  if (core.config.positionMode === 'one_way') {
+    const other = core.keyOf(scope.symbol, oppositeSide(scope.managedSide));
+    oppositeSideBusy = appOrdersOf(core, other).length > 0 || core.tracker.ofScope(other).length > 0;
+  }
+  return {
+    side: scope.managedSide,
+    product: core.config.product,
+    strategy: core.config.strategy,
+    trust: core.state.trustOf(key),
+    recoveryRequired: core.state.recoveryRequired.has(key) || pending.some((p) => p.state === 'unknown'),
+    position: position ? { size: position.size, entryPrice: position.entryPrice } : undefined,
+    filters: core.state.filters.get(scope.symbol),
+    appOrders: appOrdersOf(core, key),
+    pending: pending.map((p) => ({ action: p.action, slot: p.slot as Slot, customOrderId: p.customOrderId })),
+    consumedDcaSteps: core.contexts.consumedSteps(key),
+    oppositeSideBusy: oppositeSideBusy && (position?.size ?? ZERO).gt(ZERO),
+  };
+}

@@ -1,0 +1,148 @@
+// SubmissionExecutor: for each request of a pass, write the order context durably FIRST (a
+// failed write blocks that request), register it as pending, send all requests of the pass
+// concurrently (SL and TP go together), then classify what the venue said. An exception or a
+// timeout is an UNKNOWN outcome: the slot is never rolled back and nothing is re-sent before a
+// lookup by custom id.
+import type { SubmitNext } from '../../machines/scope.machine.js';
+import { canonOptional } from '../domain/decimal.js';
+import { classifyVenueError } from '../domain/error-classifier.js';
+import type { OrderIntent } from '../domain/order-intent.js';
+import type { ScopeKey } from '../domain/scope.js';
+import type { SubmitOutcome } from '../venues/port.js';
+import { ContextWriteError, type StoredIntent } from './order-context-store.js';
+import { describeRequest, type PassRunner, type PlannedRequest } from './pass-runner.js';
+import { pendingKey } from './confirmation-tracker.js';
+import type { RuntimeCore } from './runtime-core.js';
+import { writesEnabled } from './runtime-config.js';
+
+type RequestResult = 'sent' | 'unknown' | 'retry' | 'blocked' | 'skipped';
+
+export class SubmissionExecutor {
+  /** Retry-After hints per scope, honoured by the scope's backoff delay. */
+  readonly retryAfterMs = new Map<ScopeKey, number>();
+
+  constructor(private readonly core: RuntimeCore, private readonly passes: PassRunner) {}
+
+  async submitPlanned(key: ScopeKey): Promise<{ next: SubmitNext }> {
+    const requests = this.passes.planned.get(key) ?? [];
+    this.passes.planned.delete(key);
+    const results = await Promise.all(requests.map((r) => this.submitOne(r)));
+    if (results.includes('unknown')) return { next: 'recover' };
+    if (results.includes('retry')) return { next: 'retry' };
+    if (this.core.tracker.ofScope(key).length > 0) return { next: 'await_confirmation' };
+    return { next: 'done' };
+  }
+
+  private async submitOne(r: PlannedRequest): Promise<RequestResult> {
+    const { core } = this;
+    const scope = core.scopeOf(r.scopeKey);
+    const { action, slot } = r.mutation;
+    // Final gates: mode and readiness are checked again at the moment of sending.
+    if (!writesEnabled(core.config) || !core.state.serviceReady) {
+      core.journal.record('submission_withheld', { scope, action, slot, customOrderId: r.customOrderId, reason: 'gates_closed' });
+      return 'skipped';
+    }
+    try {
+      await this.writeContext(r);
+    } catch (error) {
+      const reason = error instanceof ContextWriteError ? 'context_write_failed' : 'context_write_error';
+      core.journal.record('context_write_failed', { scope, slot, customOrderId: r.customOrderId, reason: String((error as Error).message) });
+      core.journal.record('block', { scope, slot, reason });
+      return 'retry';
+    }
+    const key = pendingKey(action, r.customOrderId);
+    core.tracker.register({ scopeKey: r.scopeKey, action, slot, customOrderId: r.customOrderId, state: 'in_flight', sinceMs: core.clock.now(), intent: r.mutation.intent });
+    core.journal.record('submission_sent', describeRequest(core, r));
+    let outcome: SubmitOutcome;
+    try {
+      outcome = await core.venue.submit({ action, scope, slot, customOrderId: r.customOrderId, exchangeOrderId: r.exchangeOrderId, intent: r.mutation.intent });
+    } catch (error) {
+      outcome = { kind: 'unknown', reason: String((error as Error)?.message ?? error) };
+    }
+    return this.onOutcome(r, key, outcome);
+  }
+
+  private async writeContext(r: PlannedRequest): Promise<void> {
+    const { core } = this;
+    const now = core.clock.now();
+    const request = storedIntent(r.mutation.intent);
+    if (r.mutation.action === 'place') {
+      await core.contexts.put({
+        customOrderId: r.customOrderId, scopeKey: r.scopeKey, slot: r.mutation.slot,
+        generation: core.contexts.nextGeneration(r.scopeKey, r.mutation.slot), request, status: 'pending', updatedAtMs: now,
+      });
+    } else {
+      const current = core.contexts.get(r.customOrderId);
+      if (!current) throw new ContextWriteError(r.customOrderId, new Error('no context for the target order'));
+      // Amend and cancel record what is being asked before asking it, so a restart knows.
+      await core.contexts.put({ ...current, ...(r.mutation.action === 'amend' ? { request } : {}), updatedAtMs: now });
+    }
+  }
+
+  private onOutcome(r: PlannedRequest, key: string, outcome: SubmitOutcome): RequestResult {
+    const { core } = this;
+    const scope = core.scopeOf(r.scopeKey);
+    const { action, slot } = r.mutation;
+    if (outcome.kind === 'accepted') {
+      if (action === 'place' && outcome.exchangeOrderId) {
+        void core.contexts.update(r.customOrderId, { exchangeOrderId: outcome.exchangeOrderId }).catch((error) =>
+          core.journal.record('context_write_failed', { scope, slot, customOrderId: r.customOrderId, reason: String(error?.message ?? error) }));
+      }
+      if (core.tracker.accepted(key)) {
+        // A private confirmation had already arrived: the order is trusted now.
+        if (action === 'place') void core.contexts.update(r.customOrderId, { status: 'active' }).catch(() => undefined);
+      }
+      return 'sent';
+    }
+    if (outcome.kind === 'unknown') return this.unknown(r, key, outcome.reason);
+
+    const targetTerminal = action !== 'place' && core.state.terminalStatusOf({ customOrderId: r.customOrderId, exchangeOrderId: r.exchangeOrderId }) !== undefined;
+    const cls = classifyVenueError({ exchange: core.config.exchange, action, code: outcome.code, httpStatus: outcome.httpStatus, targetTerminal });
+    const code = outcome.code;
+    switch (cls) {
+      case 'benign_race':
+        core.tracker.resolve(key, 'benign_race');
+        core.journal.record('benign_race', { scope, action, slot, customOrderId: r.customOrderId, code });
+        return 'sent';
+      case 'retry':
+        core.tracker.resolve(key, 'rejected');
+        if (action === 'place') this.terminate(r);
+        if (outcome.retryAfterMs !== undefined) this.retryAfterMs.set(r.scopeKey, outcome.retryAfterMs);
+        core.journal.record('submission_rate_limited', { scope, action, slot, customOrderId: r.customOrderId, code, retryAfterMs: outcome.retryAfterMs });
+        return 'retry';
+      case 'unknown':
+      case 'lookup':
+        return this.unknown(r, key, cls === 'lookup' ? `duplicate_client_id:${code}` : `venue_error:${code ?? outcome.httpStatus}`);
+      case 'block':
+      default:
+        core.tracker.resolve(key, 'rejected');
+        if (action === 'place') this.terminate(r);
+        core.journal.record('submission_rejected', { scope, action, slot, customOrderId: r.customOrderId, code, message: outcome.message });
+        core.journal.record('block', { scope, slot, reason: 'venue_rejected', code });
+        return 'blocked';
+    }
+  }
+
+  private unknown(r: PlannedRequest, key: string, reason: string): RequestResult {
+    const { core } = this;
+    // The order may exist: keep the pending entry (as unknown) so nothing re-sends the slot.
+    if (core.tracker.get(key)) core.tracker.markUnknown(key);
+    core.journal.record('submission_unknown', { scope: core.scopeOf(r.scopeKey), action: r.mutation.action, slot: r.mutation.slot, customOrderId: r.customOrderId, reason });
+    if (core.tracker.get(key)) core.requireRecovery(r.scopeKey, 'unknown_outcome');
+    return core.tracker.get(key) ? 'unknown' : 'sent';
+  }
+
+  private terminate(r: PlannedRequest): void {
+    void this.core.contexts.update(r.customOrderId, { status: 'terminal', updatedAtMs: this.core.clock.now() }).catch(() => undefined);
+  }
+}
+
+function storedIntent(i: OrderIntent): StoredIntent {
+  const out: StoredIntent = { side: i.side, type: i.type };
+  if (i.price) out.price = canonOptional(i.price);
+  if (i.triggerPrice) out.triggerPrice = canonOptional(i.triggerPrice);
+  if (i.qty) out.qty = canonOptional(i.qty);
+  if (i.reduceOnly !== undefined) out.reduceOnly = i.reduceOnly;
+  if (i.closePosition !== undefined) out.closePosition = i.closePosition;
+  return out;
+}

@@ -1,0 +1,45 @@
+// The one interface the runtime sees of a venue. Adapters own every venue quirk and hand over
+// normalized rows; the runtime never sees a venue payload.
+import type { OrderIntent } from '../domain/order-intent.js';
+import type { OrderRow, PrivateRow, RestSnapshot } from '../domain/rows.js';
+import type { ExchangeId, Product, Scope } from '../domain/scope.js';
+
+export type HydrationSubject = 'startup' | 'reconnect' | 'recovery';
+
+export interface HydrationRequest {
+  subject: HydrationSubject;
+  scopes?: Scope[];
+}
+
+export interface VenueMutation {
+  action: 'place' | 'amend' | 'cancel';
+  scope: Scope;
+  slot: string;
+  /** The new order's id for place; the target's id for amend and cancel. */
+  customOrderId: string;
+  exchangeOrderId?: string;
+  intent: OrderIntent;
+}
+
+export type SubmitOutcome =
+  | { kind: 'accepted'; exchangeOrderId?: string }
+  | { kind: 'rejected'; code?: string | number; message?: string; httpStatus?: number; retryAfterMs?: number }
+  | { kind: 'unknown'; reason: string };
+
+export type StreamSignal =
+  | { kind: 'stream'; status: 'open' }
+  | { kind: 'stream'; status: 'closed'; reason: string };
+
+export type StreamItem = PrivateRow | StreamSignal | { kind: 'malformed'; reason: string; raw?: unknown };
+
+export interface Venue {
+  readonly exchange: ExchangeId;
+  readonly product: Product;
+  hydrate(request: HydrationRequest): Promise<RestSnapshot>;
+  /** Normalized rows and transport signals, in arrival order. */
+  privateRows(): AsyncIterable<StreamItem>;
+  submit(mutation: VenueMutation): Promise<SubmitOutcome>;
+  /** The order with this custom id (terminal orders carry their terminal status), or 'absent'. */
+  findByCustomId(scope: Scope, customOrderId: string): Promise<OrderRow | 'absent'>;
+  close(): Promise<void>;
+}
