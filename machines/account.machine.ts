@@ -13,6 +13,7 @@ export interface AccountContext {
 export type AccountEvent =
   | { type: 'account.hydrate' }
   | { type: 'account.start' }
+  | { type: 'account.resume' }
   | { type: 'account.stop' }
   | { type: 'stream.ready' }
   | { type: 'stream.lost'; reason: string }
@@ -91,6 +92,8 @@ export const accountMachine = setup({
     configured: {
       always: { guard: 'startRequested', target: 'hydrating' },
       on: {
+        // A service that was already running (restored): its state is trusted as it stands.
+        'account.resume': { guard: 'streamReady', target: 'ready', actions: 'requestStart' },
         'account.hydrate': 'hydrating',
         'account.start': { target: 'hydrating', actions: 'requestStart' },
       },

@@ -41,6 +41,7 @@ export class AccountRuntime {
   readonly root: Actor<typeof accountMachine>;
   private readonly stream: Actor<typeof streamMachine>;
   private afterReconnect = false;
+  private resuming = false;
   private pumping = false;
   private stopped = false;
 
@@ -78,6 +79,24 @@ export class AccountRuntime {
 
   start(): void {
     this.root.send({ type: 'account.start' });
+  }
+
+  /**
+   * Resumes a service that was already running, without a startup hydration record or queued
+   * work; restored pending confirmations re-arm their timeouts. Used to restore a running
+   * service (the harness's `serviceReady: true`).
+   */
+  async resumeRunning(pending: Array<{ scopeKey: ScopeKey; action: 'place' | 'amend' | 'cancel'; slot: string; customOrderId: string; sinceMs: number }>): Promise<void> {
+    if (this.configRejected()) return;
+    this.stream.send({ type: 'transport.open' });
+    await this.hydrator.resume();
+    this.resuming = true;
+    this.root.send({ type: 'account.resume' });
+    this.resuming = false;
+    for (const p of pending) {
+      this.core.tracker.register({ ...p, state: 'accepted' });
+      this.core.send(p.scopeKey, { type: 'confirmation.restored' });
+    }
   }
 
   accountState(): string {
@@ -201,6 +220,7 @@ export class AccountRuntime {
         },
         onServiceReady: () => {
           core.state.serviceReady = true;
+          if (this.resuming) return;
           journal.record('service_ready', { mode: config.mode });
           if (this.afterReconnect) {
             this.afterReconnect = false;

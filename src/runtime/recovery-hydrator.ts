@@ -33,6 +33,24 @@ export class RecoveryHydrator {
     }
   }
 
+  /**
+   * Restores a service that was already running: its snapshot and contexts are trusted as they
+   * stand, with no work queued (the conformance harness's `serviceReady: true`).
+   */
+  async resume(): Promise<void> {
+    const { core } = this;
+    await core.contexts.load();
+    const snapshot = await core.venue.hydrate({ subject: 'startup' });
+    const covers = (_key: ScopeKey | undefined, symbol: string) => symbolAllowed(core.config, symbol);
+    core.state.applySnapshot(snapshot, covers, (row) => this.scopeOfOrder(row), (row) => this.scopeOfPosition(row), core.state.fence());
+    for (const row of snapshot.positions ?? []) if (row.size.gt(ZERO) && covers(undefined, row.symbol)) core.know(this.scopeOfPosition(row));
+    for (const order of core.state.orders.values()) if (order.scopeKey && this.isAppOrder(order.row)) core.know(order.scopeKey);
+    for (const ctx of core.contexts.all()) if (ctx.status !== 'terminal') core.know(ctx.scopeKey);
+    for (const key of core.known.keys()) {
+      for (const subject of ['order', 'position', 'filter', 'context'] as const) core.state.setTrust(key, subject, 'trusted');
+    }
+  }
+
   /** Full replacement snapshot after a stream gap; scopes with unresolved submissions stay in recovery. */
   async reconnect(reason = 'stream_reconnected'): Promise<void> {
     const { core } = this;

@@ -1,0 +1,176 @@
+// Forbidden traces, computed by the runner from what it fed in and observed (CONFORMANCE.md).
+import { classifyVenueError } from '../domain/error-classifier.js';
+import type { ExchangeId } from '../domain/scope.js';
+import type { ForbidId } from './fixture-format.js';
+import type { Trace, TraceEntry } from './trace.js';
+
+export interface ForbidInputs {
+  trace: Trace;
+  exchange: ExchangeId;
+  mode: string;
+  confirmationTimeoutMs: number;
+  fixtureScopeKey: string;
+  /** Protective slots the strategy configures. */
+  protectiveSlots: string[];
+  /** customOrderId -> {slot, scopeKey} of the initial context store. */
+  initialContexts: Map<string, { slot: string; scopeKey: string }>;
+  /** Custom ids of the initial open orders. */
+  initialOpenOrderIds: string[];
+  /** Initial pending confirmations (customOrderId, action, sinceMs). */
+  initialPending: Array<{ customOrderId: string; action: string; sinceMs: number; scopeKey: string }>;
+  /** End state. */
+  openOrderIds: string[];
+  pendingIds: Array<{ customOrderId: string; action: string }>;
+}
+
+type Sub = Extract<TraceEntry, { t: 'submission' }>;
+
+export function findViolations(input: ForbidInputs): ForbidId[] {
+  const found = new Set<ForbidId>();
+  const { trace } = input;
+  const entries = trace.entries;
+  const slotOf = new Map<string, { slot: string; scopeKey: string }>(input.initialContexts);
+  for (const e of entries) if (e.t === 'request' && e.action === 'place') slotOf.set(e.customOrderId, { slot: e.slot, scopeKey: e.scopeKey });
+
+  // -- exchange_submit_called / submission_before_service_ready / submit_without_durable_context
+  for (const e of entries) {
+    if (e.t !== 'submission') continue;
+    if (input.mode === 'read_only' || input.mode === 'dry_run' || e.duringCommand) found.add('exchange_submit_called');
+    if (!e.serviceReady) found.add('submission_before_service_ready');
+    if (!e.durable) found.add('submit_without_durable_context');
+  }
+
+  // -- unowned_order_mutated
+  const registered = new Set<string>(input.initialContexts.keys());
+  for (const e of entries) {
+    if (e.t === 'request' && e.action === 'place') registered.add(e.customOrderId);
+    if ((e.t === 'request' || e.t === 'submission') && e.action !== 'place' && !registered.has(e.customOrderId)) found.add('unowned_order_mutated');
+  }
+
+  // -- duplicate_place_while_pending / duplicate_cancel_while_pending
+  const unresolvedAt = (prev: Sub, index: number): boolean => {
+    let answer: Extract<TraceEntry, { t: 'answer' }> | undefined;
+    for (let i = 0; i < index; i++) {
+      const e = entries[i]!;
+      if (e.t === 'answer' && e.seq === prev.seq) {
+        answer = e;
+        if (e.outcome === 'rejected') return false;
+      }
+      if (!answer && e.t !== 'event') continue;
+      if (e.t === 'event' && e.kind === 'order' && e.customOrderId === prev.customOrderId && entries.indexOf(prev) < i) {
+        if (prev.action === 'place' || e.terminal || prev.action === 'amend') return false;
+      }
+      if (answer && e.t === 'lookup' && e.customOrderId === prev.customOrderId) return false;
+      if (answer && e.t === 'hydration' && i > entries.indexOf(answer)) {
+        const present = e.openOrderIds.includes(prev.customOrderId);
+        if (prev.action === 'place' ? present : !present) return false;
+      }
+    }
+    return true;
+  };
+  entries.forEach((e, index) => {
+    if (e.t !== 'submission' || (e.action !== 'place' && e.action !== 'cancel')) return;
+    for (let i = 0; i < index; i++) {
+      const prev = entries[i]!;
+      if (prev.t !== 'submission' || prev.action !== e.action) continue;
+      const same = e.action === 'place' ? prev.scopeKey === e.scopeKey && prev.slot === e.slot : prev.customOrderId === e.customOrderId;
+      if (same && unresolvedAt(prev, index)) found.add(e.action === 'place' ? 'duplicate_place_while_pending' : 'duplicate_cancel_while_pending');
+    }
+  });
+
+  // -- exposure_increasing_dca_before_protection_trusted
+  const active = new Set<string>(input.initialOpenOrderIds);
+  for (const e of entries) {
+    if (e.t === 'event' && e.kind === 'order') {
+      const id = trace.idOf(e);
+      if (!id) continue;
+      if (e.terminal) active.delete(id);
+      else active.add(id);
+    } else if (e.t === 'hydration') {
+      for (const id of [...active]) {
+        const owner = slotOf.get(id);
+        if (!e.scopeKey || owner?.scopeKey === e.scopeKey) if (!e.openOrderIds.includes(id)) active.delete(id);
+      }
+      for (const id of e.openOrderIds) active.add(id);
+    } else if (e.t === 'request' && e.action === 'place' && /^DCA\d+$/.test(e.slot)) {
+      for (const slot of input.protectiveSlots) {
+        const ok = [...active].some((id) => slotOf.get(id)?.slot === slot && slotOf.get(id)?.scopeKey === e.scopeKey);
+        if (!ok) found.add('exposure_increasing_dca_before_protection_trusted');
+      }
+    }
+  }
+
+  // -- private_event_triggers_rest_hydration / confirmed_context_enters_recovery
+  let streamHealthy = true;
+  let unknownSeen = false;
+  let recoveryCode = false;
+  let restarted = false;
+  entries.forEach((e, index) => {
+    if (e.t === 'stream') streamHealthy = e.status !== 'disconnected';
+    if (e.t === 'restart') restarted = true;
+    if (e.t === 'answer' && (e.outcome === 'timeout' || e.outcome === 'network_error')) unknownSeen = true;
+    if (e.t === 'answer' && e.outcome === 'rejected') {
+      const cls = classifyVenueError({ exchange: input.exchange, action: e.action as 'place', code: e.code, targetTerminal: false });
+      if (cls === 'unknown' || cls === 'lookup' || e.action !== 'place') recoveryCode = true;
+    }
+    if (e.t !== 'hydration' || (e.subject !== 'reconnect' && e.subject !== 'recovery')) return;
+    const asked = e.cause === 'rest_hydration' || e.cause === 'private_stream' || e.cause === 'restart';
+    if (asked) return;
+    const overdue = hasOverduePending(input, entries.slice(0, index), e.atMs);
+    if (streamHealthy && !unknownSeen && !overdue && !recoveryCode && !restarted) found.add('private_event_triggers_rest_hydration');
+    if (e.subject === 'recovery' && e.scopeKey && streamHealthy && !restarted && allConfirmed(input, entries.slice(0, index), e.scopeKey)) {
+      found.add('confirmed_context_enters_recovery');
+    }
+  });
+
+  // -- rest_acceptance_downgrades_trusted_order / fill_treated_as_open_order_confirmation
+  const privateActive = new Set<string>();
+  const evidenced = new Set<string>(input.initialOpenOrderIds);
+  const executionOnly = new Set<string>();
+  for (const e of entries) {
+    if (e.t === 'event' && e.kind === 'order') {
+      const id = trace.idOf(e);
+      if (!id) continue;
+      evidenced.add(id);
+      if (e.terminal) privateActive.delete(id);
+      else privateActive.add(id);
+    } else if (e.t === 'event' && e.kind === 'execution') {
+      const id = trace.idOf(e);
+      if (id) executionOnly.add(id);
+    } else if (e.t === 'hydration') {
+      for (const id of e.openOrderIds) evidenced.add(id);
+      for (const id of [...privateActive]) if (!e.openOrderIds.includes(id) && (!e.scopeKey || slotOf.get(id)?.scopeKey === e.scopeKey)) privateActive.delete(id);
+    }
+  }
+  for (const id of privateActive) {
+    const pending = input.pendingIds.some((p) => p.customOrderId === id && p.action === 'place');
+    if (!input.openOrderIds.includes(id) || pending) found.add('rest_acceptance_downgrades_trusted_order');
+  }
+  for (const id of input.openOrderIds) if (executionOnly.has(id) && !evidenced.has(id)) found.add('fill_treated_as_open_order_confirmation');
+
+  return [...found];
+}
+
+function hasOverduePending(input: ForbidInputs, before: TraceEntry[], nowMs: number): boolean {
+  const resolved = (id: string) => before.some((e) => e.t === 'event' && e.kind === 'order' && e.customOrderId === id);
+  for (const p of input.initialPending) if (!resolved(p.customOrderId) && p.sinceMs + input.confirmationTimeoutMs <= nowMs) return true;
+  for (const e of before) {
+    if (e.t !== 'submission' || resolved(e.customOrderId)) continue;
+    const answer = before.find((a) => a.t === 'answer' && a.seq === e.seq);
+    if (answer && answer.t === 'answer' && answer.outcome === 'rejected') continue;
+    if (e.atMs + input.confirmationTimeoutMs <= nowMs) return true;
+  }
+  return false;
+}
+
+function allConfirmed(input: ForbidInputs, before: TraceEntry[], scopeKey: string): boolean {
+  const confirmed = (id: string) => before.some((e) => e.t === 'event' && e.kind === 'order' && e.customOrderId === id);
+  if (input.initialPending.some((p) => p.scopeKey === scopeKey && !confirmed(p.customOrderId))) return false;
+  for (const e of before) {
+    if (e.t !== 'submission' || e.scopeKey !== scopeKey) continue;
+    const answer = before.find((a) => a.t === 'answer' && a.seq === e.seq);
+    if (answer && answer.t === 'answer' && answer.outcome === 'rejected') continue;
+    if (!confirmed(e.customOrderId)) return false;
+  }
+  return true;
+}

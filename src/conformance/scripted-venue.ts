@@ -1,0 +1,147 @@
+// The conformance harness's venue: an in-memory REST view that steps replace, a private stream
+// that steps push into, and submissions that stay in flight until a `submit_result` step answers
+// them. An accepted answer applies the mutation to the REST view; nothing else changes it.
+import type { Filters, OrderRow, RestSnapshot } from '../domain/rows.js';
+import type { Scope } from '../domain/scope.js';
+import type { HydrationRequest, StreamItem, SubmitOutcome, Venue, VenueMutation } from '../venues/port.js';
+import { AsyncQueue } from './async-queue.js';
+
+export interface RestView {
+  positions: NonNullable<RestSnapshot['positions']>;
+  openOrders: OrderRow[];
+  filters: NonNullable<RestSnapshot['filters']>;
+  balances: NonNullable<RestSnapshot['balances']>;
+  fills: NonNullable<RestSnapshot['fills']>;
+}
+
+export interface ScriptedSubmission {
+  seq: number;
+  mutation: VenueMutation;
+  answered: boolean;
+  resolve: (outcome: SubmitOutcome) => void;
+}
+
+export interface VenueHooks {
+  onSubmit?: (s: ScriptedSubmission) => void;
+  onHydrate?: (request: HydrationRequest, snapshot: RestSnapshot) => void;
+}
+
+export class ScriptedVenue implements Venue {
+  readonly submissions: ScriptedSubmission[] = [];
+  private readonly history = new Map<string, OrderRow>();
+  private stream = new AsyncQueue<StreamItem>();
+  private nextExchangeId = 1;
+  private seq = 0;
+
+  constructor(
+    readonly exchange: Venue['exchange'],
+    readonly product: Venue['product'],
+    readonly view: RestView,
+    private readonly defaultFilters: Filters | undefined,
+    private readonly hooks: VenueHooks = {},
+  ) {}
+
+  replace(payload: Partial<RestView>): void {
+    if (payload.positions) this.view.positions = payload.positions;
+    if (payload.openOrders) this.view.openOrders = payload.openOrders;
+    if (payload.filters) this.view.filters = payload.filters;
+    if (payload.balances) this.view.balances = payload.balances;
+    if (payload.fills) this.view.fills = payload.fills;
+    for (const o of this.view.openOrders) if (o.customOrderId) this.history.set(o.customOrderId, o);
+  }
+
+  async hydrate(request: HydrationRequest): Promise<RestSnapshot> {
+    const snapshot: RestSnapshot = {
+      positions: this.view.positions.map((p) => ({ ...p })),
+      openOrders: this.view.openOrders.map((o) => ({ ...o })),
+      filters: this.filtersSnapshot(),
+      balances: this.view.balances.map((b) => ({ ...b })),
+      fills: this.view.fills.map((f) => ({ ...f })),
+    };
+    this.hooks.onHydrate?.(request, snapshot);
+    return snapshot;
+  }
+
+  privateRows(): AsyncIterable<StreamItem> {
+    return this.stream;
+  }
+
+  /** A new process subscribes anew: the old subscription ends. */
+  reopenStream(): void {
+    this.stream.close();
+    this.stream = new AsyncQueue<StreamItem>();
+  }
+
+  push(item: StreamItem): void {
+    this.stream.push(item);
+  }
+
+  submit(mutation: VenueMutation): Promise<SubmitOutcome> {
+    return new Promise((resolve) => {
+      const s: ScriptedSubmission = { seq: ++this.seq, mutation, answered: false, resolve };
+      this.submissions.push(s);
+      this.hooks.onSubmit?.(s);
+    });
+  }
+
+  /** Answers the oldest unanswered submission that matches. */
+  answer(match: (m: VenueMutation) => boolean, outcome: SubmitOutcome): ScriptedSubmission | undefined {
+    const s = this.submissions.find((x) => !x.answered && match(x.mutation));
+    if (!s) return undefined;
+    s.answered = true;
+    if (outcome.kind === 'accepted') {
+      const exchangeOrderId = outcome.exchangeOrderId ?? (s.mutation.action === 'place' ? `${9_000_000 + this.nextExchangeId++}` : undefined);
+      this.applyAccepted(s.mutation, exchangeOrderId);
+      s.resolve({ kind: 'accepted', ...(exchangeOrderId ? { exchangeOrderId } : {}) });
+    } else s.resolve(outcome);
+    return s;
+  }
+
+  async findByCustomId(_scope: Scope, customOrderId: string): Promise<OrderRow | 'absent'> {
+    const open = this.view.openOrders.find((o) => o.customOrderId === customOrderId);
+    if (open) return { ...open };
+    const known = this.history.get(customOrderId);
+    return known ? { ...known } : 'absent';
+  }
+
+  private filtersSnapshot(): Record<string, Filters> {
+    const out: Record<string, Filters> = {};
+    if (this.defaultFilters) {
+      const symbols = [...this.view.positions, ...this.view.openOrders, ...this.view.fills].map((r) => r.symbol);
+      for (const s of [...symbols, ...this.extraSymbols]) out[s] = this.defaultFilters;
+    }
+    return { ...out, ...this.view.filters };
+  }
+
+  /** Symbols that get default filters even before any row mentions them. */
+  readonly extraSymbols = new Set<string>();
+
+  async close(): Promise<void> {
+    this.stream.close();
+  }
+
+  private applyAccepted(m: VenueMutation, exchangeOrderId: string | undefined): void {
+    const i = m.intent;
+    if (m.action === 'place') {
+      const row: OrderRow = {
+        kind: 'order', symbol: m.scope.symbol, managedSide: m.scope.managedSide, customOrderId: m.customOrderId, exchangeOrderId,
+        side: i.side, type: i.type, status: 'NEW', price: i.price, triggerPrice: i.triggerPrice, qty: i.qty,
+        reduceOnly: i.reduceOnly, closePosition: i.closePosition,
+      };
+      this.view.openOrders.push(row);
+      this.history.set(m.customOrderId, row);
+    } else if (m.action === 'amend') {
+      const row = this.view.openOrders.find((o) => o.customOrderId === m.customOrderId);
+      if (row) {
+        if (i.price) row.price = i.price;
+        if (i.qty) row.qty = i.qty;
+      }
+    } else {
+      const index = this.view.openOrders.findIndex((o) => o.customOrderId === m.customOrderId);
+      if (index >= 0) {
+        const [row] = this.view.openOrders.splice(index, 1);
+        if (row && row.customOrderId) this.history.set(row.customOrderId, { ...row, status: 'CANCELED' });
+      }
+    }
+  }
+}

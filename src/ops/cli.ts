@@ -1,0 +1,32 @@
+// exstate command line: start, conformance, status, doctor, sim (later). Output meant for a
+// person goes to stdout here; domain facts go through the Journal and pino.
+import { Command } from 'commander';
+import { observeFixture, runConformance } from '../conformance/runner.js';
+
+const program = new Command();
+program.name('exstate').description('Exchange-state manager: trusted private state and app-owned SL/TP/DCA per symbol-side scope.');
+
+program
+  .command('conformance')
+  .argument('<path>', 'a fixture pack (.json) or a directory of packs')
+  .option('--json', 'print one JSON report on stdout')
+  .option('--observe <name>', 'print the observed state of one fixture (for writing expectations)')
+  .description('run the exchange-state-management.workflow.v1 conformance fixtures against the real runtime')
+  .action(async (path: string, opts: { json?: boolean; observe?: string }) => {
+    if (opts.observe) {
+      process.stdout.write(`${JSON.stringify(await observeFixture(path, opts.observe), null, 2)}\n`);
+      return;
+    }
+    const report = await runConformance(path);
+    if (opts.json) process.stdout.write(`${JSON.stringify(report)}\n`);
+    else {
+      for (const f of report.fixtures) {
+        process.stdout.write(`${f.passed ? 'PASS' : 'FAIL'} ${f.name}\n`);
+        for (const failure of f.failures) process.stdout.write(`     ${failure}\n`);
+      }
+      process.stdout.write(`\nconformance: ${report.passed} passed, ${report.failed} failed\n`);
+    }
+    process.exitCode = report.failed === 0 && report.fixtures.length > 0 ? 0 : 1;
+  });
+
+await program.parseAsync(process.argv);
