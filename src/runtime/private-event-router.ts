@@ -80,7 +80,10 @@ export class PrivateEventRouter {
   private applyOrder(input: OrderRow): void {
     const { core } = this;
     const ctx = this.contextOf(input);
-    const row: OrderRow = ctx && !input.customOrderId ? { ...input, customOrderId: ctx.customOrderId } : input;
+    // Complete an echo with the identity we already hold (custom id, venue id learned at acceptance).
+    const row: OrderRow = ctx
+      ? { ...input, customOrderId: input.customOrderId ?? ctx.customOrderId, exchangeOrderId: input.exchangeOrderId ?? ctx.exchangeOrderId }
+      : input;
     const scopes = ctx ? [ctx.scopeKey] : this.routeUnidentified(row);
     const result = core.state.applyOrder(row, scopes.length === 1 ? scopes[0] : undefined);
     const native = core.config.product !== 'spot';
