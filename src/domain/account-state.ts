@@ -63,6 +63,12 @@ export class AccountState {
   readonly filters = new Map<string, Filters>();
   readonly trust = new Map<ScopeKey, ScopeTrust>();
   readonly recoveryRequired = new Set<ScopeKey>();
+  /**
+   * Trust a scope starts with when it first becomes known. After a full snapshot every scope of
+   * the account is covered (an absent position is flat, an absent order is not open), so new
+   * scopes start trusted; during a stream gap they start untrusted.
+   */
+  baselineTrust: ScopeTrust = untrustedScope();
   private readonly byExchangeId = new Map<string, string>();
   private readonly terminal = new Map<string, OrderRow['status']>();
   private readonly fills = new Map<string, ExecutionRow>();
@@ -111,7 +117,7 @@ export class AccountState {
   trustOf(scopeKey: ScopeKey): ScopeTrust {
     let t = this.trust.get(scopeKey);
     if (!t) {
-      t = untrustedScope();
+      t = { ...this.baselineTrust };
       this.trust.set(scopeKey, t);
     }
     return t;

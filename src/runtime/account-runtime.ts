@@ -236,6 +236,7 @@ export class AccountRuntime {
         },
         onStreamLost: () => {
           journal.record('stream_disconnected', {});
+          core.state.baselineTrust = { ...core.state.baselineTrust, order: 'untrusted', position: 'untrusted' };
           for (const key of core.known.keys()) {
             core.state.setTrust(key, 'order', 'untrusted');
             core.state.setTrust(key, 'position', 'untrusted');

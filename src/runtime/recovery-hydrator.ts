@@ -19,6 +19,7 @@ export class RecoveryHydrator {
     await core.contexts.load();
     await this.hydrate('startup', reason, undefined);
     for (const ctx of [...core.contexts.all()]) if (ctx.status !== 'terminal') await this.settleContextAtStartup(ctx);
+    core.state.baselineTrust = allTrusted();
     for (const key of this.managedScopes()) {
       for (const subject of ['order', 'position', 'filter', 'context'] as const) core.state.setTrust(key, subject, 'trusted');
     }
@@ -46,6 +47,7 @@ export class RecoveryHydrator {
     for (const row of snapshot.positions ?? []) if (row.size.gt(ZERO) && covers(undefined, row.symbol)) core.know(this.scopeOfPosition(row));
     for (const order of core.state.orders.values()) if (order.scopeKey && this.isAppOrder(order.row)) core.know(order.scopeKey);
     for (const ctx of core.contexts.all()) if (ctx.status !== 'terminal') core.know(ctx.scopeKey);
+    core.state.baselineTrust = allTrusted();
     for (const key of core.known.keys()) {
       for (const subject of ['order', 'position', 'filter', 'context'] as const) core.state.setTrust(key, subject, 'trusted');
     }
@@ -55,6 +57,7 @@ export class RecoveryHydrator {
   async reconnect(reason = 'stream_reconnected'): Promise<void> {
     const { core } = this;
     await this.hydrate('reconnect', reason, undefined);
+    core.state.baselineTrust = allTrusted();
     for (const key of core.known.keys()) {
       for (const subject of ['order', 'position', 'filter'] as const) core.state.setTrust(key, subject, 'trusted');
       this.confirmFromSnapshot(key);
@@ -200,4 +203,8 @@ export class RecoveryHydrator {
   private managedScopes(): ScopeKey[] {
     return [...this.core.known.keys()];
   }
+}
+
+function allTrusted() {
+  return { order: 'trusted', position: 'trusted', filter: 'trusted', context: 'trusted' } as const satisfies Record<string, 'trusted'>;
 }
