@@ -115,6 +115,30 @@ export class RecoveryHydrator {
     if (removedOrders.length > 0) {
       core.journal.record('orders_absent_from_snapshot', { subject, count: removedOrders.length, customOrderIds: removedOrders.map((o) => o.row.customOrderId).filter(Boolean) });
     }
+    for (const order of removedOrders) {
+      const ctx = order.row.customOrderId ? core.contexts.get(order.row.customOrderId) : undefined;
+      if (ctx && ctx.status !== 'terminal' && !core.tracker.get(`cancel:${ctx.customOrderId}`)) await this.settleVanishedOrder(ctx);
+    }
+  }
+
+  /**
+   * An app order missing from a snapshot without terminal evidence: it may have filled or been
+   * cancelled (lesson 4). Ask the venue by custom id; if it cannot say, the position row stays
+   * the truth and a DCA step that may have filled counts as consumed (never placed twice).
+   */
+  private async settleVanishedOrder(ctx: OrderContext): Promise<void> {
+    const { core } = this;
+    const scope = core.scopeOf(ctx.scopeKey);
+    const found = await core.venue.findByCustomId(scope, ctx.customOrderId);
+    const status = found === 'absent' ? 'absent' : found.status;
+    core.journal.record('order_lookup', { scope, slot: ctx.slot, customOrderId: ctx.customOrderId, found: status });
+    const terminalEvidence = found !== 'absent' && TERMINAL_STATUSES.has(found.status);
+    const filled = terminalEvidence && (found.status === 'FILLED' || (found.filledQty?.gt(ZERO) ?? false));
+    if (terminalEvidence) core.state.applyOrder(found, ctx.scopeKey);
+    await this.markContext(ctx.customOrderId, 'terminal', filled);
+    const positionOpen = core.state.positions.get(ctx.scopeKey)?.size.gt(ZERO) ?? false;
+    if (filled || (!terminalEvidence && positionOpen)) await this.consumeDca(ctx.customOrderId);
+    core.journal.record('context_pruned', { scope, slot: ctx.slot, customOrderId: ctx.customOrderId, reason: terminalEvidence ? `terminal_${status.toLowerCase()}` : 'absent_without_terminal_evidence' });
   }
 
   /** Accepted places found open in the snapshot are confirmed by recovery. */
