@@ -56,6 +56,8 @@ export function findViolations(input: ForbidInputs): ForbidId[] {
         answer = e;
         if (e.outcome === 'rejected') return false;
       }
+      // After a restart the dead process's request can no longer answer: a lookup settles it.
+      if (e.t === 'lookup' && e.customOrderId === prev.customOrderId && entries.slice(entries.indexOf(prev), i).some((x) => x.t === 'restart')) return false;
       if (!answer && e.t !== 'event') continue;
       if (e.t === 'event' && e.kind === 'order' && e.customOrderId === prev.customOrderId && entries.indexOf(prev) < i) {
         if (prev.action === 'place' || e.terminal || prev.action === 'amend') return false;

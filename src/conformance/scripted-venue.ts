@@ -66,8 +66,13 @@ export class ScriptedVenue implements Venue {
     return this.stream;
   }
 
-  /** A new process subscribes anew: the old subscription ends. */
+  /**
+   * A new process subscribes anew: the old subscription ends, and requests the dead process had
+   * in flight can no longer be answered to it (whether the venue applied them is what
+   * `venue_state` says).
+   */
   reopenStream(): void {
+    for (const s of this.submissions) if (!s.answered) s.answered = true;
     this.stream.close();
     this.stream = new AsyncQueue<StreamItem>();
   }

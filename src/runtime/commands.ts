@@ -27,6 +27,7 @@ export function runCommand(core: RuntimeCore, name: CommandName, lifecycle: stri
         scopes: core.known.size,
         positions,
         openOrders: state.orders.size,
+        balances: [...state.balances.values()].map((b) => ({ asset: b.asset, walletBalance: canon(b.walletBalance), availableBalance: canon(b.availableBalance) })),
         pendingConfirmations: [...tracker.all()].length,
         recoveryRequired: [...state.recoveryRequired].map((k) => core.scopeOf(k)),
       },
