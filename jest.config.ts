@@ -1,0 +1,18 @@
+// Jest runs the TypeScript sources as native ES modules, transformed by swc (no type check here:
+// `npm run typecheck` does that). `.js` import specifiers map back to the `.ts` sources.
+import type { Config } from 'jest';
+
+const config: Config = {
+  testEnvironment: 'node',
+  extensionsToTreatAsEsm: ['.ts'],
+  transform: {
+    '^.+\\.ts$': ['@swc/jest', { jsc: { parser: { syntax: 'typescript' }, target: 'es2022' }, module: { type: 'es6' } }],
+  },
+  moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },
+  testMatch: ['<rootDir>/test/**/*.test.ts'],
+  reporters: ['default', '<rootDir>/test/support/summary-reporter.cjs'],
+  cacheDirectory: '<rootDir>/.jest-cache',
+  testTimeout: 60_000,
+};
+
+export default config;
