@@ -81,6 +81,7 @@ export const accountMachine = setup({
     configuring: {
       on: { 'account.start': { actions: 'requestStart' } },
       invoke: {
+        id: 'validateConfig',
         src: 'validateConfig',
         onDone: 'configured',
         onError: { target: 'rejected', actions: { type: 'onConfigRejected', params: ({ event }) => ({ error: event.error }) } },
@@ -101,6 +102,7 @@ export const accountMachine = setup({
     hydrating: {
       on: { 'account.start': { actions: 'requestStart' } },
       invoke: {
+        id: 'startupHydration',
         src: 'startupHydration',
         onDone: [{ guard: 'startRequested', target: 'connecting' }, { target: 'hydrated' }],
         onError: { target: 'hydrationBackoff', actions: { type: 'onHydrationFailed', params: ({ event }) => ({ error: event.error }) } },
@@ -120,7 +122,7 @@ export const accountMachine = setup({
       on: { 'account.hydrate': 'hydrating' },
     },
     replaying: {
-      invoke: { src: 'replayBuffered', onDone: 'ready', onError: 'reconnecting' },
+      invoke: { id: 'replayBuffered', src: 'replayBuffered', onDone: 'ready', onError: 'reconnecting' },
     },
     ready: {
       entry: 'onServiceReady',
@@ -136,6 +138,7 @@ export const accountMachine = setup({
     reconnectHydrating: {
       on: { 'stream.lost': { target: 'reconnecting', actions: ['markStreamLost', 'onStreamLost'] } },
       invoke: {
+        id: 'reconnectHydration',
         src: 'reconnectHydration',
         onDone: 'replaying',
         onError: { target: 'reconnectBackoff', actions: { type: 'onHydrationFailed', params: ({ event }) => ({ error: event.error }) } },
@@ -145,7 +148,7 @@ export const accountMachine = setup({
       after: { HYDRATION_RETRY: 'reconnectHydrating' },
     },
     stopping: {
-      invoke: { src: 'drain', onDone: 'stopped', onError: 'stopped' },
+      invoke: { id: 'drain', src: 'drain', onDone: 'stopped', onError: 'stopped' },
     },
     stopped: { type: 'final' },
   },
