@@ -2,6 +2,7 @@
 // person goes to stdout here; domain facts go through the Journal and pino.
 import { Command } from 'commander';
 import { observeFixture, runConformance } from '../conformance/runner.js';
+import { loadServiceConfig, startService } from './service.js';
 
 const program = new Command();
 program.name('exstate').description('Exchange-state manager: trusted private state and app-owned SL/TP/DCA per symbol-side scope.');
@@ -27,6 +28,38 @@ program
       process.stdout.write(`\nconformance: ${report.passed} passed, ${report.failed} failed\n`);
     }
     process.exitCode = report.failed === 0 && report.fixtures.length > 0 ? 0 : 1;
+  });
+
+program
+  .command('start')
+  .option('--profile <file>', 'an env file that fills what neither the environment nor .env sets (npm start uses profiles/embedded.env)')
+  .description('run one account until SIGINT/SIGTERM')
+  .action(async (opts: { profile?: string }) => {
+    process.exitCode = await startService(opts);
+  });
+
+program
+  .command('doctor')
+  .option('--profile <file>', 'an env file that fills what neither the environment nor .env sets')
+  .description('validate the configuration and show the execution gates; reads only, writes nothing')
+  .action((opts: { profile?: string }) => {
+    const config = loadServiceConfig(opts);
+    if (!config) {
+      process.exitCode = 2;
+      return;
+    }
+    const r = config.runtime;
+    const report = {
+      ok: true,
+      mode: r.mode,
+      venue: config.venue,
+      symbols: r.configuredSymbols?.length ? r.configuredSymbols : 'auto-detect open positions',
+      strategy: { takeProfitPct: r.strategy.takeProfitPct?.toFixed(), stopLossPct: r.strategy.stopLossPct?.toFixed(), dca: r.strategy.dca.map((s) => ({ offsetPct: s.offsetPct.toFixed(), sizePct: s.sizePct.toFixed() })) },
+      writes: ['demo', 'testnet', 'live'].includes(r.mode) ? 'after the conformance gate passes at start' : 'never in this mode',
+      liveConfirmed: r.gates.liveConfirmed,
+      credentials: config.credentials.apiKey ? 'set' : 'not set',
+    };
+    process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
   });
 
 await program.parseAsync(process.argv);

@@ -1,0 +1,134 @@
+// The service configuration: parsed and validated from the environment BEFORE any client,
+// socket or store exists. Every rejection names the variable and the value.
+import { z } from 'zod';
+import type { ExecutionMode, RuntimeConfig } from '../runtime/runtime-config.js';
+import { ConfigError } from './config-error.js';
+import type { Env } from './env.js';
+import { parseStrategy } from './strategy-config.js';
+
+export const EXECUTION_MODES = ['PUBLIC', 'READ_ONLY_PRIVATE', 'DRY_RUN_PRIVATE', 'DEMO', 'TESTNET', 'LIVE'] as const;
+export type ExecutionModeName = (typeof EXECUTION_MODES)[number];
+
+const MODE_MAP: Record<ExecutionModeName, ExecutionMode> = {
+  PUBLIC: 'public', READ_ONLY_PRIVATE: 'read_only', DRY_RUN_PRIVATE: 'dry_run', DEMO: 'demo', TESTNET: 'testnet', LIVE: 'live',
+};
+
+/** The exact sentence an operator must set in LIVE_CONFIRMATION to allow LIVE writes. */
+export const LIVE_CONFIRMATION_TEXT = 'I accept that exstate will trade real money on this account';
+
+export interface ServiceConfig {
+  runtime: RuntimeConfig;
+  venue: 'embedded';
+  storePath: string;
+  conformancePack: string;
+  logLevel: string;
+  logFormat: 'pretty' | 'json';
+  credentials: { apiKey?: string; secret?: string };
+}
+
+const ms = (name: string, fallback: number) =>
+  z.string().optional().transform((v, ctx) => {
+    if (v === undefined || v.trim() === '') return fallback;
+    const n = Number(v);
+    if (!Number.isFinite(n) || !Number.isInteger(n) || n < 0) {
+      ctx.addIssue({ code: 'custom', message: `${name}=${JSON.stringify(v)}: expected a whole number of milliseconds` });
+      return z.NEVER;
+    }
+    return n;
+  });
+
+const schema = z.object({
+  EXECUTION_MODE: z.string().optional(),
+  VENUE: z.string().optional(),
+  EXCHANGE: z.string().optional(),
+  PRODUCT: z.string().optional(),
+  POSITION_MODE: z.string().optional(),
+  SYMBOLS: z.string().optional(),
+  TAKE_PROFIT_PCT: z.string().optional(),
+  STOP_LOSS_PCT: z.string().optional(),
+  DCA_STEPS: z.string().optional(),
+  EVENT_BURST_MS: ms('EVENT_BURST_MS', 150),
+  MAX_BURST_DELAY_MS: ms('MAX_BURST_DELAY_MS', 1000),
+  CONFIRMATION_TIMEOUT_MS: ms('CONFIRMATION_TIMEOUT_MS', 5000),
+  HEARTBEAT_TIMEOUT_MS: ms('HEARTBEAT_TIMEOUT_MS', 60000),
+  STORE_PATH: z.string().optional(),
+  CONFORMANCE_PACK: z.string().optional(),
+  LIVE_CONFIRMATION: z.string().optional(),
+  LOG_LEVEL: z.string().optional(),
+  LOG_FORMAT: z.string().optional(),
+  API_KEY: z.string().optional(),
+  API_SECRET: z.string().optional(),
+});
+
+function oneOf<T extends string>(name: string, value: string | undefined, allowed: readonly T[], fallback: T): T {
+  if (value === undefined || value.trim() === '') return fallback;
+  const v = value.trim();
+  if (!allowed.includes(v as T)) throw new ConfigError(name, value, `expected one of ${allowed.join(', ')}`);
+  return v as T;
+}
+
+/** Parses DCA_STEPS: "offsetPct:sizePct" pairs separated by commas, e.g. "1:100,2:100". */
+function dcaSteps(text: string | undefined): Array<{ offsetPct: string; sizePct: string }> {
+  if (text === undefined || text.trim() === '') return [];
+  return text.split(',').map((pair, i) => {
+    const [offsetPct, sizePct, extra] = pair.split(':').map((s) => s.trim());
+    if (!offsetPct || !sizePct || extra !== undefined) throw new ConfigError('DCA_STEPS', text, `step ${i + 1} (${JSON.stringify(pair)}) must be offsetPct:sizePct`);
+    return { offsetPct, sizePct };
+  });
+}
+
+export function parseServiceConfig(env: Env): ServiceConfig {
+  const parsed = schema.safeParse(env);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    const field = String(issue.path[0] ?? 'config');
+    throw new ConfigError(field, env[field], issue.message.replace(/^[A-Z_]+=\S+: /, ''));
+  }
+  const e = parsed.data;
+  const modeName = oneOf('EXECUTION_MODE', e.EXECUTION_MODE, EXECUTION_MODES, 'DRY_RUN_PRIVATE');
+  const venue = oneOf('VENUE', e.VENUE, ['embedded'] as const, 'embedded');
+  const exchange = oneOf('EXCHANGE', e.EXCHANGE, ['generic', 'binance', 'bybit'] as const, 'generic');
+  const product = oneOf('PRODUCT', e.PRODUCT, ['linear', 'spot'] as const, 'linear');
+  const positionMode = oneOf('POSITION_MODE', e.POSITION_MODE, ['hedge', 'one_way'] as const, 'hedge');
+  const symbols = (e.SYMBOLS ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+  for (const s of symbols) if (!/^[A-Z0-9._-]+$/.test(s)) throw new ConfigError('SYMBOLS', e.SYMBOLS, `${JSON.stringify(s)} is not a venue symbol (upper-case letters and digits, e.g. BTCUSDT)`);
+  const strategy = parseStrategyFromEnv(e.TAKE_PROFIT_PCT, e.STOP_LOSS_PCT, e.DCA_STEPS);
+  if (e.MAX_BURST_DELAY_MS < e.EVENT_BURST_MS) throw new ConfigError('MAX_BURST_DELAY_MS', String(e.MAX_BURST_DELAY_MS), `must not be shorter than EVENT_BURST_MS (${e.EVENT_BURST_MS})`);
+  const mode = MODE_MAP[modeName];
+  const liveConfirmed = e.LIVE_CONFIRMATION === LIVE_CONFIRMATION_TEXT;
+  if (mode === 'live' && !liveConfirmed) {
+    throw new ConfigError('LIVE_CONFIRMATION', e.LIVE_CONFIRMATION ? '[set]' : undefined, `LIVE needs LIVE_CONFIRMATION set to exactly "${LIVE_CONFIRMATION_TEXT}"`);
+  }
+  if (mode === 'live' && venue === 'embedded') throw new ConfigError('EXECUTION_MODE', modeName, 'LIVE is meaningless against the embedded venue');
+  const logFormat = oneOf('LOG_FORMAT', e.LOG_FORMAT, ['pretty', 'json'] as const, process.stdout.isTTY ? 'pretty' : 'json');
+  const logLevel = oneOf('LOG_LEVEL', e.LOG_LEVEL, ['trace', 'debug', 'info', 'warn', 'error', 'fatal'] as const, 'info');
+  return {
+    runtime: {
+      exchange, product, positionMode, mode, configuredSymbols: symbols, strategy,
+      eventBurstMs: e.EVENT_BURST_MS, maxBurstDelayMs: e.MAX_BURST_DELAY_MS, confirmationTimeoutMs: e.CONFIRMATION_TIMEOUT_MS, heartbeatTimeoutMs: e.HEARTBEAT_TIMEOUT_MS,
+      // The conformance gate is decided at start by running the pack (see service.ts).
+      gates: { conformancePassed: false, liveConfirmed },
+    },
+    venue,
+    storePath: e.STORE_PATH && e.STORE_PATH.trim() ? e.STORE_PATH.trim() : './data/exstate.sqlite',
+    conformancePack: e.CONFORMANCE_PACK && e.CONFORMANCE_PACK.trim() ? e.CONFORMANCE_PACK.trim() : 'fixtures/conformance',
+    logLevel,
+    logFormat,
+    credentials: { apiKey: e.API_KEY || undefined, secret: e.API_SECRET || undefined },
+  };
+}
+
+function parseStrategyFromEnv(tp: string | undefined, sl: string | undefined, dca: string | undefined) {
+  try {
+    return parseStrategy({ takeProfitPct: tp, stopLossPct: sl, dca: dcaSteps(dca) }, 'strategy');
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    // Report the environment variable the operator actually sets.
+    const field = error.field
+      .replace(/^strategy\.takeProfitPct$/, 'TAKE_PROFIT_PCT')
+      .replace(/^strategy\.stopLossPct$/, 'STOP_LOSS_PCT')
+      .replace(/^strategy\.dca\[(\d+)\]\.(offsetPct|sizePct)$/, (_m, i, f) => `DCA_STEPS (step ${Number(i) + 1} ${f})`)
+      .replace(/^strategy$/, 'STOP_LOSS_PCT');
+    throw new ConfigError(field, error.value, error.reason);
+  }
+}
