@@ -1,12 +1,13 @@
-// Jest runs the TypeScript sources as native ES modules, transformed by swc (no type check here:
-// `npm run typecheck` does that). `.js` import specifiers map back to the `.ts` sources.
+// Jest runs the TypeScript sources as native ES modules, transpiled by ts-jest file by file
+// (isolatedModules: no type check here, `npm run typecheck` does that). `.js` import specifiers
+// map back to the `.ts` sources.
 import type { Config } from 'jest';
 
 const config: Config = {
   testEnvironment: 'node',
   extensionsToTreatAsEsm: ['.ts'],
   transform: {
-    '^.+\\.ts$': ['@swc/jest', { jsc: { parser: { syntax: 'typescript' }, target: 'es2022' }, module: { type: 'es6' } }],
+    '^.+\\.ts$': ['ts-jest', { useESM: true, tsconfig: 'tsconfig.test.json' }],
   },
   moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },
   testMatch: ['<rootDir>/test/**/*.test.ts'],
