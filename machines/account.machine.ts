@@ -59,7 +59,7 @@ export const accountMachine = setup({
     onServiceReady: () => {},
     onServiceNotReady: () => {},
     onStreamLost: () => {},
-    onScopeFailed: (_args, _params: { error: unknown }) => {},
+    onScopeFailed: (_args, _params: { error: unknown; scopeKey: string }) => {},
     onHydrationFailed: (_args, _params: { error: unknown }) => {},
   },
   delays: {
@@ -74,7 +74,16 @@ export const accountMachine = setup({
     'stream.lost': { actions: 'markStreamLost' },
     'scope.spawn': { actions: 'spawnScope' },
     'scope.stop': { actions: 'stopScope' },
-    'xstate.error.actor.*': { actions: { type: 'onScopeFailed', params: ({ event }: { event: unknown }) => ({ error: (event as { error?: unknown }).error }) } },
+    // A failed scope actor never stops the root: the runtime journals it and respawns the scope.
+    'xstate.error.actor.*': {
+      actions: {
+        type: 'onScopeFailed',
+        params: ({ event }: { event: unknown }) => {
+          const e = event as { type: string; error?: unknown };
+          return { error: e.error, scopeKey: e.type.slice('xstate.error.actor.'.length) };
+        },
+      },
+    },
     'account.stop': '.stopping',
   },
   states: {

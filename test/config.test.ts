@@ -54,7 +54,7 @@ describe('exstate start with an invalid .env', () => {
     const dir = mkdtempSync(join(tmpdir(), 'exstate-env-'));
     writeFileSync(join(dir, '.env'), 'STOP_LOSS_PCT=two\nTAKE_PROFIT_PCT=1\nSTORE_PATH=./data/x.sqlite\n');
     const cli = join(process.cwd(), 'bin/exstate.js');
-    const env = { ...process.env, API_SECRET: 'super-secret-value' };
+    const env: NodeJS.ProcessEnv = { ...process.env, API_SECRET: 'super-secret-value' };
     delete env.STOP_LOSS_PCT;
     const run = spawnSync(process.execPath, [cli, 'start'], { cwd: dir, env, encoding: 'utf8', timeout: 60_000 });
     expect(run.status).toBe(2);

@@ -244,7 +244,15 @@ export class AccountRuntime {
           }
         },
         onScopeFailed: (_args, params) => {
-          journal.record('scope_failed', { reason: String((params.error as Error)?.message ?? params.error) });
+          const key = params.scopeKey;
+          journal.record('scope_failed', { scope: core.known.has(key) ? core.scopeOf(key) : key, reason: String((params.error as Error)?.message ?? params.error) });
+          if (!core.known.has(key)) return;
+          // Respawn after the current transition: a fresh owner re-plans from the settled view.
+          queueMicrotask(() => {
+            this.root.send({ type: 'scope.stop', scopeKey: key });
+            this.root.send({ type: 'scope.spawn', scopeKey: key });
+            core.affect(key, 'scope_restarted', true);
+          });
         },
         onHydrationFailed: (_args, params) => {
           journal.record('hydration_failed', { reason: String((params.error as Error)?.message ?? params.error) });

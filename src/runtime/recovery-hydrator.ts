@@ -63,6 +63,8 @@ export class RecoveryHydrator {
       this.confirmFromSnapshot(key);
       const unresolved = core.tracker.ofScope(key).some((p) => p.state !== 'in_flight');
       if (!unresolved) core.state.recoveryRequired.delete(key);
+      // A scope waiting in pendingConfirmation learns what the snapshot confirmed.
+      core.notifyConfirmation(key);
     }
   }
 
