@@ -2,12 +2,24 @@
 // replays, and opens service readiness; on stream loss it drops readiness, marks known scopes
 // recovery-required and runs reconnect hydration before replaying and reopening. It spawns one
 // scope actor per symbol-side scope and supervises their errors.
-import { assign, fromPromise, setup, spawnChild, stopChild } from 'xstate';
-import { scopeMachine } from './scope.machine.js';
+import { assign, enqueueActions, fromPromise, setup } from 'xstate';
+import { shardMachine } from './shard.machine.js';
+
+/** Scope actors live under this many shard actors (see shard.machine.ts). */
+export const SHARD_COUNT = 64;
+
+/** The shard that owns a scope: a stable hash of its key. */
+export function shardOf(scopeKey: string): string {
+  let h = 2166136261;
+  for (let i = 0; i < scopeKey.length; i++) h = Math.imul(h ^ scopeKey.charCodeAt(i), 16777619);
+  return `shard-${(h >>> 0) % SHARD_COUNT}`;
+}
 
 export interface AccountContext {
   streamReady: boolean;
   startRequested: boolean;
+  /** Shard actors spawned so far (control state: which supervisors exist). */
+  shards: Record<string, true>;
 }
 
 export type AccountEvent =
@@ -18,7 +30,8 @@ export type AccountEvent =
   | { type: 'stream.ready' }
   | { type: 'stream.lost'; reason: string }
   | { type: 'scope.spawn'; scopeKey: string }
-  | { type: 'scope.stop'; scopeKey: string };
+  | { type: 'scope.stop'; scopeKey: string }
+  | { type: 'scope.failed'; scopeKey: string; error: unknown };
 
 export const accountMachine = setup({
   types: {
@@ -26,7 +39,7 @@ export const accountMachine = setup({
     events: {} as AccountEvent,
   },
   actors: {
-    scope: scopeMachine,
+    shard: shardMachine,
     validateConfig: fromPromise<void, void>(async () => {
       throw new Error('validateConfig is provided by the runtime');
     }),
@@ -46,11 +59,18 @@ export const accountMachine = setup({
     startRequested: ({ context }) => context.startRequested,
   },
   actions: {
-    spawnScope: spawnChild('scope', {
-      id: ({ event }) => (event as { scopeKey: string }).scopeKey,
-      input: ({ event }) => ({ scopeKey: (event as { scopeKey: string }).scopeKey }),
-    }),
-    stopScope: stopChild(({ event }) => (event as { scopeKey: string }).scopeKey),
+    /** Hands a spawn/stop to the scope's shard, creating the shard on first use. */
+    // (typed loosely: enqueueActions inside setup() does not infer this machine's types)
+    toShard: enqueueActions(({ enqueue, event, context }: { enqueue: any; event: AccountEvent; context: AccountContext }) => {
+      const e = event as { type: 'scope.spawn' | 'scope.stop'; scopeKey: string };
+      const shard = shardOf(e.scopeKey);
+      if (!context.shards[shard]) {
+        if (e.type === 'scope.stop') return;
+        enqueue.spawnChild('shard', { id: shard });
+        enqueue.assign({ shards: { ...context.shards, [shard]: true } });
+      }
+      enqueue.sendTo(shard, { type: e.type, scopeKey: e.scopeKey });
+    }) as never,
     markStreamReady: assign({ streamReady: true }),
     markStreamLost: assign({ streamReady: false }),
     requestStart: assign({ startRequested: true }),
@@ -67,14 +87,16 @@ export const accountMachine = setup({
   },
 }).createMachine({
   id: 'account',
-  context: { streamReady: false, startRequested: false },
+  context: { streamReady: false, startRequested: false, shards: {} },
   initial: 'configuring',
   on: {
     'stream.ready': { actions: 'markStreamReady' },
     'stream.lost': { actions: 'markStreamLost' },
-    'scope.spawn': { actions: 'spawnScope' },
-    'scope.stop': { actions: 'stopScope' },
-    // A failed scope actor never stops the root: the runtime journals it and respawns the scope.
+    'scope.spawn': { actions: 'toShard' },
+    'scope.stop': { actions: 'toShard' },
+    // A failed scope actor never stops the root: its shard reports it, the runtime journals it
+    // and respawns the scope. A failed shard is reported the same way.
+    'scope.failed': { actions: { type: 'onScopeFailed', params: ({ event }) => ({ error: event.error, scopeKey: event.scopeKey }) } },
     'xstate.error.actor.*': {
       actions: {
         type: 'onScopeFailed',
@@ -97,7 +119,7 @@ export const accountMachine = setup({
       },
     },
     rejected: {
-      on: { 'account.hydrate': {}, 'account.start': {}, 'stream.ready': {}, 'scope.spawn': {} },
+      on: { 'account.hydrate': {}, 'account.start': {}, 'stream.ready': {} },
     },
     configured: {
       always: { guard: 'startRequested', target: 'hydrating' },

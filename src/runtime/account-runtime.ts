@@ -3,7 +3,8 @@
 // machines declare. The service and the conformance harness run exactly this class; they differ
 // only in venue, clock and store.
 import { createActor, fromPromise, type Actor, type AnyActorRef } from 'xstate';
-import { accountMachine } from '../../machines/account.machine.js';
+import { accountMachine, shardOf } from '../../machines/account.machine.js';
+import { shardMachine } from '../../machines/shard.machine.js';
 import { scopeMachine } from '../../machines/scope.machine.js';
 import { streamMachine } from '../../machines/stream.machine.js';
 import type { ScopeKey } from '../domain/scope.js';
@@ -121,8 +122,17 @@ export class AccountRuntime {
     return runCommand(this.core, name, this.accountState());
   }
 
+  private readonly refs = new Map<ScopeKey, AnyActorRef>();
+
+  /** The scope's actor (cached; scope actors live under shard actors). */
   scopeRef(key: ScopeKey): AnyActorRef | undefined {
-    return this.root.getSnapshot().children[key] as AnyActorRef | undefined;
+    const cached = this.refs.get(key);
+    if (cached && cached.getSnapshot().status === 'active') return cached;
+    const shard = this.root.getSnapshot().children[shardOf(key)] as AnyActorRef | undefined;
+    const ref = shard?.getSnapshot().children[key] as AnyActorRef | undefined;
+    if (ref) this.refs.set(key, ref);
+    else this.refs.delete(key);
+    return ref;
   }
 
   scopeStateValue(key: ScopeKey): unknown {
@@ -197,7 +207,7 @@ export class AccountRuntime {
     const { journal, config } = core;
     return accountMachine.provide({
       actors: {
-        scope: this.scopeLogic(),
+        shard: shardMachine.provide({ actors: { scope: this.scopeLogic() } }),
         validateConfig: fromPromise<void, void>(async () => {
           this.options.validateConfig?.();
         }),

@@ -11,6 +11,8 @@ function payloads(type: string) {
     case 'scope.spawn':
     case 'scope.stop':
       return [{ type, scopeKey: 'generic:linear:BTCUSDT:LONG' }];
+    case 'scope.failed':
+      return [{ type, scopeKey: 'generic:linear:BTCUSDT:LONG', error: new Error('scope failed') }];
     case 'xstate.error.actor.*':
       return [{ type: 'xstate.error.actor.generic:linear:BTCUSDT:LONG', error: new Error('scope failed') }];
     default:

@@ -1,0 +1,192 @@
+// `npm run bench`: one JSON line per figure, then docs/PERFORMANCE.md is rewritten with the
+// table. Not a jest test: figures are measured, not asserted.
+import { writeFileSync } from 'node:fs';
+import { cpus, totalmem } from 'node:os';
+import { Decimal } from '../../src/domain/decimal.js';
+import type { PrivateRow } from '../../src/domain/rows.js';
+import { parseStrategy } from '../../src/config/strategy-config.js';
+import { createFailingStore } from '../../src/conformance/failing-store.js';
+import { AccountRuntime } from '../../src/runtime/account-runtime.js';
+import { SteppingClock } from '../../src/runtime/clock.js';
+import { Journal } from '../../src/runtime/journal.js';
+import type { ExecutionMode, RuntimeConfig } from '../../src/runtime/runtime-config.js';
+import { BenchVenue } from './bench-venue.js';
+import { asJson, rowMix, symbolsFor } from './rows.js';
+
+interface Figure { name: string; value: number | null; unit: string; target?: string; note?: string }
+const figures: Figure[] = [];
+function report(f: Figure) {
+  figures.push(f);
+  process.stdout.write(`${JSON.stringify(f)}\n`);
+}
+
+const gc = () => (globalThis as { gc?: () => void }).gc?.();
+const tick = () => new Promise<void>((r) => setImmediate(r));
+const round = (n: number, digits = 2) => Math.round(n * 10 ** digits) / 10 ** digits;
+
+async function makeRuntime(symbols: string[], mode: ExecutionMode) {
+  const clock = new SteppingClock();
+  const journal = new Journal(clock);
+  const venue = new BenchVenue(symbols);
+  const config: RuntimeConfig = {
+    exchange: 'generic', product: 'linear', positionMode: 'hedge', mode, configuredSymbols: [],
+    strategy: parseStrategy({ takeProfitPct: '1', stopLossPct: '2', dca: [{ offsetPct: '1', sizePct: '100' }] }),
+    eventBurstMs: 150, maxBurstDelayMs: 1000, confirmationTimeoutMs: 5000, heartbeatTimeoutMs: 0,
+    gates: { conformancePassed: true, liveConfirmed: false },
+  };
+  const runtime = new AccountRuntime({ config, venue, store: createFailingStore().keyv, clock, journal });
+  runtime.boot();
+  await tick();
+  await runtime.resumeRunning([]);
+  await tick();
+  const drain = async () => {
+    for (let i = 0; i < 5; i++) await tick();
+  };
+  const advance = async (ms: number) => {
+    const target = clock.now() + ms;
+    for (;;) {
+      const next = clock.nextDueAt();
+      if (next === undefined || next > target) break;
+      clock.set(Math.max(next, clock.now()));
+      await drain();
+    }
+    clock.set(target);
+    await drain();
+  };
+  return { runtime, clock, venue, journal, drain, advance };
+}
+
+async function ingest() {
+  const symbols = symbolsFor(500);
+  const rows = rowMix(symbols, 60_000);
+  const { runtime, advance, drain } = await makeRuntime(symbols, 'dry_run');
+  const chunk = 2_000;
+  gc();
+  const t0 = performance.now();
+  for (let i = 0; i < rows.length; i += chunk) {
+    for (let j = i; j < Math.min(rows.length, i + chunk); j++) runtime.router.ingest(rows[j]!);
+    await advance(150);
+  }
+  await drain();
+  const ingestMs = performance.now() - t0;
+  const json = asJson(rows);
+  const t1 = performance.now();
+  const store = new Map<string, unknown>();
+  for (const text of json) {
+    const o = JSON.parse(text) as Record<string, unknown>;
+    for (const k of ['price', 'qty', 'filledQty', 'avgPrice', 'size', 'entryPrice', 'walletBalance']) if (typeof o[k] === 'string') o[k] = new Decimal(o[k] as string);
+    store.set(`${o.kind}:${o.symbol ?? o.asset}:${o.managedSide ?? ''}:${o.tradeId ?? o.exchangeOrderId ?? ''}`, o);
+  }
+  const baselineMs = performance.now() - t1;
+  const ingestRate = rows.length / (ingestMs / 1000);
+  const baselineRate = rows.length / (baselineMs / 1000);
+  report({ name: 'ingest_events_per_sec', value: Math.round(ingestRate), unit: 'events/s' });
+  report({ name: 'baseline_events_per_sec', value: Math.round(baselineRate), unit: 'events/s' });
+  report({ name: 'ingest_ratio', value: round(ingestRate / baselineRate, 3), unit: 'ratio', target: '>= 0.25' });
+  gc();
+  report({ name: 'rss_mb_1k_scopes', value: round(process.memoryUsage().rss / 2 ** 20, 1), unit: 'MB', note: `${runtime.core.known.size} scopes after the ingest run` });
+  await runtime.stop();
+}
+
+async function decisionLatency() {
+  const symbols = symbolsFor(400);
+  const { runtime, clock, venue, advance, drain } = await makeRuntime(symbols, 'demo');
+  const samples: number[] = [];
+  for (let i = 0; i < symbols.length; i++) {
+    const row: PrivateRow = { kind: 'position', symbol: symbols[i]!, managedSide: 'LONG', size: new Decimal('1'), entryPrice: new Decimal('100') };
+    runtime.router.ingest(row);
+    await drain();
+    let reached = 0;
+    venue.onSubmit = () => {
+      if (reached === 0) reached = performance.now();
+    };
+    const due = clock.now() + 150;
+    const t0 = performance.now();
+    clock.set(due); // the burst wait ends: from here to the venue call is the decision latency
+    await drain();
+    if (reached > 0) samples.push(reached - t0);
+    venue.onSubmit = undefined;
+    await advance(10);
+  }
+  samples.sort((a, b) => a - b);
+  const pct = (p: number) => samples[Math.min(samples.length - 1, Math.floor((p / 100) * samples.length))]!;
+  report({ name: 'decision_latency_p50_ms', value: round(pct(50), 3), unit: 'ms' });
+  report({ name: 'decision_latency_p99_ms', value: round(pct(99), 3), unit: 'ms', target: '<= 1' });
+  await runtime.stop();
+}
+
+async function scopes10k() {
+  const symbols = symbolsFor(5_000);
+  const { runtime, drain } = await makeRuntime(symbols, 'dry_run');
+  gc();
+  const heap0 = process.memoryUsage().heapUsed;
+  const t0 = performance.now();
+  for (const symbol of symbols) for (const side of ['LONG', 'SHORT'] as const) runtime.core.know(runtime.core.keyOf(symbol, side));
+  const spawnMs = performance.now() - t0;
+  await drain();
+  gc();
+  const heapMb = (process.memoryUsage().heapUsed - heap0) / 2 ** 20;
+  report({ name: 'scopes_10k_spawn_ms', value: round(spawnMs, 1), unit: 'ms', target: '<= 1000' });
+  report({ name: 'scopes_10k_heap_mb', value: round(heapMb, 1), unit: 'MB', target: '<= 64' });
+  const t1 = performance.now();
+  await runtime.stop();
+  report({ name: 'scopes_10k_stop_ms', value: round(performance.now() - t1, 1), unit: 'ms', target: '<= 2000' });
+}
+
+function notYet(name: string, unit: string, target: string) {
+  report({ name, value: null, unit, target, note: 'needs the loopback simulator and the ccxt adapter (not built yet)' });
+}
+
+await ingest();
+await decisionLatency();
+await scopes10k();
+notYet('e2e_reaction_p50_ms', 'ms', '-');
+notYet('e2e_reaction_p99_ms', 'ms', '<= 15');
+notYet('startup_ready_ms', 'ms', '<= 3000');
+
+const cpu = cpus()[0]?.model ?? 'unknown cpu';
+const history = `## Design changes and what still misses
+
+- Sharded supervision: scope actors live under 64 shard actors (machines/shard.machine.ts), not
+  directly under the account root. XState copies a parent's children map on every spawn and
+  stop, so a flat root is O(N^2). Measured on this machine with the flat root:
+  \`scopes_10k_spawn_ms\` 24,228 and \`scopes_10k_stop_ms\` 24,568; with 64 shards: about 500
+  and 1,800.
+- Inspection is off: it costs most of the throughput.
+- Still missing: \`ingest_ratio\` is far below 0.25 and \`decision_latency_p99_ms\` is above 1 ms.
+  A CPU profile of the bench shows garbage collection (~32%), XState's SimulatedClock flushing
+  (it scans every armed timer on each step; ~13%), and actor stop/spawn bookkeeping as the top
+  costs. Candidates: one pending-burst timer per shard instead of two timers per scope, fewer
+  allocations per row in the router and journal, and batching rows per scope before they reach
+  the actor.
+- Not measured yet: the end-to-end and startup figures need the loopback simulator and the ccxt
+  adapter.`;
+const table = figures.map((f) => `| \`${f.name}\` | ${f.value ?? 'not measured'} | ${f.unit} | ${f.target ?? ''} | ${f.note ?? ''} |`).join('\n');
+const doc = `# Performance
+
+Measured by \`npm run bench\` (test/bench/run.ts) on ${cpus().length} x ${cpu}, ${Math.round(totalmem() / 2 ** 30)} GiB,
+Node ${process.version}, ${new Date().toISOString().slice(0, 10)}. Figures are measurements, not tests; targets are
+design goals.
+
+| figure | value | unit | target | note |
+|---|---|---|---|---|
+${table}
+
+How each figure is taken:
+
+- \`ingest_events_per_sec\`: 60,000 normalized rows (order FILLED, fill, position row, a balance
+  frame every tenth burst) over 1,000 scopes, fed to the router in chunks of 2,000 with the
+  simulated clock advanced 150 ms after each chunk so that every burst wait fires and every
+  affected scope runs its pass (dry run: requests are planned and journaled). \`baseline\` is the
+  same rows as JSON through a loop that only parses them (decimals included) and stores them.
+- \`decision_latency_*\`: demo mode; for 400 fresh scopes, a position row arrives, then the
+  simulated clock reaches the end of the burst wait; the figure is the real time from there to
+  the first request reaching the venue port (context write and gates included), so the burst
+  wait itself is excluded.
+- \`scopes_10k_*\`: 10,000 scope actors made known (spawned) on one account, heap growth after a
+  forced GC, and the time to stop the whole account.
+- \`rss_mb_1k_scopes\`: process resident memory after the ingest run with 1,000 live scopes.
+
+${history}
+`;
+writeFileSync('docs/PERFORMANCE.md', doc);
