@@ -1,5 +1,6 @@
 // The observed state a fixture's `expect` is matched against (CONFORMANCE.md, "Observed state").
 import { canon } from '../domain/decimal.js';
+import { plainOrderFields } from '../domain/order-intent.js';
 import { parseScopeKey, scopeKey as keyOfScope, type Scope } from '../domain/scope.js';
 import type { AccountRuntime } from '../runtime/account-runtime.js';
 import type { JournalRecord } from '../runtime/journal.js';
@@ -86,15 +87,10 @@ export function observe(input: ObserveInput): Observed {
       positions: [...state.positions.values()].filter((p) => p.size.gt(0)).map((p) => ({ symbol: p.symbol, managedSide: p.managedSide, size: canon(p.size), entryPrice: canon(p.entryPrice) })),
       openOrders: [...state.orders.values()].map((o) => {
         const r = o.row;
-        const out: Obj = { symbol: r.symbol, managedSide: o.scopeKey ? parseScopeKey(o.scopeKey).managedSide : r.managedSide, side: r.side, type: r.type, status: r.status };
+        const out: Obj = { symbol: r.symbol, managedSide: o.scopeKey ? parseScopeKey(o.scopeKey).managedSide : r.managedSide, ...plainOrderFields(r), status: r.status };
         if (r.customOrderId) out.customOrderId = r.customOrderId;
         if (r.exchangeOrderId) out.exchangeOrderId = r.exchangeOrderId;
-        if (r.price) out.price = canon(r.price);
-        if (r.triggerPrice) out.triggerPrice = canon(r.triggerPrice);
-        if (r.qty) out.qty = canon(r.qty);
         if (r.filledQty) out.filledQty = canon(r.filledQty);
-        if (r.reduceOnly !== undefined) out.reduceOnly = r.reduceOnly;
-        if (r.closePosition !== undefined) out.closePosition = r.closePosition;
         return out;
       }),
       recoveryRequired: [...state.recoveryRequired].map((k) => parseScopeKey(k)),

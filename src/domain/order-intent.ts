@@ -1,5 +1,5 @@
 // The order a slot wants, and equivalence of a wanted order with an active one by order kind.
-import { Decimal, ZERO } from './decimal.js';
+import { Decimal, ZERO, canon } from './decimal.js';
 import type { OrderRow, OrderSide, OrderType } from './rows.js';
 import type { Slot } from './strategy.js';
 
@@ -46,4 +46,25 @@ function usesTrigger(type: OrderType): boolean {
 
 function usesLimitPrice(type: OrderType): boolean {
   return type === 'LIMIT' || type === 'STOP' || type === 'TAKE_PROFIT';
+}
+
+export interface PlainOrderFields {
+  side: string;
+  type: string;
+  price?: string;
+  triggerPrice?: string;
+  qty?: string;
+  reduceOnly?: boolean;
+  closePosition?: boolean;
+}
+
+/** The order's fields as they cross a boundary: canonical decimal strings, absent fields left out. */
+export function plainOrderFields(o: Omit<OrderIntent, 'slot'>): PlainOrderFields {
+  const out: PlainOrderFields = { side: o.side, type: o.type };
+  if (o.price) out.price = canon(o.price);
+  if (o.triggerPrice) out.triggerPrice = canon(o.triggerPrice);
+  if (o.qty) out.qty = canon(o.qty);
+  if (o.reduceOnly !== undefined) out.reduceOnly = o.reduceOnly;
+  if (o.closePosition !== undefined) out.closePosition = o.closePosition;
+  return out;
 }

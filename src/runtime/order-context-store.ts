@@ -3,18 +3,12 @@
 // and a failed write blocks the submission. Custom ids are opaque keys: nothing is parsed out of
 // them. Reads are served from an in-memory mirror loaded once at startup.
 import type Keyv from 'keyv';
+import type { PlainOrderFields } from '../domain/order-intent.js';
 
 export type ContextStatus = 'pending' | 'active' | 'terminal';
 
-export interface StoredIntent {
-  side: string;
-  type: string;
-  price?: string;
-  triggerPrice?: string;
-  qty?: string;
-  reduceOnly?: boolean;
-  closePosition?: boolean;
-}
+/** The request a context records, as plain canonical fields. */
+export type StoredIntent = PlainOrderFields;
 
 export interface OrderContext {
   customOrderId: string;

@@ -1,7 +1,7 @@
 // One workflow pass of one scope: settled view -> planner -> journaled decision and requests.
 // Requests are built here (custom ids for new orders) and handed to the SubmissionExecutor only
 // when the mode and readiness gates allow a venue write; otherwise they are dry-run candidates.
-import { canonOptional } from '../domain/decimal.js';
+import { plainOrderFields } from '../domain/order-intent.js';
 import type { Mutation } from '../domain/planner.js';
 import { planScope } from '../domain/planner.js';
 import type { ScopeKey } from '../domain/scope.js';
@@ -54,18 +54,8 @@ export class PassRunner {
 
 /** The request as journaled and observed: decimals as canonical strings. */
 export function describeRequest(core: RuntimeCore, r: PlannedRequest): Record<string, unknown> {
-  const i = r.mutation.intent;
-  const out: Record<string, unknown> = {
+  return {
     scope: core.scopeOf(r.scopeKey), action: r.mutation.action, slot: r.mutation.slot, customOrderId: r.customOrderId,
-    side: i.side, type: i.type,
+    ...plainOrderFields(r.mutation.intent),
   };
-  const price = canonOptional(i.price);
-  const triggerPrice = canonOptional(i.triggerPrice);
-  const qty = canonOptional(i.qty);
-  if (price !== undefined) out.price = price;
-  if (triggerPrice !== undefined) out.triggerPrice = triggerPrice;
-  if (qty !== undefined) out.qty = qty;
-  if (i.reduceOnly !== undefined) out.reduceOnly = i.reduceOnly;
-  if (i.closePosition !== undefined) out.closePosition = i.closePosition;
-  return out;
 }

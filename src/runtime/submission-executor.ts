@@ -4,9 +4,8 @@
 // timeout is an UNKNOWN outcome: the slot is never rolled back and nothing is re-sent before a
 // lookup by custom id.
 import type { SubmitNext } from '../../machines/scope.machine.js';
-import { canonOptional } from '../domain/decimal.js';
 import { classifyVenueError } from '../domain/error-classifier.js';
-import type { OrderIntent } from '../domain/order-intent.js';
+import { plainOrderFields } from '../domain/order-intent.js';
 import type { ScopeKey } from '../domain/scope.js';
 import type { SubmitOutcome } from '../venues/port.js';
 import { ContextWriteError, type StoredIntent } from './order-context-store.js';
@@ -65,7 +64,7 @@ export class SubmissionExecutor {
   private async writeContext(r: PlannedRequest): Promise<void> {
     const { core } = this;
     const now = core.clock.now();
-    const request = storedIntent(r.mutation.intent);
+    const request: StoredIntent = plainOrderFields(r.mutation.intent);
     if (r.mutation.action === 'place') {
       await core.contexts.put({
         customOrderId: r.customOrderId, scopeKey: r.scopeKey, slot: r.mutation.slot,
@@ -135,14 +134,4 @@ export class SubmissionExecutor {
   private terminate(r: PlannedRequest): void {
     void this.core.contexts.update(r.customOrderId, { status: 'terminal', updatedAtMs: this.core.clock.now() }).catch(() => undefined);
   }
-}
-
-function storedIntent(i: OrderIntent): StoredIntent {
-  const out: StoredIntent = { side: i.side, type: i.type };
-  if (i.price) out.price = canonOptional(i.price);
-  if (i.triggerPrice) out.triggerPrice = canonOptional(i.triggerPrice);
-  if (i.qty) out.qty = canonOptional(i.qty);
-  if (i.reduceOnly !== undefined) out.reduceOnly = i.reduceOnly;
-  if (i.closePosition !== undefined) out.closePosition = i.closePosition;
-  return out;
 }
