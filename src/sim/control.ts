@@ -1,0 +1,79 @@
+// The control API under /__sim/: read the whole account, set prices, seed positions and manual
+// orders, switch faults, drive prices, reset. Documented call by call in docs/SIMULATOR.md.
+import { Decimal } from 'decimal.js';
+import { SimError } from './sim-types.js';
+import type { RestFaultRule } from './faults.js';
+import type { DriverConfig } from './price-driver.js';
+import type { Simulator } from './server.js';
+
+export class ControlApi {
+  constructor(private readonly sim: Simulator) {}
+
+  handle(method: string, path: string, body: string): { status: number; body: unknown } {
+    let input: Record<string, unknown> = {};
+    try {
+      input = body ? (JSON.parse(body) as Record<string, unknown>) : {};
+    } catch {
+      return { status: 400, body: { error: 'body must be JSON' } };
+    }
+    try {
+      return { status: 200, body: this.route(method, path, input) };
+    } catch (error) {
+      if (error instanceof SimError) return { status: 400, body: { error: error.msg, code: error.code } };
+      return { status: 400, body: { error: (error as Error).message } };
+    }
+  }
+
+  private route(method: string, path: string, b: Record<string, unknown>): unknown {
+    const { sim } = this;
+    const e = sim.engine;
+    switch (`${method} ${path}`) {
+      case 'GET /state':
+        return { ...e.snapshot(), stream: sim.stream.describe(), faults: sim.faults.describe() };
+      case 'POST /price':
+        e.setMark(String(b.symbol), String(b.price));
+        return { symbol: b.symbol, markPrice: e.marks.get(String(b.symbol)) };
+      case 'POST /position':
+        e.seedPosition(String(b.symbol), (b.positionSide as 'LONG') ?? 'BOTH', String(b.positionAmt), String(b.entryPrice));
+        return e.position(String(b.symbol), (b.positionSide as 'LONG') ?? 'BOTH');
+      case 'POST /manual-order': {
+        const req = {
+          symbol: String(b.symbol), side: b.side as 'BUY', type: String(b.type), quantity: b.quantity as string | undefined, price: b.price as string | undefined,
+          positionSide: b.positionSide as string | undefined, reduceOnly: b.reduceOnly === true, closePosition: b.closePosition === true,
+          clientOrderId: b.clientOrderId as string | undefined, triggerPrice: b.triggerPrice as string | undefined, owner: 'manual' as const,
+        };
+        return ['LIMIT', 'MARKET'].includes(req.type) ? e.placeOrder(req) : e.placeAlgo(req);
+      }
+      case 'POST /faults': {
+        if (Array.isArray(b.rest)) for (const rule of b.rest as RestFaultRule[]) sim.faults.addRest(rule);
+        if (b.stream && typeof b.stream === 'object') Object.assign(sim.faults.stream, b.stream);
+        if (typeof b.clockSkewMs === 'number') sim.faults.clockSkewMs = b.clockSkewMs;
+        return sim.faults.describe();
+      }
+      case 'DELETE /faults':
+        sim.faults.clear();
+        return sim.faults.describe();
+      case 'POST /stream/drop':
+        return { dropped: sim.stream.disconnectAll('drop') };
+      case 'POST /stream/close':
+        return { closed: sim.stream.disconnectAll('close') };
+      case 'POST /stream/expire-listen-key':
+        sim.stream.expireAll();
+        return sim.stream.describe();
+      case 'POST /stream/margin-frame':
+        e.emitMarginOnlyFrame();
+        return {};
+      case 'POST /partial-fills':
+        e.partialFillRatio = b.ratio === undefined || b.ratio === null ? undefined : new Decimal(String(b.ratio));
+        return { ratio: b.ratio ?? null };
+      case 'POST /driver':
+        sim.driver.configure(b as unknown as DriverConfig);
+        return { driver: b.mode };
+      case 'POST /reset':
+        sim.reset(typeof b.seed === 'number' ? b.seed : undefined);
+        return { reset: true };
+      default:
+        throw new Error(`no control route ${method} ${path}`);
+    }
+  }
+}

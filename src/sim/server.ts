@@ -1,0 +1,167 @@
+// One HTTP + WebSocket server on 127.0.0.1 (random port by default) speaking what ccxt
+// `binanceusdm` calls, plus the control API under /__sim/. It only ever listens on loopback.
+import { randomBytes } from 'node:crypto';
+import { createServer, type IncomingMessage, type ServerResponse, type Server } from 'node:http';
+import type { Socket } from 'node:net';
+import { WebSocketServer } from 'ws';
+import { BinanceRest } from './binance-rest.js';
+import { ControlApi } from './control.js';
+import { DEFAULT_MARKS, DEFAULT_SYMBOLS } from './defaults.js';
+import { SimEngine } from './engine.js';
+import { Faults } from './faults.js';
+import { PriceDriver } from './price-driver.js';
+import type { SymbolSpec } from './sim-types.js';
+import { UserStream } from './user-stream.js';
+
+export interface SimulatorOptions {
+  port?: number;
+  seed?: number;
+  positionMode?: 'hedge' | 'one_way';
+  symbols?: SymbolSpec[];
+  marks?: Record<string, string>;
+  walletBalance?: string;
+  listenKeyTtlMs?: number;
+  apiKey?: string;
+  secret?: string;
+}
+
+export interface SimulatorEndpoints {
+  rest: string;
+  ws: string;
+  control: string;
+  apiKey: string;
+  secret: string;
+}
+
+export interface Simulator extends SimulatorEndpoints {
+  engine: SimEngine;
+  faults: Faults;
+  stream: UserStream;
+  driver: PriceDriver;
+  /** Clears books, faults and listen keys; seeds the default marks again. */
+  reset(seed?: number): void;
+  close(): Promise<void>;
+}
+
+const WEIGHT_WINDOW_MS = 60_000;
+
+export async function startSimulator(options: SimulatorOptions = {}): Promise<Simulator> {
+  const seed = options.seed ?? 1;
+  const apiKey = options.apiKey ?? `sim-${randomBytes(12).toString('hex')}`;
+  const secret = options.secret ?? randomBytes(24).toString('hex');
+  const faults = new Faults();
+  const serverTime = () => Date.now() + faults.clockSkewMs;
+  const makeEngine = () => {
+    const engine = new SimEngine({
+      clock: () => Date.now(), positionMode: options.positionMode ?? 'hedge', symbols: options.symbols ?? DEFAULT_SYMBOLS,
+      walletBalance: options.walletBalance ?? '10000', leverage: 20, makerFee: '0.0002', takerFee: '0.0004',
+    });
+    for (const [s, p] of Object.entries(options.marks ?? DEFAULT_MARKS)) if (engine.symbols.has(s)) engine.setMark(s, p);
+    return engine;
+  };
+  const stream = new UserStream(faults, options.listenKeyTtlMs ?? 60 * 60_000, () => Date.now());
+  const state = { engine: makeEngine() };
+  let unsubscribe = state.engine.onEvent((e) => stream.publish(e));
+  let rest = new BinanceRest(state.engine, stream, { apiKey, secret }, serverTime);
+  let driver = new PriceDriver(state.engine, seed);
+  const weights: Array<{ at: number; weight: number }> = [];
+  const hanging = new Set<Socket>();
+
+  const sim = {} as Simulator;
+  const control = new ControlApi(sim);
+
+  const server: Server = createServer((req, res) => {
+    let body = '';
+    req.on('data', (c) => (body += c));
+    req.on('end', () => void serve(req, res, body));
+  });
+
+  async function serve(req: IncomingMessage, res: ServerResponse, body: string): Promise<void> {
+    const url = new URL(req.url ?? '/', 'http://sim');
+    const method = req.method ?? 'GET';
+    if (url.pathname.startsWith('/__sim')) {
+      const out = control.handle(method, url.pathname.slice('/__sim'.length) || '/', body);
+      return send(res, out.status, out.body);
+    }
+    const fault = rest.has(method, url.pathname) ? faults.take(method, url.pathname) : undefined;
+    if (fault?.kind === 'delay') await new Promise((r) => setTimeout(r, fault.ms ?? 1000));
+    if (fault?.kind === 'status') {
+      if (fault.code !== undefined) return send(res, fault.status ?? 503, { code: fault.code, msg: fault.msg ?? 'Internal error; unable to process your request. Please try again.' });
+      res.writeHead(fault.status ?? 503, { 'content-type': 'text/plain' });
+      return void res.end('Service Unavailable');
+    }
+    if (fault?.kind === 'rate_limit') {
+      const status = fault.status ?? 429;
+      return send(res, status, { code: status === 418 ? -1003 : -1003, msg: status === 418 ? 'Way too many requests; IP banned.' : 'Too many requests; current limit is 2400 requests per minute.' }, { 'Retry-After': String(fault.retryAfterSec ?? 1) });
+    }
+    if (fault?.kind === 'reject') return send(res, fault.status ?? 400, { code: fault.code ?? -1000, msg: fault.msg ?? 'Rejected by the simulator.' });
+    const out = rest.handle({ method, path: url.pathname, query: url.search.slice(1), body, headers: req.headers });
+    const now = Date.now();
+    weights.push({ at: now, weight: rest.weightOf(method, url.pathname) });
+    while (weights.length > 0 && weights[0]!.at < now - WEIGHT_WINDOW_MS) weights.shift();
+    const used = weights.reduce((a, w) => a + w.weight, 0);
+    if (fault?.kind === 'timeout_after_apply') {
+      // The request was applied; the answer never comes (the client times out).
+      hanging.add(req.socket);
+      return;
+    }
+    if (fault?.kind === 'reset_after_apply') {
+      req.socket.destroy();
+      return;
+    }
+    send(res, out.status, out.body, { 'X-MBX-USED-WEIGHT-1M': String(used), ...(out.headers ?? {}) });
+  }
+
+  const wss = new WebSocketServer({ server });
+  wss.on('connection', (socket, request) => {
+    const path = new URL(request.url ?? '/', 'http://sim').pathname;
+    if (path === '/private/ws' || path.startsWith('/ws/') || path === '/ws') stream.accept(socket, request);
+    else socket.close(1008, 'unknown stream');
+  });
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, '127.0.0.1', () => resolve());
+  });
+  const port = (server.address() as { port: number }).port;
+
+  Object.assign(sim, {
+    rest: `http://127.0.0.1:${port}`,
+    ws: `ws://127.0.0.1:${port}`,
+    control: `http://127.0.0.1:${port}/__sim`,
+    apiKey,
+    secret,
+    faults,
+    stream,
+    get engine() {
+      return state.engine;
+    },
+    get driver() {
+      return driver;
+    },
+    reset(nextSeed?: number) {
+      driver.stop();
+      unsubscribe();
+      faults.clear();
+      state.engine = makeEngine();
+      unsubscribe = state.engine.onEvent((e) => stream.publish(e));
+      rest = new BinanceRest(state.engine, stream, { apiKey, secret }, serverTime);
+      driver = new PriceDriver(state.engine, nextSeed ?? seed);
+    },
+    async close() {
+      driver.stop();
+      stream.stop();
+      for (const s of hanging) s.destroy();
+      for (const client of wss.clients) client.terminate();
+      await new Promise<void>((resolve) => wss.close(() => resolve()));
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  });
+  return sim;
+}
+
+function send(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+  res.writeHead(status, { 'content-type': 'application/json', ...headers });
+  res.end(JSON.stringify(body));
+}
