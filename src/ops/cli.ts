@@ -3,6 +3,8 @@
 import { Command } from 'commander';
 import { observeFixture, runConformance } from '../conformance/runner.js';
 import { loadServiceConfig, startService } from './service.js';
+import { startSimulator } from '../sim/server.js';
+import { loadScenario } from '../sim/scenario.js';
 
 const program = new Command();
 program.name('exstate').description('Exchange-state manager: trusted private state and app-owned SL/TP/DCA per symbol-side scope.');
@@ -60,6 +62,26 @@ program
       credentials: config.credentials.apiKey ? 'set' : 'not set',
     };
     process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
+  });
+
+program
+  .command('sim')
+  .option('--port <n>', 'port on 127.0.0.1 (default: a random free port)')
+  .option('--seed <s>', 'seed for prices and ids', '1')
+  .option('--scenario <file>', 'a scripted scenario (JSON) played in real time')
+  .option('--one-way', 'one-way position mode instead of hedge mode')
+  .description('run the simulated Binance USD-M exchange alone; prints one JSON line with its URLs and credentials')
+  .action(async (opts: { port?: string; seed: string; scenario?: string; oneWay?: boolean }) => {
+    const sim = await startSimulator({
+      port: opts.port ? Number(opts.port) : undefined,
+      seed: Number(opts.seed),
+      positionMode: opts.oneWay ? 'one_way' : 'hedge',
+      scenario: opts.scenario ? loadScenario(opts.scenario) : undefined,
+    });
+    process.stdout.write(`${JSON.stringify({ rest: sim.rest, ws: sim.ws, control: sim.control, apiKey: sim.apiKey, secret: sim.secret })}\n`);
+    const stop = () => void sim.close().then(() => process.exit(0));
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
   });
 
 await program.parseAsync(process.argv);

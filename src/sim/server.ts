@@ -12,6 +12,7 @@ import { Faults } from './faults.js';
 import { PriceDriver } from './price-driver.js';
 import type { SymbolSpec } from './sim-types.js';
 import { UserStream } from './user-stream.js';
+import { applyStep, seedScenario, type Scenario } from './scenario.js';
 
 export interface SimulatorOptions {
   port?: number;
@@ -23,6 +24,8 @@ export interface SimulatorOptions {
   listenKeyTtlMs?: number;
   apiKey?: string;
   secret?: string;
+  /** Played in real time from the start: its marks and positions first, then its steps. */
+  scenario?: Scenario;
 }
 
 export interface SimulatorEndpoints {
@@ -124,6 +127,11 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     server.listen(options.port ?? 0, '127.0.0.1', () => resolve());
   });
   const port = (server.address() as { port: number }).port;
+  const scenarioTimers: NodeJS.Timeout[] = [];
+  if (options.scenario) {
+    seedScenario(state.engine, options.scenario);
+    for (const step of options.scenario.steps) scenarioTimers.push(setTimeout(() => applyStep(state.engine, step), Math.max(0, step.atMs)));
+  }
 
   Object.assign(sim, {
     rest: `http://127.0.0.1:${port}`,
@@ -133,12 +141,6 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     secret,
     faults,
     stream,
-    get engine() {
-      return state.engine;
-    },
-    get driver() {
-      return driver;
-    },
     reset(nextSeed?: number) {
       driver.stop();
       unsubscribe();
@@ -149,6 +151,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
       driver = new PriceDriver(state.engine, nextSeed ?? seed);
     },
     async close() {
+      for (const t of scenarioTimers) clearTimeout(t);
       driver.stop();
       stream.stop();
       for (const s of hanging) s.destroy();
@@ -158,6 +161,9 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },
   });
+  // Getters, not values: a reset replaces the engine and the driver.
+  Object.defineProperty(sim, 'engine', { get: () => state.engine, enumerable: true });
+  Object.defineProperty(sim, 'driver', { get: () => driver, enumerable: true });
   return sim;
 }
 
