@@ -22,6 +22,12 @@ export async function binanceClient(sim: Simulator, overrides: Record<string, un
     ...overrides,
   });
   await ex.loadHttpProxyAgent();
+  // ccxt schedules the listen-key keepalive with a plain 20-minute setTimeout that close() does
+  // not clear; an unref'd timer lets the process (and jest) exit once the client is closed.
+  const spawn = (ex as unknown as { spawn: (m: unknown, ...a: unknown[]) => void }).spawn.bind(ex);
+  (ex as unknown as { delay: unknown }).delay = (timeout: number, method: unknown, ...args: unknown[]) => {
+    setTimeout(() => spawn(method, ...args), timeout).unref();
+  };
   // The per-URL error table only applies to Binance's own hosts: merge the linear codes so a
   // loopback URL maps errors the way the real venue's would.
   const exceptions = ex.exceptions as { exact: object; broad: object; linear: { exact: object; broad: object } };
