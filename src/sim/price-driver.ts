@@ -8,6 +8,12 @@ export type DriverConfig =
   | { mode: 'path'; points: Array<{ afterMs: number; symbol: string; price: string }> }
   | { mode: 'stop' };
 
+/** The next price of a seeded walk: a move of up to stepPct percent, rounded to the tick. */
+export function walkStep(mark: Decimal, stepPct: Decimal, tick: string, random: number): Decimal {
+  const move = mark.mul(stepPct).div(100).mul(random * 2 - 1);
+  return mark.add(move).div(tick).round().mul(tick);
+}
+
 export class PriceDriver {
   private timers: NodeJS.Timeout[] = [];
 
@@ -18,11 +24,9 @@ export class PriceDriver {
     if (config.mode === 'walk') {
       const next = seededRandom(config.seed ?? this.seed);
       const spec = this.engine.spec(config.symbol);
-      const step = new Decimal(config.stepPct).div(100);
+      const stepPct = new Decimal(config.stepPct);
       const timer = setInterval(() => {
-        const mark = this.engine.mark(config.symbol);
-        const move = mark.mul(step).mul(next() * 2 - 1);
-        const price = mark.add(move).div(spec.tickSize).round().mul(spec.tickSize);
+        const price = walkStep(this.engine.mark(config.symbol), stepPct, spec.tickSize, next());
         if (price.gt(0)) this.engine.setMark(config.symbol, price.toFixed());
       }, Math.max(10, config.intervalMs));
       this.timers.push(timer);
