@@ -96,7 +96,10 @@ export class SimEngine {
     let price = ZERO;
     if (req.type === 'LIMIT') price = this.validPrice(spec, req.price);
     const reference = req.type === 'LIMIT' ? price : this.mark(req.symbol);
-    const reduceOnly = req.reduceOnly === true;
+    // Hedge mode: the side says it (SELL on LONG closes); Binance refuses an explicit reduceOnly.
+    if (this.opts.positionMode === 'hedge' && req.reduceOnly) throw new SimError(-1106, "Parameter 'reduceonly' sent when not required.");
+    const closing = (positionSide === 'LONG' && req.side === 'SELL') || (positionSide === 'SHORT' && req.side === 'BUY');
+    const reduceOnly = req.reduceOnly === true || closing;
     if (!reduceOnly && reference.mul(qty).lt(d(spec.minNotional))) throw new SimError(-4164, `Order's notional must be no smaller than ${spec.minNotional} (unless you choose reduce only).`);
     if (reduceOnly && this.reducibleQty(req.symbol, req.side, positionSide).lte(ZERO)) throw new SimError(-2022, 'ReduceOnly Order is rejected.');
     if (!reduceOnly) this.checkMargin(reference.mul(qty));

@@ -10,7 +10,7 @@ const scenario: Scenario = {
   positions: [{ symbol: 'BTCUSDT', positionSide: 'LONG', positionAmt: '0.01', entryPrice: '65000' }],
   steps: [
     { atMs: 0, order: { symbol: 'BTCUSDT', side: 'SELL', type: 'STOP_MARKET', triggerPrice: '63700', closePosition: true, positionSide: 'LONG', clientOrderId: 'sl-1', algo: true } },
-    { atMs: 0, order: { symbol: 'BTCUSDT', side: 'SELL', type: 'LIMIT', price: '65650', quantity: '0.01', reduceOnly: true, positionSide: 'LONG', clientOrderId: 'tp-1' } },
+    { atMs: 0, order: { symbol: 'BTCUSDT', side: 'SELL', type: 'LIMIT', price: '65650', quantity: '0.01', positionSide: 'LONG', clientOrderId: 'tp-1' } },
     { atMs: 10, order: { symbol: 'BTCUSDT', side: 'BUY', type: 'LIMIT', price: '64350', quantity: '0.01', positionSide: 'LONG', clientOrderId: 'dca-1' } },
     { atMs: 1000, price: { symbol: 'BTCUSDT', price: '64300' } },
     { atMs: 2000, price: { symbol: 'BTCUSDT', price: '65700' } },
