@@ -45,7 +45,12 @@ describe('service configuration', () => {
     expect(e.field).toBe('LIVE_CONFIRMATION');
     expect(e.message).not.toContain('"yes"');
     expect(parseServiceConfig({ ...base, EXECUTION_MODE: 'DEMO' }).runtime.gates.liveConfirmed).toBe(false);
-    expect(() => parseServiceConfig({ ...base, EXECUTION_MODE: 'LIVE', LIVE_CONFIRMATION: LIVE_CONFIRMATION_TEXT })).toThrow(/embedded/);
+    expect(() => parseServiceConfig({ ...base, EXECUTION_MODE: 'LIVE', LIVE_CONFIRMATION: LIVE_CONFIRMATION_TEXT })).toThrow(/simulator accepts/);
+  });
+  test('a real venue is reached only through explicit URLs and credentials', () => {
+    expect(reject({ VENUE: 'binanceusdm' }).field).toBe('VENUE_REST_URL');
+    expect(reject({ VENUE: 'binanceusdm', VENUE_REST_URL: 'https://venue.example', VENUE_WS_URL: 'wss://venue.example' }).field).toBe('API_KEY');
+    expect(parseServiceConfig({ ...base }).venue).toBe('sim');
   });
 });
 

@@ -18,12 +18,23 @@ export const LIVE_CONFIRMATION_TEXT = 'I accept that exstate will trade real mon
 
 export interface ServiceConfig {
   runtime: RuntimeConfig;
-  venue: 'embedded';
+  /** sim: the built-in simulated exchange on 127.0.0.1; binanceusdm: a venue at the configured URLs. */
+  venue: 'sim' | 'binanceusdm';
+  venueUrls?: { rest: string; ws: string };
+  /** sim only: none (prices stay put), walk (seeded random walk), demo (the scripted lifecycle). */
+  simDriver: 'none' | 'walk' | 'demo';
+  simSeed: number;
   storePath: string;
   conformancePack: string;
   logLevel: string;
   logFormat: 'pretty' | 'json';
   credentials: { apiKey?: string; secret?: string };
+  listenKeyRefreshMs: number;
+}
+
+function url(name: string, value: string | undefined, scheme: RegExp): string {
+  if (!value || !scheme.test(value.trim())) throw new ConfigError(name, value, `required for VENUE=binanceusdm (${scheme.source.replace(/\\/g, '')}…)`);
+  return value.trim();
 }
 
 const ms = (name: string, fallback: number) =>
@@ -40,7 +51,11 @@ const ms = (name: string, fallback: number) =>
 const schema = z.object({
   EXECUTION_MODE: z.string().optional(),
   VENUE: z.string().optional(),
-  EXCHANGE: z.string().optional(),
+  VENUE_REST_URL: z.string().optional(),
+  VENUE_WS_URL: z.string().optional(),
+  SIM_DRIVER: z.string().optional(),
+  SIM_SEED: z.string().optional(),
+  LISTEN_KEY_REFRESH_MS: ms('LISTEN_KEY_REFRESH_MS', 30 * 60_000),
   PRODUCT: z.string().optional(),
   POSITION_MODE: z.string().optional(),
   SYMBOLS: z.string().optional(),
@@ -86,20 +101,33 @@ export function parseServiceConfig(env: Env): ServiceConfig {
   }
   const e = parsed.data;
   const modeName = oneOf('EXECUTION_MODE', e.EXECUTION_MODE, EXECUTION_MODES, 'DRY_RUN_PRIVATE');
-  const venue = oneOf('VENUE', e.VENUE, ['embedded'] as const, 'embedded');
-  const exchange = oneOf('EXCHANGE', e.EXCHANGE, ['generic', 'binance', 'bybit'] as const, 'generic');
-  const product = oneOf('PRODUCT', e.PRODUCT, ['linear', 'spot'] as const, 'linear');
+  const mode = MODE_MAP[modeName];
+  const venue = oneOf('VENUE', e.VENUE, ['sim', 'binanceusdm'] as const, 'sim');
+  const exchange = 'binance' as const;
+  const product = oneOf('PRODUCT', e.PRODUCT, ['linear'] as const, 'linear');
+  let venueUrls: ServiceConfig['venueUrls'];
+  if (venue === 'binanceusdm') {
+    // A real venue is reached only through explicit configuration: no host is defaulted.
+    const rest = url('VENUE_REST_URL', e.VENUE_REST_URL, /^https?:\/\//);
+    const ws = url('VENUE_WS_URL', e.VENUE_WS_URL, /^wss?:\/\//);
+    if (!e.API_KEY) throw new ConfigError('API_KEY', undefined, 'VENUE=binanceusdm needs API_KEY (and API_SECRET) from the environment');
+    if (!e.API_SECRET) throw new ConfigError('API_SECRET', undefined, 'VENUE=binanceusdm needs API_SECRET from the environment');
+    venueUrls = { rest, ws };
+  } else if (mode === 'live' || mode === 'testnet') {
+    throw new ConfigError('EXECUTION_MODE', modeName, 'the simulator accepts DRY_RUN_PRIVATE, READ_ONLY_PRIVATE or DEMO');
+  }
+  const simDriver = oneOf('SIM_DRIVER', e.SIM_DRIVER, ['none', 'walk', 'demo'] as const, 'none');
+  const simSeed = e.SIM_SEED === undefined || e.SIM_SEED === '' ? 1 : Number(e.SIM_SEED);
+  if (!Number.isInteger(simSeed)) throw new ConfigError('SIM_SEED', e.SIM_SEED, 'expected a whole number');
   const positionMode = oneOf('POSITION_MODE', e.POSITION_MODE, ['hedge', 'one_way'] as const, 'hedge');
   const symbols = (e.SYMBOLS ?? '').split(',').map((s) => s.trim()).filter(Boolean);
   for (const s of symbols) if (!/^[A-Z0-9._-]+$/.test(s)) throw new ConfigError('SYMBOLS', e.SYMBOLS, `${JSON.stringify(s)} is not a venue symbol (upper-case letters and digits, e.g. BTCUSDT)`);
   const strategy = parseStrategyFromEnv(e.TAKE_PROFIT_PCT, e.STOP_LOSS_PCT, e.DCA_STEPS);
   if (e.MAX_BURST_DELAY_MS < e.EVENT_BURST_MS) throw new ConfigError('MAX_BURST_DELAY_MS', String(e.MAX_BURST_DELAY_MS), `must not be shorter than EVENT_BURST_MS (${e.EVENT_BURST_MS})`);
-  const mode = MODE_MAP[modeName];
   const liveConfirmed = e.LIVE_CONFIRMATION === LIVE_CONFIRMATION_TEXT;
   if (mode === 'live' && !liveConfirmed) {
     throw new ConfigError('LIVE_CONFIRMATION', e.LIVE_CONFIRMATION ? '[set]' : undefined, `LIVE needs LIVE_CONFIRMATION set to exactly "${LIVE_CONFIRMATION_TEXT}"`);
   }
-  if (mode === 'live' && venue === 'embedded') throw new ConfigError('EXECUTION_MODE', modeName, 'LIVE is meaningless against the embedded venue');
   const logFormat = oneOf('LOG_FORMAT', e.LOG_FORMAT, ['pretty', 'json'] as const, process.stdout.isTTY ? 'pretty' : 'json');
   const logLevel = oneOf('LOG_LEVEL', e.LOG_LEVEL, ['trace', 'debug', 'info', 'warn', 'error', 'fatal'] as const, 'info');
   return {
@@ -110,6 +138,10 @@ export function parseServiceConfig(env: Env): ServiceConfig {
       gates: { conformancePassed: false, liveConfirmed },
     },
     venue,
+    venueUrls,
+    simDriver,
+    simSeed,
+    listenKeyRefreshMs: e.LISTEN_KEY_REFRESH_MS,
     storePath: e.STORE_PATH && e.STORE_PATH.trim() ? e.STORE_PATH.trim() : './data/exstate.sqlite',
     conformancePack: e.CONFORMANCE_PACK && e.CONFORMANCE_PACK.trim() ? e.CONFORMANCE_PACK.trim() : 'fixtures/conformance',
     logLevel,

@@ -11,7 +11,7 @@ import { systemClock } from '../runtime/clock.js';
 import { Journal } from '../runtime/journal.js';
 import { attachLogger, createLogger } from '../runtime/logger.js';
 import { WRITE_MODES } from '../runtime/runtime-config.js';
-import { EmbeddedVenue } from '../venues/embedded/embedded-venue.js';
+import { openVenue } from './venue-factory.js';
 import { acquireInstanceLock } from './instance-lock.js';
 import { openDurableStore, openReadOnlyCopy } from './store.js';
 
@@ -51,14 +51,15 @@ export async function startService(options: StartOptions): Promise<number> {
 
   const releaseLock = writes ? acquireInstanceLock(join(dirname(config.storePath), 'exstate.lock')) : () => undefined;
   const store = writes ? await openDurableStore(config.storePath) : await openReadOnlyCopy(config.storePath);
-  const venue = new EmbeddedVenue();
-  const runtime = new AccountRuntime({ config: config.runtime, venue, store: store.keyv, clock: systemClock, journal });
+  const handle = await openVenue(config, journal);
+  const runtime = new AccountRuntime({ config: config.runtime, venue: handle.venue, store: store.keyv, clock: systemClock, journal });
 
   let stopping: Promise<void> | undefined;
   const stop = (signal: string) => {
     stopping ??= (async () => {
       journal.record('service_stopping', { signal });
       await runtime.stop();
+      await handle.close();
       await store.close();
       releaseLock();
       journal.record('service_stopped', {});

@@ -197,6 +197,8 @@ export class AccountRuntime {
         notifyLost: (_args, params) => {
           this.core.state.privateStreamReady = false;
           this.root.send({ type: 'stream.lost', reason: params.reason });
+          // Silence is a gap: make the venue drop and re-open the socket (its own backoff applies).
+          if (params.reason === 'heartbeat_timeout') void this.core.venue.restartStream?.(params.reason).catch(() => undefined);
         },
       },
     });

@@ -41,5 +41,7 @@ export interface Venue {
   submit(mutation: VenueMutation): Promise<SubmitOutcome>;
   /** The order with this custom id (terminal orders carry their terminal status), or 'absent'. */
   findByCustomId(scope: Scope, customOrderId: string): Promise<OrderRow | 'absent'>;
+  /** Drops and re-opens the private stream (a watchdog saw silence); venues without one ignore it. */
+  restartStream?(reason: string): Promise<void>;
   close(): Promise<void>;
 }
