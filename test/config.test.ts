@@ -41,7 +41,8 @@ describe('service configuration', () => {
     expect(() => parseServiceConfig({})).toThrow(/STOP_LOSS_PCT/);
   });
   test('LIVE needs the exact operator confirmation, and never echoes a wrong one', () => {
-    const e = reject({ EXECUTION_MODE: 'LIVE', LIVE_CONFIRMATION: 'yes' });
+    const venue = { VENUE: 'binanceusdm', VENUE_REST_URL: 'https://venue.example', VENUE_WS_URL: 'wss://venue.example', API_KEY: 'k', API_SECRET: 's' };
+    const e = reject({ ...venue, EXECUTION_MODE: 'LIVE', LIVE_CONFIRMATION: 'yes' });
     expect(e.field).toBe('LIVE_CONFIRMATION');
     expect(e.message).not.toContain('"yes"');
     expect(parseServiceConfig({ ...base, EXECUTION_MODE: 'DEMO' }).runtime.gates.liveConfirmed).toBe(false);
