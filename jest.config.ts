@@ -11,6 +11,8 @@ const config: Config = {
   },
   moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },
   testMatch: ['<rootDir>/test/**/*.test.ts'],
+  // End-to-end suites start servers and sockets: one file at a time keeps them from starving each other on 2 cores.
+  maxWorkers: 2,
   reporters: ['default', '<rootDir>/test/support/summary-reporter.cjs'],
   cacheDirectory: '<rootDir>/.jest-cache',
   testTimeout: 60_000,

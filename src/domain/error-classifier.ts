@@ -25,6 +25,8 @@ export interface ClassifyInput {
 const BINANCE: Record<string, ErrorClass | 'order_missing'> = {
   '-1000': 'unknown', '-1006': 'unknown', '-1007': 'unknown',
   '-1003': 'retry', '-1008': 'retry', '-1015': 'retry',
+  // Timestamp outside recvWindow: refused before processing, so nothing was applied.
+  '-1021': 'retry',
   '-2011': 'order_missing', '-2013': 'order_missing',
   '-4116': 'lookup', '-20132': 'lookup',
 };

@@ -11,6 +11,7 @@ test.each([
   ['binance', 'place', -1003, false, 'retry'],
   ['bybit', 'place', 10006, false, 'retry'],
   ['binance', 'place', -1007, false, 'unknown'],
+  ['binance', 'place', -1021, false, 'retry'],
   ['binance', 'place', -1000, false, 'unknown'],
   ['binance', 'place', -4116, false, 'lookup'],
   ['binance', 'place', -20132, false, 'lookup'],

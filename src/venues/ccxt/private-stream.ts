@@ -100,6 +100,9 @@ export class PrivateStream {
 
   private gap(loop: string, error: unknown): void {
     this.failures++;
+    // ccxt reuses its listen key for 20 min; after a gap (perhaps an expired key) get a fresh one.
+    const options = (this.ex as unknown as { options: Record<string, { lastAuthenticatedTime?: number } | undefined> }).options;
+    for (const type of ['future', 'delivery']) if (options[type]) options[type]!.lastAuthenticatedTime = 0;
     const message = String((error as Error)?.message ?? error).slice(0, 200);
     if (this.connected) {
       this.connected = false;
