@@ -124,6 +124,14 @@ export class SubmissionExecutor {
 
   private unknown(r: PlannedRequest, key: string, reason: string): RequestResult {
     const { core } = this;
+    const pending = core.tracker.get(key);
+    if (pending?.earlyConfirmed) {
+      // The private stream already showed the order: the outcome is known, no recovery needed.
+      core.journal.record('submission_unknown', { scope: core.scopeOf(r.scopeKey), action: r.mutation.action, slot: r.mutation.slot, customOrderId: r.customOrderId, reason, resolvedBy: 'private_confirmation' });
+      core.tracker.resolve(key, 'confirmed');
+      if (r.mutation.action === 'place') void core.contexts.update(r.customOrderId, { status: 'active' }).catch(() => undefined);
+      return 'sent';
+    }
     // The order may exist: keep the pending entry (as unknown) so nothing re-sends the slot.
     if (core.tracker.get(key)) core.tracker.markUnknown(key);
     core.journal.record('submission_unknown', { scope: core.scopeOf(r.scopeKey), action: r.mutation.action, slot: r.mutation.slot, customOrderId: r.customOrderId, reason });

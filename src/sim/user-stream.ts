@@ -71,7 +71,14 @@ export class UserStream {
     if (stream.silent) return; // a silent stream loses what it does not send
     if (stream.reorder) {
       if (!this.held) {
+        // Held for its successor; delivered alone if none comes soon (reordered, never lost).
         this.held = event;
+        setTimeout(() => {
+          if (this.held === event) {
+            this.held = undefined;
+            this.deliver(event);
+          }
+        }, 50).unref();
         return;
       }
       const first = this.held;

@@ -63,8 +63,8 @@ export class PrivateStream {
   /** Forces a reconnect (a watchdog saw silence): closing the socket fails every watch. */
   async restart(reason: string): Promise<void> {
     this.onLog('stream_restart_requested', { reason });
-    const clients = Object.values((this.ex as unknown as { clients: Record<string, { close: () => Promise<void> }> }).clients);
-    await Promise.all(clients.map((c) => c.close().catch(() => undefined)));
+    const clients = Object.values((this.ex as unknown as { clients: Record<string, { close: () => Promise<void> | undefined }> }).clients);
+    await Promise.all(clients.map((c) => Promise.resolve().then(() => c.close()).catch(() => undefined)));
   }
 
   async stop(): Promise<void> {
