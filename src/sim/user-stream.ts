@@ -78,7 +78,7 @@ export class UserStream {
             this.held = undefined;
             this.deliver(event);
           }
-        }, 50).unref();
+        }, 250).unref();
         return;
       }
       const first = this.held;
