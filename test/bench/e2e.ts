@@ -1,0 +1,96 @@
+// End-to-end figures on loopback: the real ccxt adapter against the simulator.
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseStrategy } from '../../src/config/strategy-config.js';
+import { openDurableStore } from '../../src/ops/store.js';
+import { AccountRuntime } from '../../src/runtime/account-runtime.js';
+import { systemClock } from '../../src/runtime/clock.js';
+import { Journal } from '../../src/runtime/journal.js';
+import type { ExecutionMode, RuntimeConfig } from '../../src/runtime/runtime-config.js';
+import { startSimulator, type Simulator } from '../../src/sim/server.js';
+import type { SymbolSpec } from '../../src/sim/sim-types.js';
+import { BinanceUsdmVenue } from '../../src/venues/ccxt/binanceusdm-venue.js';
+
+export const BURST_MS = 50;
+
+export function benchSymbols(n: number): SymbolSpec[] {
+  return Array.from({ length: n }, (_, i) => ({
+    symbol: `S${String(i).padStart(4, '0')}USDT`, baseAsset: `S${i}`, quoteAsset: 'USDT', tickSize: '0.1', stepSize: '0.001', minQty: '0.001', maxQty: '100000',
+    minNotional: '5', pricePrecision: 1, quantityPrecision: 3,
+  }));
+}
+
+export async function service(sim: Simulator, mode: ExecutionMode) {
+  const store = await openDurableStore(join(mkdtempSync(join(tmpdir(), 'exstate-bench-')), 'b.sqlite'));
+  const journal = new Journal(systemClock);
+  const venue = await BinanceUsdmVenue.create({
+    restUrl: sim.rest, wsUrl: sim.ws, apiKey: sim.apiKey, secret: sim.secret, listenKeyRefreshMs: 600_000, timeoutMs: 30_000,
+    positionMode: 'hedge', weightLimit: 1e9, protectiveHeadroom: 0, log: () => undefined,
+  });
+  const config: RuntimeConfig = {
+    exchange: 'binance', product: 'linear', positionMode: 'hedge', mode, configuredSymbols: [],
+    strategy: parseStrategy({ takeProfitPct: '1', stopLossPct: '2', dca: [{ offsetPct: '1', sizePct: '100' }] }),
+    eventBurstMs: BURST_MS, maxBurstDelayMs: 500, confirmationTimeoutMs: 10_000, heartbeatTimeoutMs: 0,
+    gates: { conformancePassed: true, liveConfirmed: false },
+  };
+  const runtime = new AccountRuntime({ config, venue, store: store.keyv, clock: systemClock, journal });
+  return { runtime, journal, close: async () => { await runtime.stop(); await store.close(); } };
+}
+
+export async function until(what: string, predicate: () => boolean, timeoutMs: number): Promise<void> {
+  const end = Date.now() + timeoutMs;
+  while (!predicate()) {
+    if (Date.now() > end) throw new Error(`bench: timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 2));
+  }
+}
+
+/** From the fill the simulator emits to the first SL/TP request reaching it, burst wait subtracted. */
+export async function reactionSamples(count: number): Promise<number[]> {
+  const symbols = benchSymbols(count);
+  const sim = await startSimulator({ seed: 1, symbols, marks: Object.fromEntries(symbols.map((s) => [s.symbol, '100'])), walletBalance: '100000000' });
+  const filledAt = new Map<string, number>();
+  const reachedAt = new Map<string, number>();
+  sim.engine.onEvent((e) => {
+    const o = (e as { o?: { s?: string; x?: string } }).o;
+    if (e.e === 'ORDER_TRADE_UPDATE' && o?.x === 'TRADE' && o.s && !filledAt.has(o.s)) filledAt.set(o.s, performance.now());
+    if (e.e === 'ALGO_UPDATE' && o?.s && !reachedAt.has(o.s)) reachedAt.set(o.s, performance.now());
+  });
+  const { runtime, close } = await service(sim, 'demo');
+  runtime.boot();
+  runtime.start();
+  await until('service ready', () => runtime.state.serviceReady, 30_000);
+  const samples: number[] = [];
+  for (const s of symbols) {
+    sim.engine.placeOrder({ symbol: s.symbol, side: 'BUY', type: 'MARKET', quantity: '1', positionSide: 'LONG', owner: 'manual' });
+    await until(`protection for ${s.symbol}`, () => reachedAt.has(s.symbol), 10_000);
+    samples.push(reachedAt.get(s.symbol)! - filledAt.get(s.symbol)! - BURST_MS);
+  }
+  await close();
+  await sim.close();
+  return samples.sort((a, b) => a - b);
+}
+
+/** 1,000 positions and 4,000 open orders on the simulator, to service readiness. */
+export async function startupReadyMs(): Promise<number> {
+  const symbols = benchSymbols(500);
+  const sim = await startSimulator({ seed: 1, symbols, marks: Object.fromEntries(symbols.map((s) => [s.symbol, '100'])), walletBalance: '1000000000' });
+  for (const s of symbols) {
+    sim.engine.seedPosition(s.symbol, 'LONG', '1', '100');
+    sim.engine.seedPosition(s.symbol, 'SHORT', '-1', '100');
+    for (let k = 0; k < 8; k++) {
+      sim.engine.placeOrder({ symbol: s.symbol, side: k % 2 ? 'SELL' : 'BUY', type: 'LIMIT', price: k % 2 ? `${110 + k}` : `${90 - k}`, quantity: '0.1', positionSide: k % 2 ? 'SHORT' : 'LONG', owner: 'manual' });
+    }
+  }
+  const { runtime, close } = await service(sim, 'dry_run');
+  const t0 = performance.now();
+  runtime.boot();
+  runtime.start();
+  await until('service ready', () => runtime.state.serviceReady, 120_000);
+  const ms = performance.now() - t0;
+  if (runtime.core.known.size !== 1000 || runtime.state.orders.size !== 4000) throw new Error(`bench: startup saw ${runtime.core.known.size} scopes and ${runtime.state.orders.size} orders`);
+  await close();
+  await sim.close();
+  return ms;
+}
