@@ -6,7 +6,7 @@
 //     --> settling (trusted state changed) ... ; unknown outcome or timeout --> planning
 //     (the pass selects recovery) --> recovering --> planning.
 // Rows arriving during a pass are recorded as bounded follow-up reasons: at most one deferred pass.
-import { assign, fromPromise, setup } from 'xstate';
+import { assign, enqueueActions, fromPromise, setup } from 'xstate';
 
 export const MAX_FOLLOW_UP_REASONS = 8;
 
@@ -30,7 +30,9 @@ export type ScopeEvent =
   | { type: 'scope.affected'; reason: string; immediate?: boolean }
   | { type: 'confirmation.resolved'; remaining: number }
   | { type: 'confirmation.restored' }
-  | { type: 'scope.resume' };
+  | { type: 'scope.resume' }
+  | { type: 'pass.done'; next: PassNext }
+  | { type: 'pass.failed'; reason: string };
 
 export const scopeMachine = setup({
   types: {
@@ -39,9 +41,6 @@ export const scopeMachine = setup({
     events: {} as ScopeEvent,
   },
   actors: {
-    runPass: fromPromise<{ next: PassNext }, { scopeKey: string; reasons: string[] }>(async () => {
-      throw new Error('runPass is provided by the runtime');
-    }),
     submitPlan: fromPromise<{ next: SubmitNext }, { scopeKey: string }>(async () => {
       throw new Error('submitPlan is provided by the runtime');
     }),
@@ -53,7 +52,7 @@ export const scopeMachine = setup({
     isImmediate: ({ event }) => event.type === 'scope.affected' && event.immediate === true,
     hasFollowUps: ({ context }) => context.reasons.length > 0,
     allResolved: ({ event }) => event.type === 'confirmation.resolved' && event.remaining === 0,
-    passNextIs: ({ event }, params: { next: PassNext }) => (event as unknown as { output?: { next?: string } }).output?.next === params.next,
+    passNextIs: ({ event }, params: { next: PassNext }) => event.type === 'pass.done' && event.next === params.next,
     submitNextIs: ({ event }, params: { next: SubmitNext }) => (event as unknown as { output?: { next?: string } }).output?.next === params.next,
   },
   actions: {
@@ -66,6 +65,12 @@ export const scopeMachine = setup({
     startPass: assign({ passReasons: ({ context }) => (context.reasons.length > 0 ? context.reasons : ['follow_up']), reasons: () => [] }),
     countRetry: assign({ retries: ({ context }) => context.retries + 1 }),
     resetRetries: assign({ retries: 0 }),
+    /**
+     * Runs ONE pass synchronously (the planner is pure and fast) and raises `pass.done` with what
+     * comes next, or `pass.failed`. Provided by the runtime; a plain action, not an invoked actor,
+     * because a promise actor per pass costs more than the pass itself.
+     */
+    runPass: enqueueActions(() => {}) as never,
     /** Runtime hook: a confirmation deadline passed; the runtime journals it and marks the scope for recovery. */
     onConfirmationTimeout: () => {},
     /** Runtime hook: a pass, submission or recovery failed unexpectedly. */
@@ -120,20 +125,17 @@ export const scopeMachine = setup({
       },
     },
     planning: {
-      entry: 'startPass',
-      on: { 'scope.affected': { actions: 'recordReason' } },
-      invoke: {
-        id: 'runPass',
-        src: 'runPass',
-        input: ({ context }) => ({ scopeKey: context.scopeKey, reasons: context.passReasons }),
-        onDone: [
+      entry: ['startPass', 'runPass'],
+      on: {
+        'scope.affected': { actions: 'recordReason' },
+        'pass.done': [
           { guard: { type: 'passNextIs', params: { next: 'submit' } }, target: 'submitting' },
           { guard: { type: 'passNextIs', params: { next: 'recover' } }, target: 'recovering' },
           { guard: 'hasFollowUps', target: 'settling', actions: 'resetRetries' },
           { guard: { type: 'passNextIs', params: { next: 'blocked' } }, target: 'blocked', actions: 'resetRetries' },
           { target: 'idle', actions: 'resetRetries' },
         ],
-        onError: { target: 'backoff', actions: { type: 'onStepFailed', params: { step: 'pass' } } },
+        'pass.failed': { target: 'backoff', actions: { type: 'onStepFailed', params: { step: 'pass' } } },
       },
     },
     submitting: {

@@ -2,7 +2,7 @@
 // per symbol-side owns each workflow, and this class provides every named actor and action the
 // machines declare. The service and the conformance harness run exactly this class; they differ
 // only in venue, clock and store.
-import { createActor, fromPromise, type Actor, type AnyActorRef } from 'xstate';
+import { createActor, enqueueActions, fromPromise, type Actor, type AnyActorRef } from 'xstate';
 import { accountMachine, shardOf } from '../../machines/account.machine.js';
 import { shardMachine } from '../../machines/shard.machine.js';
 import { scopeMachine } from '../../machines/scope.machine.js';
@@ -278,8 +278,6 @@ export class AccountRuntime {
     const { config } = core;
     return scopeMachine.provide({
       actors: {
-        runPass: fromPromise<{ next: 'submit' | 'recover' | 'blocked' | 'done' }, { scopeKey: string; reasons: string[] }>(async ({ input }) =>
-          this.passes.run(input.scopeKey, input.reasons)),
         submitPlan: fromPromise<{ next: 'await_confirmation' | 'recover' | 'retry' | 'done' }, { scopeKey: string }>(async ({ input }) =>
           this.executor.submitPlanned(input.scopeKey)),
         recoverScope: fromPromise<void, { scopeKey: string }>(async ({ input }) => {
@@ -288,13 +286,21 @@ export class AccountRuntime {
         }),
       },
       actions: {
+        runPass: enqueueActions(({ context, enqueue }) => {
+          try {
+            enqueue.raise({ type: 'pass.done', next: this.passes.run(context.scopeKey, context.passReasons).next });
+          } catch (error) {
+            enqueue.raise({ type: 'pass.failed', reason: String((error as Error)?.message ?? error) });
+          }
+        }),
         onConfirmationTimeout: ({ context }) => {
           const overdue = core.tracker.awaitingConfirmation(context.scopeKey);
           core.journal.record('confirmation_timeout', { scope: core.scopeOf(context.scopeKey), customOrderIds: overdue.map((p) => p.customOrderId) });
           core.requireRecovery(context.scopeKey, 'confirmation_timeout');
         },
         onStepFailed: ({ context, event }, params) => {
-          core.journal.record('scope_step_failed', { scope: core.scopeOf(context.scopeKey), step: params.step, reason: String((event as { error?: Error }).error?.message ?? 'unknown') });
+          const e = event as { error?: Error; reason?: string };
+          core.journal.record('scope_step_failed', { scope: core.scopeOf(context.scopeKey), step: params.step, reason: String(e.error?.message ?? e.reason ?? 'unknown') });
         },
       },
       delays: {

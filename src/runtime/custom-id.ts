@@ -1,12 +1,19 @@
 // Custom order ids are opaque lookup keys into the OrderContextStore, unique across restarts
-// (random, not counters), short enough for every venue (Binance allows 36 characters).
-import { randomBytes } from 'node:crypto';
+// (random, not counters), short enough for every venue (Binance allows 36 characters). Random
+// bytes are drawn in blocks: one system call per ~200 ids instead of one per id.
+import { randomFillSync } from 'node:crypto';
 
 const ALPHABET = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
+const ID_CHARS = 18;
+const pool = Buffer.alloc(4096);
+let offset = pool.length;
 
 export function newCustomOrderId(prefix = 'xs'): string {
-  const bytes = randomBytes(18);
+  if (offset + ID_CHARS > pool.length) {
+    randomFillSync(pool);
+    offset = 0;
+  }
   let out = prefix;
-  for (const b of bytes) out += ALPHABET[b % 62];
+  for (let i = 0; i < ID_CHARS; i++) out += ALPHABET[pool[offset++]! % 62];
   return out;
 }

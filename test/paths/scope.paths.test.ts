@@ -10,8 +10,10 @@ function payloads(type: string) {
       return [{ type, reason: 'row' }, { type, reason: 'hydration', immediate: true }];
     case 'confirmation.resolved':
       return [{ type, remaining: 0 }, { type, remaining: 1 }];
-    case 'xstate.done.actor.runPass':
-      return ['submit', 'recover', 'blocked', 'done'].map((next) => ({ type, output: { next } }));
+    case 'pass.done':
+      return ['submit', 'recover', 'blocked', 'done'].map((next) => ({ type, next }));
+    case 'pass.failed':
+      return [{ type, reason: 'stub failure' }];
     case 'xstate.done.actor.submitPlan':
       return ['await_confirmation', 'recover', 'retry', 'done'].map((next) => ({ type, output: { next } }));
     case 'xstate.done.actor.recoverScope':
@@ -42,7 +44,7 @@ function fireDelay(name: string, ctx: ReplayContext) {
 test('scope machine: every state and every transition is reached', async () => {
   const coverage = await coverMachine({
     machine: scopeMachine,
-    actors: ['runPass', 'submitPlan', 'recoverScope'],
+    actors: ['submitPlan', 'recoverScope'],
     input: { scopeKey: 'generic:linear:BTCUSDT:LONG' },
     delays,
     payloads,
