@@ -11,6 +11,11 @@ export const NAMESPACE = 'exstate';
 export async function openDurableStore(path: string): Promise<{ keyv: Keyv; close: () => Promise<void> }> {
   mkdirSync(dirname(path), { recursive: true });
   const adapter = new KeyvSqlite({ uri: `sqlite://${path}`, table: 'exstate', busyTimeout: 10_000 });
+  // Write-ahead log: one fsync per commit instead of the rollback journal's several, so the
+  // context write that precedes every venue call stays short; FULL keeps each commit durable.
+  const query = (adapter as unknown as { query: (sql: string) => Promise<unknown> }).query;
+  await query('PRAGMA journal_mode=WAL');
+  await query('PRAGMA synchronous=FULL');
   const keyv = new Keyv({ store: adapter, namespace: NAMESPACE, throwOnErrors: true });
   keyv.on('error', () => undefined);
   return { keyv, close: async () => keyv.disconnect() };
