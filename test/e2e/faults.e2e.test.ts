@@ -152,3 +152,38 @@ test('restart between submit and confirmation: the new process looks the order u
   await assertInvariants(stack);
   expect(book(stack.sim).algoOrders.filter((a) => a.algoStatus === 'NEW')).toHaveLength(1);
 });
+
+test('delayed rows: protection still follows the fill, only later', async () => {
+  stack = await startStack({ seed: withPosition });
+  await protectedAndDcaPlaced(stack);
+  stack.sim.faults.stream.delayMs = 400;
+  stack.sim.engine.setMark('BTCUSDT', '64340');
+  await waitFor('protection re-derived for 0.02', () => appOrders(stack.sim).regular.some((o) => o.origQty === '0.02'));
+  stack.sim.faults.stream.delayMs = 0;
+  await assertInvariants(stack);
+});
+
+test('HTTP 418 (IP ban) with Retry-After: the scope waits it out, then places', async () => {
+  stack = await startStack({
+    seed: (sim) => {
+      withPosition(sim);
+      sim.faults.addRest({ kind: 'rate_limit', path: '/fapi/v1/algoOrder', method: 'POST', status: 418, retryAfterSec: 1 });
+    },
+  });
+  await waitFor('rate limited', () => stack.events('submission_rate_limited').length > 0);
+  await assertInvariants(stack);
+  expect(stack.events('submission_sent').filter((r) => r.slot === 'SL').length).toBeGreaterThanOrEqual(2);
+});
+
+test('a REST delay on order placement: nothing is sent twice while the first request is in flight', async () => {
+  stack = await startStack({
+    seed: (sim) => {
+      withPosition(sim);
+      sim.faults.addRest({ kind: 'delay', path: '/fapi/v1/algoOrder', method: 'POST', ms: 1200 });
+    },
+  });
+  stack.sim.engine.setMark('BTCUSDT', '65010'); // rows while the SL request hangs
+  stack.sim.engine.setMark('BTCUSDT', '65020');
+  await assertInvariants(stack);
+  expect(stack.events('submission_sent').filter((r) => r.slot === 'SL')).toHaveLength(1);
+});
