@@ -55,16 +55,44 @@ export class RuntimeCore {
     }
   }
 
-  /** Records a scope as affected and hands it to its workflow owner. */
+  /**
+   * Records a scope as affected and hands it to its workflow owner. Every row is journaled, but a
+   * scope hit by several rows in one synchronous batch (a burst decoded from one frame, a replay)
+   * gets one actor event per reason, delivered at the end of the batch: the burst wait is re-armed
+   * once, not once per row.
+   */
   affect(key: ScopeKey, reason: string, immediate = false): void {
     this.know(key);
     this.journal.record('scope_affected', { scope: this.scopeOf(key), reason });
-    this.sink?.send(key, { type: 'scope.affected', reason, immediate });
+    let pending = this.pendingAffects.get(key);
+    if (!pending) {
+      pending = { reasons: [], immediate: false };
+      this.pendingAffects.set(key, pending);
+      if (this.pendingAffects.size === 1) queueMicrotask(() => this.flushAffects());
+    }
+    if (!pending.reasons.includes(reason)) pending.reasons.push(reason);
+    pending.immediate ||= immediate;
   }
 
   send(key: ScopeKey, event: { type: string; [k: string]: unknown }): void {
     this.know(key);
+    this.flushAffect(key); // keep the order: what affected the scope first arrives first
     this.sink?.send(key, event);
+  }
+
+  private readonly pendingAffects = new Map<ScopeKey, { reasons: string[]; immediate: boolean }>();
+
+  private flushAffects(): void {
+    for (const key of [...this.pendingAffects.keys()]) this.flushAffect(key);
+  }
+
+  private flushAffect(key: ScopeKey): void {
+    const pending = this.pendingAffects.get(key);
+    if (!pending) return;
+    this.pendingAffects.delete(key);
+    pending.reasons.forEach((reason, i) => {
+      this.sink?.send(key, { type: 'scope.affected', reason, immediate: pending.immediate && i === pending.reasons.length - 1 });
+    });
   }
 
   requireRecovery(key: ScopeKey, reason: string): void {

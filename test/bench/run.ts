@@ -57,9 +57,8 @@ async function makeRuntime(symbols: string[], mode: ExecutionMode) {
   return { runtime, clock, venue, journal, drain, advance };
 }
 
-async function ingest() {
-  const symbols = symbolsFor(500);
-  const rows = rowMix(symbols, 60_000);
+/** Feeds the rows in chunks, letting every burst wait fire after each chunk; returns ms. */
+async function feed(rows: PrivateRow[], symbols: string[]) {
   const { runtime, advance, drain } = await makeRuntime(symbols, 'dry_run');
   const chunk = 2_000;
   gc();
@@ -69,8 +68,11 @@ async function ingest() {
     await advance(150);
   }
   await drain();
-  const ingestMs = performance.now() - t0;
-  const json = asJson(rows);
+  return { ms: performance.now() - t0, runtime };
+}
+
+/** The bare loop: parse each row (decimals included) and store it. */
+function baseline(json: string[]) {
   const t1 = performance.now();
   const store = new Map<string, unknown>();
   for (const text of json) {
@@ -78,7 +80,19 @@ async function ingest() {
     for (const k of ['price', 'qty', 'filledQty', 'avgPrice', 'size', 'entryPrice', 'walletBalance']) if (typeof o[k] === 'string') o[k] = new Decimal(o[k] as string);
     store.set(`${o.kind}:${o.symbol ?? o.asset}:${o.managedSide ?? ''}:${o.tradeId ?? o.exchangeOrderId ?? ''}`, o);
   }
-  const baselineMs = performance.now() - t1;
+  return performance.now() - t1;
+}
+
+async function ingest() {
+  const symbols = symbolsFor(500);
+  const rows = rowMix(symbols, 60_000);
+  const json = asJson(rows);
+  // Warm both paths up first (JIT): the figures are for a running service, not a cold start.
+  const warm = await feed(rows.slice(0, 20_000), symbols);
+  await warm.runtime.stop();
+  baseline(json.slice(0, 20_000));
+  const { ms: ingestMs, runtime } = await feed(rows, symbols);
+  const baselineMs = baseline(json);
   const ingestRate = rows.length / (ingestMs / 1000);
   const baselineRate = rows.length / (baselineMs / 1000);
   report({ name: 'ingest_events_per_sec', value: Math.round(ingestRate), unit: 'events/s' });
