@@ -6,7 +6,7 @@ import { assign, enqueueActions, fromPromise, setup } from 'xstate';
 import { shardMachine } from './shard.machine.js';
 
 /** Scope actors live under this many shard actors (see shard.machine.ts). */
-export const SHARD_COUNT = 64;
+export const SHARD_COUNT = 256;
 
 /** The shard that owns a scope: a stable hash of its key. */
 export function shardOf(scopeKey: string): string {

@@ -1,5 +1,5 @@
 // A shard supervises a slice of the account's scope actors. XState copies a parent's children
-// map on every spawn and stop, so one flat parent of N scopes costs O(N^2); 64 shards keep each
+// map on every spawn and stop, so one flat parent of N scopes costs O(N^2); 256 shards keep each
 // copy small. A shard has no logic of its own: it spawns, stops, and reports failed scopes up.
 import { sendParent, setup, spawnChild, stopChild } from 'xstate';
 import { scopeMachine } from './scope.machine.js';

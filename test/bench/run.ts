@@ -162,23 +162,31 @@ await scopes10k();
 await endToEnd();
 
 const cpu = cpus()[0]?.model ?? 'unknown cpu';
-const history = `## Design changes and what still misses
+const history = `## Design changes, with the figures before and after (this machine)
 
-- Sharded supervision: scope actors live under 64 shard actors (machines/shard.machine.ts), not
-  directly under the account root. XState copies a parent's children map on every spawn and
-  stop, so a flat root is O(N^2). Measured on this machine with the flat root:
-  \`scopes_10k_spawn_ms\` 24,228 and \`scopes_10k_stop_ms\` 24,568; with 64 shards: about 500
-  and 1,800.
-- Inspection is off: it costs most of the throughput.
-- Still missing: \`ingest_ratio\` is far below 0.25 and \`decision_latency_p99_ms\` is above 1 ms.
-  A CPU profile of the bench shows garbage collection (~32%), XState's SimulatedClock flushing
-  (it scans every armed timer on each step; ~13%), and actor stop/spawn bookkeeping as the top
-  costs. Candidates: one pending-burst timer per shard instead of two timers per scope, fewer
-  allocations per row in the router and journal, and batching rows per scope before they reach
-  the actor.
-- End to end (\`e2e_reaction_*\`, \`startup_ready_ms\`): the real ccxt adapter against the
-  simulator on loopback, SQLite store; the reaction runs from the fill the simulator emits to the
-  stop-loss request reaching it, for 200 positions opened one after another by another user.`;
+| change | figure | before | after |
+|---|---|---|---|
+| scope actors under shard actors instead of directly under the account root (XState copies a parent's children map on every spawn and stop: O(N^2) flat) | \`scopes_10k_spawn_ms\` / \`scopes_10k_stop_ms\` | 24,228 / 24,568 (flat) | ~500-870 / ~1,600-2,500 (64 shards), ~450-530 / ~390-480 (256 shards) |
+| harness clock on a binary heap (XState's SimulatedClock re-sorts every armed timer whenever a firing timer arms or cancels one) | ingest run, 60,000 rows | 7.4 s | 4.6 s |
+| a pass runs synchronously on entry to \`planning\` (raised \`pass.done\`) instead of an invoked promise actor; custom ids from a random pool | ingest run | 4.6 s | 2.1 s (\`ingest_ratio\` 0.04 -> 0.12) |
+| affected-scope events coalesced per synchronous batch (one actor event per scope and reason; every row still journaled) | warm ingest run | 1.85 s | 1.44 s |
+| SQLite context store in WAL mode, synchronous FULL (one fsync per context write) | context write before a venue call, p50 / p99 | 5.7 / 37 ms | 2.0 / 16 ms (\`e2e_reaction_p99_ms\` ~33 -> ~19) |
+
+Inspection (@statelyai/inspect) is off: it costs most of the throughput.
+
+## What still misses
+
+- \`ingest_ratio\`: the bare loop only parses and stores; every exstate row also updates subject
+  trust, routes, journals, and a third of them end in a pass that plans and journals two requests
+  (dry run). The remaining cost is mostly XState microsteps per pass and garbage (decimals,
+  journal records). Next: one burst timer per shard instead of two per scope, fewer allocations
+  per row in the router and journal, a cache of the desired orders per (entry, size, filters).
+- \`decision_latency_p99_ms\`: the p50 is ~0.5 ms; the tail is garbage collection and the
+  promise hop into \`submitting\` plus the context write's awaits.
+- \`e2e_reaction_p99_ms\`: the tail is the durable context write (an fsync) before each venue
+  call and the loopback WebSocket delivery; writing the SL and TP contexts in one transaction
+  would halve the fsyncs of a protective pass.
+- Figures on this 2-core VM vary by about +-30% between runs.`;
 const table = figures.map((f) => `| \`${f.name}\` | ${f.value ?? 'not measured'} | ${f.unit} | ${f.target ?? ''} | ${f.note ?? ''} |`).join('\n');
 const doc = `# Performance
 
