@@ -60,3 +60,12 @@ test('a manual order on the same symbol is never touched, even when the position
   await assertInvariants(stack, manual);
   expect(stack.events('unowned_order_ignored').length).toBeGreaterThan(0);
 });
+
+test('near the weight limit, protective orders still go out and the DCA step waits', async () => {
+  // A tiny budget: the hydration alone uses more than 80% of it, so only protective calls pass.
+  stack = await startStack({ weightLimit: 10, seed: (sim) => sim.engine.seedPosition('BTCUSDT', 'LONG', '0.01', '65000') });
+  await waitFor('protected', () => isProtected(stack.sim));
+  await waitFor('the DCA step held back for protective headroom', () => stack.events('submission_rate_limited').some((r) => r.slot === 'DCA1'));
+  expect(appOrders(stack.sim).regular.filter((o) => o.side === 'BUY')).toEqual([]);
+  await assertInvariants(stack);
+});

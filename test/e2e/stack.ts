@@ -27,6 +27,8 @@ export interface StackOptions {
   heartbeatTimeoutMs?: number;
   confirmationTimeoutMs?: number;
   venueTimeoutMs?: number;
+  /** Per-minute request weight the venue adapter budgets for (default Binance's 2400). */
+  weightLimit?: number;
   /** Prepares the simulator before the service starts (positions, manual orders, faults). */
   seed?: (sim: Simulator) => void | Promise<void>;
 }
@@ -50,7 +52,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     journal.subscribe((r) => records.push(r));
     const venue = await BinanceUsdmVenue.create({
       restUrl: sim.rest, wsUrl: sim.ws, apiKey: sim.apiKey, secret: sim.secret, listenKeyRefreshMs: 60_000, timeoutMs: options.venueTimeoutMs ?? 2000,
-      positionMode, weightLimit: 2400, protectiveHeadroom: 0.2, log: (event, fields) => journal.record(event, fields),
+      positionMode, weightLimit: options.weightLimit ?? 2400, protectiveHeadroom: 0.2, log: (event, fields) => journal.record(event, fields),
     });
     const runtime = new AccountRuntime({ config, venue, store: store.keyv, clock: systemClock, journal });
     runtime.boot();

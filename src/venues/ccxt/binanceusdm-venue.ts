@@ -27,6 +27,7 @@ export class BinanceUsdmVenue implements Venue {
   readonly product = 'linear' as const;
   private blockedUntil = 0;
   private usedWeight = 0;
+  private weightAt = 0;
 
   private constructor(private readonly ex: BinanceClient, private readonly stream: PrivateStream, private readonly config: BinanceVenueConfig) {}
 
@@ -76,7 +77,9 @@ export class BinanceUsdmVenue implements Venue {
     const now = Date.now();
     if (now < this.blockedUntil) return { kind: 'rejected', httpStatus: 429, retryAfterMs: this.blockedUntil - now, message: 'rate limited: waiting for Retry-After' };
     const protective = m.slot === 'SL' || m.slot === 'TP' || m.action === 'cancel';
-    if (!protective && this.usedWeight > this.config.weightLimit * (1 - this.config.protectiveHeadroom)) {
+    // The venue counts weight per minute: a reading older than that says nothing any more.
+    const used = now - this.weightAt > 60_000 ? 0 : this.usedWeight;
+    if (!protective && used > this.config.weightLimit * (1 - this.config.protectiveHeadroom)) {
       return { kind: 'rejected', httpStatus: 429, retryAfterMs: 1000, message: 'request weight kept for protective orders' };
     }
     try {
@@ -113,16 +116,23 @@ export class BinanceUsdmVenue implements Venue {
     await this.ex.close();
   }
 
+  /** A header of the last response; ccxt re-cases names (X-Mbx-Used-Weight-1m), so match loosely. */
+  private header(name: string): string | undefined {
+    const h = (this.ex as unknown as { last_response_headers?: Record<string, string> }).last_response_headers ?? {};
+    const key = Object.keys(h).find((k) => k.toLowerCase() === name);
+    return key === undefined ? undefined : h[key];
+  }
+
   private noteWeight(): void {
-    const h = (this.ex as unknown as { last_response_headers?: Record<string, string> }).last_response_headers;
-    const used = h ? Number(h['x-mbx-used-weight-1m'] ?? h['X-MBX-USED-WEIGHT-1M']) : NaN;
-    if (Number.isFinite(used)) this.usedWeight = used;
+    const used = Number(this.header('x-mbx-used-weight-1m'));
+    if (Number.isFinite(used)) {
+      this.usedWeight = used;
+      this.weightAt = Date.now();
+    }
   }
 
   private retryAfter(): number | undefined {
-    const h = (this.ex as unknown as { last_response_headers?: Record<string, string> }).last_response_headers;
-    const v = h ? h['retry-after'] ?? h['Retry-After'] : undefined;
-    const seconds = v === undefined ? NaN : Number(v);
+    const seconds = Number(this.header('retry-after'));
     return Number.isFinite(seconds) ? seconds * 1000 : undefined;
   }
 }
