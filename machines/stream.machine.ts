@@ -1,7 +1,8 @@
 // Private stream transport: open, gap detection by a heartbeat watchdog (a silent stream is a
-// gap, not health), and reconnect with backoff. The runtime feeds transport signals and rows;
-// the machine tells the account when the stream is usable and when it was lost.
-import { assign, setup } from 'xstate';
+// gap, not health), and a backoff before it counts as connecting again. The runtime feeds
+// transport signals and rows; the machine tells the account when the stream is usable and when
+// it was lost. Re-dialling the socket is the venue adapter's job (its own backoff and jitter).
+import { setup } from 'xstate';
 
 export type StreamEvent =
   | { type: 'transport.open' }
@@ -10,7 +11,6 @@ export type StreamEvent =
 
 export const streamMachine = setup({
   types: {
-    context: {} as { attempts: number },
     events: {} as StreamEvent,
   },
   guards: {
@@ -19,9 +19,6 @@ export const streamMachine = setup({
   actions: {
     notifyReady: () => {},
     notifyLost: (_args, _params: { reason: string }) => {},
-    requestReconnect: () => {},
-    countAttempt: assign({ attempts: ({ context }) => context.attempts + 1 }),
-    resetAttempts: assign({ attempts: 0 }),
   },
   delays: {
     HEARTBEAT_TIMEOUT: 60_000,
@@ -29,12 +26,11 @@ export const streamMachine = setup({
   },
 }).createMachine({
   id: 'stream',
-  context: { attempts: 0 },
   initial: 'connecting',
   states: {
     connecting: {
       on: {
-        'transport.open': { target: 'open', actions: ['resetAttempts', 'notifyReady'] },
+        'transport.open': { target: 'open', actions: 'notifyReady' },
         'transport.closed': { target: 'backoff', actions: { type: 'notifyLost', params: ({ event }) => ({ reason: event.reason }) } },
       },
     },
@@ -51,9 +47,8 @@ export const streamMachine = setup({
       },
     },
     backoff: {
-      entry: 'countAttempt',
-      after: { RECONNECT_BACKOFF: { target: 'connecting', actions: 'requestReconnect' } },
-      on: { 'transport.open': { target: 'open', actions: ['resetAttempts', 'notifyReady'] } },
+      after: { RECONNECT_BACKOFF: 'connecting' },
+      on: { 'transport.open': { target: 'open', actions: 'notifyReady' } },
     },
   },
 });

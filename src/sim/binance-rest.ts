@@ -36,7 +36,7 @@ export class BinanceRest {
 
   constructor(
     private readonly engine: SimEngine,
-    private readonly stream: UserStream,
+    stream: UserStream,
     private readonly creds: Credentials,
     private readonly serverTime: () => number,
   ) {

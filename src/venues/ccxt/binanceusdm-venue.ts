@@ -10,6 +10,7 @@ import { createBinanceClient, type BinanceClient, type BinanceClientConfig } fro
 import { filtersOf, positionRows, restAlgoRow, restOrderRow } from './normalize.js';
 import { outcomeOfError, short } from './outcome.js';
 import { PrivateStream } from './private-stream.js';
+import { scrubText } from '../../runtime/redact.js';
 import { buildCall, unifiedSymbol } from './requests.js';
 
 type Raw = Record<string, unknown>;
@@ -33,8 +34,12 @@ export class BinanceUsdmVenue implements Venue {
 
   static async create(config: BinanceVenueConfig): Promise<BinanceUsdmVenue> {
     const ex = await createBinanceClient(config);
-    const venue = new BinanceUsdmVenue(ex, new PrivateStream(ex, config.log), config);
-    return venue;
+    // Everything the adapter logs passes the shared scrubber: venue error texts can echo signed
+    // URLs, and nothing may ever carry the key or the secret.
+    const secrets = [config.apiKey, config.secret];
+    const log = (event: string, fields: Record<string, unknown>) =>
+      config.log(event, Object.fromEntries(Object.entries(fields).map(([k, v]) => [k, typeof v === 'string' ? scrubText(v, secrets) : v])));
+    return new BinanceUsdmVenue(ex, new PrivateStream(ex, log), { ...config, log });
   }
 
   async hydrate(request: HydrationRequest): Promise<RestSnapshot> {

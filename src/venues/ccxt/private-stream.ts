@@ -15,6 +15,7 @@ export class PrivateStream {
   private readonly queue: StreamItem[] = [];
   private waiter: ((r: IteratorResult<StreamItem>) => void) | undefined;
   private running = false;
+  private stopped = false;
   private connected = false;
   private failures = 0;
   private epoch = 0;
@@ -39,8 +40,6 @@ export class PrivateStream {
       }),
     };
   }
-
-  private stopped = false;
 
   start(): void {
     if (this.running) return;
