@@ -24,7 +24,7 @@ export const STEP_FIELDS: Record<string, readonly string[]> = {
   start: ['payload'],
   private_stream: ['status'],
   private_event: ['event'],
-  submit_result: ['match', 'outcome', 'exchangeOrderId', 'code', 'message'],
+  submit_result: ['match', 'outcome', 'exchangeOrderId', 'code', 'message', 'httpStatus', 'applied'],
   planner_tick: [],
   context_store: ['failWrites'],
   command: ['name'],

@@ -185,6 +185,7 @@ export class FixtureHarness {
         return this.restHydration(step);
       case 'venue_state':
         this.venue.replace(this.restPayload(this.payloadOf(step), 'payload'));
+        this.venueBehaviour(this.payloadOf(step));
         return this.settle();
       case 'start': {
         const payload = (step.payload as JsonObject | undefined) ?? {};
@@ -233,6 +234,7 @@ export class FixtureHarness {
   private async restHydration(step: FixtureStep): Promise<void> {
     const subject = step.subject;
     this.venue.replace(this.restPayload(this.payloadOf(step), 'payload'));
+    this.venueBehaviour(this.payloadOf(step));
     if (subject === 'startup') {
       this.runtime.hydrate();
     } else if (subject === 'reconnect') {
@@ -295,7 +297,10 @@ export class FixtureHarness {
         outcome = { kind: 'accepted', ...(step.exchangeOrderId !== undefined ? { exchangeOrderId: String(step.exchangeOrderId) } : {}) };
         break;
       case 'rejected':
-        outcome = { kind: 'rejected', ...(step.code !== undefined ? { code: step.code as string | number } : {}), ...(step.message !== undefined ? { message: String(step.message) } : {}) };
+        outcome = {
+          kind: 'rejected', ...(step.code !== undefined ? { code: step.code as string | number } : {}), ...(step.message !== undefined ? { message: String(step.message) } : {}),
+          ...(step.httpStatus !== undefined ? { httpStatus: Number(step.httpStatus) } : {}),
+        };
         break;
       case 'timeout':
       case 'network_error':
@@ -304,7 +309,8 @@ export class FixtureHarness {
       default:
         throw new FixtureError(`submit_result.outcome must be accepted, rejected, timeout or network_error, got ${JSON.stringify(step.outcome)}`);
     }
-    const answered = this.venue.answer(fits, outcome);
+    if (step.applied !== undefined && typeof step.applied !== 'boolean') throw new FixtureError(`submit_result.applied must be true or false, got ${JSON.stringify(step.applied)}`);
+    const answered = this.venue.answer(fits, outcome, step.applied === true);
     if (!answered) throw new FixtureError(`no unanswered submission matches ${JSON.stringify(match)}`);
     const exchangeOrderId = this.venue.view.openOrders.find((o) => o.customOrderId === answered.mutation.customOrderId)?.exchangeOrderId;
     if (exchangeOrderId) this.trace.customIdByExchangeId.set(exchangeOrderId, answered.mutation.customOrderId);
@@ -321,6 +327,30 @@ export class FixtureHarness {
     const payload = step.payload ?? {};
     if (!isObject(payload)) throw new FixtureError('payload must be an object');
     return payload;
+  }
+
+  /**
+   * Venue behaviour a payload may set besides its REST view: `lookupFailures: N` fails the next N
+   * lookups by custom id or fill-history reads; `forgetOrders: [id]` makes lookups answer
+   * "absent" for those orders, as Binance does once a finished order passes its retention window.
+   */
+  private venueBehaviour(p: JsonObject): void {
+    if (p.lookupFailures !== undefined) {
+      if (typeof p.lookupFailures !== 'number' || !Number.isInteger(p.lookupFailures) || p.lookupFailures < 0) {
+        throw new FixtureError(`payload.lookupFailures must be a non-negative integer, got ${JSON.stringify(p.lookupFailures)}`);
+      }
+      this.venue.lookupFailures = p.lookupFailures;
+    }
+    if (p.closedOrders !== undefined) {
+      if (!Array.isArray(p.closedOrders)) throw new FixtureError('payload.closedOrders must be an array of ORDER rows with a terminal status');
+      this.venue.closeOrders(p.closedOrders.map((r, i) => parseOrderRow(r, this.defaults, `payload.closedOrders[${i}]`)));
+    }
+    if (p.forgetOrders !== undefined) {
+      if (!Array.isArray(p.forgetOrders) || p.forgetOrders.some((x) => typeof x !== 'string')) {
+        throw new FixtureError(`payload.forgetOrders must be an array of custom ids, got ${JSON.stringify(p.forgetOrders)}`);
+      }
+      for (const id of p.forgetOrders as string[]) this.venue.forgotten.add(id);
+    }
   }
 
   private restPayload(p: JsonObject, where: string): Partial<RestView> {

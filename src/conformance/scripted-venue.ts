@@ -1,7 +1,7 @@
 // The conformance harness's venue: an in-memory REST view that steps replace, a private stream
 // that steps push into, and submissions that stay in flight until a `submit_result` step answers
 // them. An accepted answer applies the mutation to the REST view; nothing else changes it.
-import type { Filters, OrderRow, RestSnapshot } from '../domain/rows.js';
+import type { ExecutionRow, Filters, OrderRow, RestSnapshot } from '../domain/rows.js';
 import type { Scope } from '../domain/scope.js';
 import type { HydrationRequest, StreamItem, SubmitOutcome, Venue, VenueMutation } from '../venues/port.js';
 import { AsyncQueue } from './async-queue.js';
@@ -32,6 +32,12 @@ export class ScriptedVenue implements Venue {
   private stream = new AsyncQueue<StreamItem>();
   private nextExchangeId = 1;
   private seq = 0;
+  /** The next N lookups by custom id (and fill-history reads) fail as a venue error would. */
+  lookupFailures = 0;
+  /** Orders the venue no longer serves to a lookup (Binance's retention window for finished orders). */
+  readonly forgotten = new Set<string>();
+  /** Every lookup and fill-history read, in order (what crossed the venue boundary). */
+  readonly lookups: Array<{ customOrderId?: string; kind: 'lookup' | 'fills'; outcome: string }> = [];
 
   constructor(
     readonly exchange: Venue['exchange'],
@@ -90,10 +96,12 @@ export class ScriptedVenue implements Venue {
   }
 
   /** Answers the oldest unanswered submission that matches. */
-  answer(match: (m: VenueMutation) => boolean, outcome: SubmitOutcome): ScriptedSubmission | undefined {
+  answer(match: (m: VenueMutation) => boolean, outcome: SubmitOutcome, appliedAnyway = false): ScriptedSubmission | undefined {
     const s = this.submissions.find((x) => !x.answered && match(x.mutation));
     if (!s) return undefined;
     s.answered = true;
+    // A 5xx or a timeout may come back for a request the venue did apply.
+    if (outcome.kind !== 'accepted' && appliedAnyway) this.applyAccepted(s.mutation, s.mutation.action === 'place' ? `${9_000_000 + this.nextExchangeId++}` : undefined);
     if (outcome.kind === 'accepted') {
       const exchangeOrderId = outcome.exchangeOrderId ?? (s.mutation.action === 'place' ? `${9_000_000 + this.nextExchangeId++}` : undefined);
       this.applyAccepted(s.mutation, exchangeOrderId);
@@ -103,10 +111,35 @@ export class ScriptedVenue implements Venue {
   }
 
   async findByCustomId(_scope: Scope, customOrderId: string): Promise<OrderRow | 'absent'> {
+    if (this.lookupFailures > 0) {
+      this.lookupFailures--;
+      this.lookups.push({ customOrderId, kind: 'lookup', outcome: 'failed' });
+      throw new Error('venue error -1000: An unknown error occurred while processing the request.');
+    }
     const open = this.view.openOrders.find((o) => o.customOrderId === customOrderId);
-    if (open) return { ...open };
-    const known = this.history.get(customOrderId);
+    const known = open ?? (this.forgotten.has(customOrderId) ? undefined : this.history.get(customOrderId));
+    this.lookups.push({ customOrderId, kind: 'lookup', outcome: known ? known.status : 'absent' });
     return known ? { ...known } : 'absent';
+  }
+
+  /** Finished orders: gone from the open orders, served by a lookup with their terminal status. */
+  closeOrders(rows: OrderRow[]): void {
+    for (const row of rows) {
+      if (!row.customOrderId) continue;
+      this.view.openOrders = this.view.openOrders.filter((o) => o.customOrderId !== row.customOrderId);
+      this.history.set(row.customOrderId, { ...row });
+    }
+  }
+
+  async fillsSince(scope: Scope, sinceMs: number): Promise<ExecutionRow[]> {
+    if (this.lookupFailures > 0) {
+      this.lookupFailures--;
+      this.lookups.push({ kind: 'fills', outcome: 'failed' });
+      throw new Error('venue error -1000: An unknown error occurred while processing the request.');
+    }
+    const fills = this.view.fills.filter((f) => f.symbol === scope.symbol && (f.transactionTimeMs === undefined || f.transactionTimeMs >= sinceMs));
+    this.lookups.push({ kind: 'fills', outcome: String(fills.length) });
+    return fills.map((f) => ({ ...f }));
   }
 
   private filtersSnapshot(): Record<string, Filters> {

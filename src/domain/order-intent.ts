@@ -1,12 +1,12 @@
 // The order a slot wants, and equivalence of a wanted order with an active one by order kind.
 import { Decimal, ZERO, canon } from './decimal.js';
-import type { OrderRow, OrderSide, OrderType } from './rows.js';
+import type { ManagedOrderType, OrderRow, OrderSide, OrderType } from './rows.js';
 import type { Slot } from './strategy.js';
 
 export interface OrderIntent {
   slot: Slot;
   side: OrderSide;
-  type: OrderType;
+  type: ManagedOrderType;
   price?: Decimal;
   triggerPrice?: Decimal;
   qty?: Decimal;
@@ -59,7 +59,7 @@ export interface PlainOrderFields {
 }
 
 /** The order's fields as they cross a boundary: canonical decimal strings, absent fields left out. */
-export function plainOrderFields(o: Omit<OrderIntent, 'slot'>): PlainOrderFields {
+export function plainOrderFields(o: Omit<OrderIntent, 'slot' | 'type'> & { type: string }): PlainOrderFields {
   const out: PlainOrderFields = { side: o.side, type: o.type };
   if (o.price) out.price = canon(o.price);
   if (o.triggerPrice) out.triggerPrice = canon(o.triggerPrice);

@@ -4,7 +4,7 @@
 import { Decimal, ZERO } from './decimal.js';
 import { filterFailure, geometryFailures, quantizeLevels, rawLevels } from './geometry.js';
 import { amendable, equivalent, type OrderIntent } from './order-intent.js';
-import type { Filters, OrderRow } from './rows.js';
+import type { Filters, ManagedOrderType, OrderRow } from './rows.js';
 import { entrySide, exitSide, type ManagedSide, type Product } from './scope.js';
 import { configuredProtectiveSlots, dcaSlot, dcaStepOf, type Slot, type Strategy } from './strategy.js';
 import type { ScopeTrust } from './trust.js';
@@ -185,7 +185,8 @@ function desiredOrders(view: ScopeView, size: Decimal, entry: Decimal, filters: 
 function intentOfRow(order: AppOrder): OrderIntent {
   const r = order.row;
   return {
-    slot: order.slot, side: r.side, type: r.type, price: r.price, triggerPrice: r.triggerPrice, qty: r.qty,
+    // App orders are orders exstate placed, so their type is one it manages.
+    slot: order.slot, side: r.side, type: r.type as ManagedOrderType, price: r.price, triggerPrice: r.triggerPrice, qty: r.qty,
     reduceOnly: r.reduceOnly, closePosition: r.closePosition,
   };
 }

@@ -1,7 +1,7 @@
 // Plain JSON (decimal strings) -> normalized rows, with errors that name the field and value.
 // Used wherever rows cross a boundary as data: fixtures, recorded payloads, replayed journals.
 import { parseDecimal, parseOptionalDecimal } from './decimal.js';
-import { ORDER_STATUSES, ORDER_TYPES, type BalanceRow, type ExecutionRow, type Filters, type OrderRow, type OrderStatus, type OrderType, type PositionRow, type RowSide } from './rows.js';
+import { ALL_ORDER_TYPES, ORDER_STATUSES, type BalanceRow, type ExecutionRow, type Filters, type OrderRow, type OrderStatus, type OrderType, type PositionRow, type RowSide } from './rows.js';
 import type { ManagedSide } from './scope.js';
 
 export class RowParseError extends Error {
@@ -61,6 +61,22 @@ function optDec(value: unknown, field: string) {
   }
 }
 
+function optTime(value: unknown, field: string): number | undefined {
+  if (value === undefined || value === null) return undefined;
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < 0) throw new RowParseError(field, value, 'expected UTC epoch milliseconds (a non-negative integer)');
+  return value;
+}
+
+/** The venue times a row may carry (see VenueTimes). */
+function times(o: Plain, field: string): { transactionTimeMs?: number; eventTimeMs?: number } {
+  const out: { transactionTimeMs?: number; eventTimeMs?: number } = {};
+  const t = optTime(o.transactionTimeMs, `${field}.transactionTimeMs`);
+  const e = optTime(o.eventTimeMs, `${field}.eventTimeMs`);
+  if (t !== undefined) out.transactionTimeMs = t;
+  if (e !== undefined) out.eventTimeMs = e;
+  return out;
+}
+
 function side(value: unknown, field: string, fallback: ManagedSide): RowSide {
   if (value === undefined || value === null) return fallback;
   return oneOf(value, ['LONG', 'SHORT', 'BOTH'] as const, field);
@@ -71,7 +87,7 @@ export function parsePositionRow(value: unknown, d: RowDefaults, field = 'positi
   const managedSide = side(o.managedSide, `${field}.managedSide`, d.managedSide);
   if (managedSide === 'BOTH') throw new RowParseError(`${field}.managedSide`, o.managedSide, 'a position row needs LONG or SHORT');
   const size = dec(o.size, `${field}.size`).abs();
-  return { kind: 'position', symbol: optStr(o.symbol, `${field}.symbol`) ?? d.symbol, managedSide, size, entryPrice: optDec(o.entryPrice, `${field}.entryPrice`) ?? dec('0', field) };
+  return { kind: 'position', symbol: optStr(o.symbol, `${field}.symbol`) ?? d.symbol, managedSide, size, entryPrice: optDec(o.entryPrice, `${field}.entryPrice`) ?? dec('0', field), ...times(o, field) };
 }
 
 export function parseOrderRow(value: unknown, d: RowDefaults, field = 'order', defaultStatus: OrderStatus = 'NEW'): OrderRow {
@@ -86,7 +102,8 @@ export function parseOrderRow(value: unknown, d: RowDefaults, field = 'order', d
     customOrderId,
     exchangeOrderId,
     side: oneOf(o.side, ['BUY', 'SELL'] as const, `${field}.side`),
-    type: oneOf(o.type, ORDER_TYPES as readonly OrderType[], `${field}.type`),
+    type: oneOf(o.type, ALL_ORDER_TYPES as readonly OrderType[], `${field}.type`),
+    venueType: optStr(o.venueType, `${field}.venueType`),
     status: o.status === undefined ? defaultStatus : oneOf(o.status, ORDER_STATUSES as readonly OrderStatus[], `${field}.status`),
     price: optDec(o.price, `${field}.price`),
     triggerPrice: optDec(o.triggerPrice, `${field}.triggerPrice`),
@@ -95,6 +112,7 @@ export function parseOrderRow(value: unknown, d: RowDefaults, field = 'order', d
     avgPrice: optDec(o.avgPrice, `${field}.avgPrice`),
     reduceOnly: optBool(o.reduceOnly, `${field}.reduceOnly`),
     closePosition: optBool(o.closePosition, `${field}.closePosition`),
+    ...times(o, field),
   };
 }
 
@@ -112,6 +130,8 @@ export function parseExecutionRow(value: unknown, d: RowDefaults, field = 'execu
     qty: dec(o.qty, `${field}.qty`),
     fee: optDec(o.fee, `${field}.fee`),
     feeAsset: optStr(o.feeAsset, `${field}.feeAsset`),
+    liquidation: optBool(o.liquidation, `${field}.liquidation`),
+    ...times(o, field),
   };
 }
 

@@ -4,8 +4,17 @@ import type { Decimal } from './decimal.js';
 import type { ManagedSide } from './scope.js';
 
 export type OrderSide = 'BUY' | 'SELL';
-export type OrderType = 'LIMIT' | 'MARKET' | 'STOP_MARKET' | 'TAKE_PROFIT_MARKET' | 'STOP' | 'TAKE_PROFIT';
-export const ORDER_TYPES: readonly OrderType[] = ['LIMIT', 'MARKET', 'STOP_MARKET', 'TAKE_PROFIT_MARKET', 'STOP', 'TAKE_PROFIT'];
+/** Order kinds exstate places and manages. */
+export type ManagedOrderType = 'LIMIT' | 'MARKET' | 'STOP_MARKET' | 'TAKE_PROFIT_MARKET' | 'STOP' | 'TAKE_PROFIT';
+export const ORDER_TYPES: readonly ManagedOrderType[] = ['LIMIT', 'MARKET', 'STOP_MARKET', 'TAKE_PROFIT_MARKET', 'STOP', 'TAKE_PROFIT'];
+/**
+ * Kinds the venue reports but exstate never places: they stay what they are (a trailing stop or a
+ * liquidation is not a MARKET order). `UNKNOWN` keeps the venue's own name in `venueType`.
+ */
+export type ForeignOrderType = 'TRAILING_STOP_MARKET' | 'LIQUIDATION' | 'ADL' | 'UNKNOWN';
+export const FOREIGN_ORDER_TYPES: readonly ForeignOrderType[] = ['TRAILING_STOP_MARKET', 'LIQUIDATION', 'ADL', 'UNKNOWN'];
+export type OrderType = ManagedOrderType | ForeignOrderType;
+export const ALL_ORDER_TYPES: readonly OrderType[] = [...ORDER_TYPES, ...FOREIGN_ORDER_TYPES];
 
 export type ActiveOrderStatus = 'NEW' | 'PARTIALLY_FILLED';
 export type OrderStatus = ActiveOrderStatus | 'FILLED' | 'CANCELED' | 'REJECTED' | 'EXPIRED' | 'TRIGGERED' | 'AMENDED';
@@ -15,16 +24,29 @@ export const TERMINAL_STATUSES: ReadonlySet<OrderStatus> = new Set(['FILLED', 'C
 /** Side of the row as far as the venue told it: 'BOTH' when the venue does not say (one-way mode). */
 export type RowSide = ManagedSide | 'BOTH';
 
-export interface OrderFields {
+/**
+ * Venue times of a row (UTC epoch ms). `transactionTimeMs` is when the venue applied the change
+ * (Binance `T`: one fill carries the same `T` in its order row and its position row);
+ * `eventTimeMs` is when the venue emitted the row (Binance `E`). Absent when the source has none.
+ */
+export interface VenueTimes {
+  transactionTimeMs?: number;
+  eventTimeMs?: number;
+}
+
+export interface OrderFields extends VenueTimes {
   symbol: string;
   managedSide: RowSide;
   customOrderId?: string;
   exchangeOrderId?: string;
   side: OrderSide;
   type: OrderType;
+  /** The venue's own name for a type exstate does not know (`type` is then `UNKNOWN`). */
+  venueType?: string;
   price?: Decimal;
   triggerPrice?: Decimal;
   qty?: Decimal;
+  /** Cumulative filled quantity (Binance `z`), never the last fill alone. */
   filledQty?: Decimal;
   avgPrice?: Decimal;
   reduceOnly?: boolean;
@@ -36,7 +58,7 @@ export interface OrderRow extends OrderFields {
   status: OrderStatus;
 }
 
-export interface ExecutionRow {
+export interface ExecutionRow extends VenueTimes {
   kind: 'execution';
   symbol: string;
   managedSide: RowSide;
@@ -48,9 +70,11 @@ export interface ExecutionRow {
   qty: Decimal;
   fee?: Decimal;
   feeAsset?: string;
+  /** A liquidation or ADL execution (Binance `x=CALCULATED`, `autoclose-`/`adl_autoclose` ids). */
+  liquidation?: boolean;
 }
 
-export interface PositionRow {
+export interface PositionRow extends VenueTimes {
   kind: 'position';
   symbol: string;
   managedSide: ManagedSide;

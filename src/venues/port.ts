@@ -1,7 +1,7 @@
 // The one interface the runtime sees of a venue. Adapters own every venue quirk and hand over
 // normalized rows; the runtime never sees a venue payload.
 import type { OrderIntent } from '../domain/order-intent.js';
-import type { OrderRow, PrivateRow, RestSnapshot } from '../domain/rows.js';
+import type { ExecutionRow, OrderRow, PrivateRow, RestSnapshot } from '../domain/rows.js';
 import type { ExchangeId, Product, Scope } from '../domain/scope.js';
 
 export type HydrationSubject = 'startup' | 'reconnect' | 'recovery';
@@ -39,8 +39,18 @@ export interface Venue {
   /** Normalized rows and transport signals, in arrival order. */
   privateRows(): AsyncIterable<StreamItem>;
   submit(mutation: VenueMutation): Promise<SubmitOutcome>;
-  /** The order with this custom id (terminal orders carry their terminal status), or 'absent'. */
+  /**
+   * The order with this custom id (terminal orders carry their terminal status), or 'absent'.
+   * 'absent' does not prove the order never existed: venues stop serving finished orders after a
+   * retention window. A failed lookup throws; it never answers 'absent'.
+   */
   findByCustomId(scope: Scope, customOrderId: string): Promise<OrderRow | 'absent'>;
+  /**
+   * The account's fills on the scope's symbol since `sinceMs` (REST trade history), each with the
+   * custom id and/or venue order id of its order where the venue gives them. Scoped recovery
+   * reads them so that a fill is evidence even when its order is no longer served.
+   */
+  fillsSince(scope: Scope, sinceMs: number): Promise<ExecutionRow[]>;
   /** Drops and re-opens the private stream (a watchdog saw silence); venues without one ignore it. */
   restartStream?(reason: string): Promise<void>;
   close(): Promise<void>;

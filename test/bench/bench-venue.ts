@@ -1,7 +1,7 @@
 // A venue for benchmarks: answers hydration with filters for every symbol and accepts every
 // submission at once, recording when the request reached it.
 import { Decimal } from '../../src/domain/decimal.js';
-import type { OrderRow, RestSnapshot } from '../../src/domain/rows.js';
+import type { ExecutionRow, OrderRow, RestSnapshot } from '../../src/domain/rows.js';
 import type { StreamItem, SubmitOutcome, Venue, VenueMutation } from '../../src/venues/port.js';
 
 export class BenchVenue implements Venue {
@@ -25,6 +25,10 @@ export class BenchVenue implements Venue {
     this.submitted.push({ at: performance.now(), mutation });
     this.onSubmit?.(mutation);
     return { kind: 'accepted' };
+  }
+
+  async fillsSince(): Promise<ExecutionRow[]> {
+    return [];
   }
 
   async findByCustomId(): Promise<OrderRow | 'absent'> {

@@ -3,7 +3,7 @@
 // position; submissions honour Retry-After and keep headroom for protective orders.
 import ccxt from 'ccxt';
 import { parseDecimal } from '../../domain/decimal.js';
-import type { OrderRow, PositionRow, RestSnapshot } from '../../domain/rows.js';
+import type { ExecutionRow, OrderRow, PositionRow, RestSnapshot } from '../../domain/rows.js';
 import type { ExchangeId, Scope } from '../../domain/scope.js';
 import type { HydrationRequest, StreamItem, SubmitOutcome, Venue, VenueMutation } from '../port.js';
 import { createBinanceClient, type BinanceClient, type BinanceClientConfig } from './client.js';
@@ -100,6 +100,10 @@ export class BinanceUsdmVenue implements Venue {
       this.config.log('venue_call_failed', { action: m.action, slot: m.slot, customOrderId: m.customOrderId, error: short(String((error as Error)?.message ?? error)) });
       return outcomeOfError(error, retryAfterMs);
     }
+  }
+
+  async fillsSince(_scope: Scope, _sinceMs: number): Promise<ExecutionRow[]> {
+    return []; // TODO(helper): REST trade history
   }
 
   async findByCustomId(scope: Scope, customOrderId: string): Promise<OrderRow | 'absent'> {
