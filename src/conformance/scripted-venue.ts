@@ -49,7 +49,13 @@ export class ScriptedVenue implements Venue {
 
   replace(payload: Partial<RestView>): void {
     if (payload.positions) this.view.positions = payload.positions;
-    if (payload.openOrders) this.view.openOrders = payload.openOrders;
+    if (payload.openOrders) {
+      // An order that leaves the open orders without a stated ending (`closedOrders`) is one the
+      // venue no longer serves: a lookup cannot tell how it ended.
+      const still = new Set(payload.openOrders.map((o) => o.customOrderId));
+      for (const o of this.view.openOrders) if (o.customOrderId && !still.has(o.customOrderId) && this.history.get(o.customOrderId)?.status === o.status) this.history.delete(o.customOrderId);
+      this.view.openOrders = payload.openOrders;
+    }
     if (payload.filters) this.view.filters = payload.filters;
     if (payload.balances) this.view.balances = payload.balances;
     if (payload.fills) this.view.fills = payload.fills;

@@ -4,7 +4,7 @@
 //
 // Every stream row bumps a sequence number; a REST snapshot carries the sequence at which it was
 // requested (its fence) and never overwrites an entity a newer stream row touched (lesson 7).
-import { Decimal, ZERO } from './decimal.js';
+import { type Decimal, ZERO } from './decimal.js';
 import type { ExecutionRow, Filters, OrderRow, PositionRow, BalanceRow, RestSnapshot } from './rows.js';
 import { TERMINAL_STATUSES } from './rows.js';
 import type { ScopeKey } from './scope.js';
@@ -36,7 +36,10 @@ export interface StoredBalance {
 
 export interface OrderApplyResult {
   key: string;
-  /** The row carried fill evidence (a fill status or a filled quantity). */
+  /**
+   * The row carried NEW fill evidence: its cumulative filled quantity grew past what was known,
+   * or (without a quantity) a filled or triggered status. A cancel with no new fill is none.
+   */
   fillEvidence: boolean;
   terminal: boolean;
   /** The order was not known as active before and now is. */
@@ -70,7 +73,9 @@ export class AccountState {
    */
   baselineTrust: ScopeTrust = untrustedScope();
   private readonly byExchangeId = new Map<string, string>();
-  private readonly terminal = new Map<string, OrderRow['status']>();
+  private readonly terminal = new Map<string, { status: OrderRow['status']; exchangeOrderId?: string; filledQty?: Decimal }>();
+  /** Venue transaction time of the latest applied position row, per scope (lesson 14). */
+  private readonly positionTxMs = new Map<ScopeKey, number>();
   private readonly fills = new Map<string, ExecutionRow>();
   private seq = 0;
 
@@ -97,10 +102,10 @@ export class AccountState {
 
   terminalStatusOf(ids: { customOrderId?: string; exchangeOrderId?: string }): OrderRow['status'] | undefined {
     if (ids.customOrderId) {
-      const s = this.terminal.get(`c:${ids.customOrderId}`);
-      if (s) return s;
+      const t = this.terminal.get(`c:${ids.customOrderId}`);
+      if (t && !contradicts(t.exchangeOrderId, ids.exchangeOrderId)) return t.status;
     }
-    if (ids.exchangeOrderId) return this.terminal.get(`x:${ids.exchangeOrderId}`);
+    if (ids.exchangeOrderId) return this.terminal.get(`x:${ids.exchangeOrderId}`)?.status;
     return undefined;
   }
 
@@ -118,9 +123,30 @@ export class AccountState {
     let t = this.trust.get(scopeKey);
     if (!t) {
       t = { ...this.baselineTrust };
+      // Filters are trusted only once hydrated for the scope's symbol.
+      if (!this.filters.has(symbolOfKey(scopeKey))) t.filter = 'untrusted';
       this.trust.set(scopeKey, t);
     }
     return t;
+  }
+
+  /** Restores trust after a snapshot covered the scope: filters only when the symbol has them. */
+  trustAfterSnapshot(scopeKey: ScopeKey, subjects: readonly TrustSubject[]): void {
+    const t = this.trustOf(scopeKey);
+    for (const subject of subjects) t[subject] = 'trusted';
+    if (subjects.includes('filter') && !this.filters.has(symbolOfKey(scopeKey))) t.filter = 'untrusted';
+  }
+
+  /**
+   * Whether fill evidence at `transactionTimeMs` may have changed the position beyond its latest
+   * applied row. Venues may send the position update before the order update of one fill
+   * (Binance: ACCOUNT_UPDATE and ORDER_TRADE_UPDATE share `T`): such a fill is already in it.
+   * Without venue times on both sides, arrival order decides: the fill is newer.
+   */
+  fillIsNewerThanPosition(scopeKey: ScopeKey, transactionTimeMs: number | undefined): boolean {
+    const positionAt = this.positionTxMs.get(scopeKey);
+    if (transactionTimeMs === undefined || positionAt === undefined) return true;
+    return transactionTimeMs > positionAt;
   }
 
   setTrust(scopeKey: ScopeKey, subject: TrustSubject, value: TrustValue): void {
@@ -131,25 +157,53 @@ export class AccountState {
 
   applyOrder(row: OrderRow, scopeKey: ScopeKey | undefined): OrderApplyResult {
     this.seq++;
-    const existing = this.findOrder(row);
-    const key = existing?.key ?? orderKeyOf(row);
+    const existing = this.findSameOrder(row);
+    // A custom id another client reused after our order closed is a different order (lesson 15).
+    const key = existing?.key ?? this.keyForNew(row);
     if (!key) throw new Error('order row without customOrderId or exchangeOrderId');
-    const fillEvidence = row.status === 'FILLED' || row.status === 'TRIGGERED' || (row.filledQty !== undefined && row.filledQty.gt(ZERO));
+    const finished = existing ? undefined : this.terminal.get(key);
+    const knownFilled = existing?.row.filledQty ?? finished?.filledQty;
+    const fillEvidence = row.filledQty !== undefined
+      ? row.filledQty.gt(knownFilled ?? ZERO)
+      : !finished && (row.status === 'FILLED' || row.status === 'TRIGGERED');
     const terminal = TERMINAL_STATUSES.has(row.status);
     if (terminal) {
       if (existing) this.removeOrder(existing);
-      this.rememberTerminal(key, row);
+      if (finished) return { key, fillEvidence, terminal, becameActive: false, ignored: !fillEvidence };
+      this.rememberTerminal(key, { ...row, filledQty: maxDecimal(existing?.row.filledQty, row.filledQty) });
       return { key, fillEvidence, terminal, becameActive: false, ignored: false };
     }
     if (this.terminal.has(key) || (row.exchangeOrderId && this.terminal.has(`x:${row.exchangeOrderId}`))) {
       // A late NEW/AMENDED row after terminal evidence: never resurrect the order.
-      return { key, fillEvidence, terminal: false, becameActive: false, ignored: true };
+      return { key, fillEvidence: false, terminal: false, becameActive: false, ignored: true };
     }
     const merged: OrderRow = existing ? mergeOrder(existing.row, row) : { ...row, status: row.status === 'AMENDED' ? 'NEW' : row.status };
     const stored: StoredOrder = { key, row: merged, scopeKey: scopeKey ?? existing?.scopeKey, seq: this.seq };
     this.orders.set(key, stored);
     if (merged.exchangeOrderId) this.byExchangeId.set(merged.exchangeOrderId, key);
     return { key, fillEvidence, terminal: false, becameActive: !existing, ignored: false };
+  }
+
+  /** The stored order this row speaks of: same custom id unless the venue ids contradict. */
+  private findSameOrder(row: OrderRow): StoredOrder | undefined {
+    if (row.customOrderId) {
+      const hit = this.orders.get(`c:${row.customOrderId}`);
+      if (hit && !contradicts(hit.row.exchangeOrderId, row.exchangeOrderId)) return hit;
+    }
+    if (row.exchangeOrderId) {
+      const key = this.byExchangeId.get(row.exchangeOrderId) ?? `x:${row.exchangeOrderId}`;
+      return this.orders.get(key);
+    }
+    return undefined;
+  }
+
+  private keyForNew(row: OrderRow): string | undefined {
+    if (row.customOrderId) {
+      const ckey = `c:${row.customOrderId}`;
+      const clash = this.orders.get(ckey)?.row.exchangeOrderId ?? this.terminal.get(ckey)?.exchangeOrderId;
+      if (!contradicts(clash, row.exchangeOrderId)) return ckey;
+    }
+    return row.exchangeOrderId ? `x:${row.exchangeOrderId}` : undefined;
   }
 
   /** Records a fill once per trade id; returns false for a duplicate. Spot fills derive the position. */
@@ -170,6 +224,7 @@ export class AccountState {
 
   applyPosition(row: PositionRow, scopeKey: ScopeKey): void {
     this.seq++;
+    if (row.transactionTimeMs !== undefined) this.positionTxMs.set(scopeKey, Math.max(row.transactionTimeMs, this.positionTxMs.get(scopeKey) ?? 0));
     this.positions.set(scopeKey, {
       scopeKey, symbol: row.symbol, managedSide: row.managedSide, size: row.size, entryPrice: row.entryPrice, seq: this.seq,
     });
@@ -229,8 +284,10 @@ export class AccountState {
         if (!key) continue;
         seen.add(key);
         if (existing && existing.seq > fence) continue;
-        if (!existing && this.terminalNewerThan(key, fence)) continue;
-        this.orders.set(key, { key, row: { ...row }, scopeKey: scopeKey ?? existing?.scopeKey, seq: fence });
+        // A terminal order never becomes open again, whatever an older listing says.
+        if (!existing && this.terminal.has(key)) continue;
+        const merged = existing ? { ...row, filledQty: maxDecimal(existing.row.filledQty, row.filledQty) } : { ...row };
+        this.orders.set(key, { key, row: merged, scopeKey: scopeKey ?? existing?.scopeKey, seq: fence });
         if (row.exchangeOrderId) this.byExchangeId.set(row.exchangeOrderId, key);
       }
       for (const order of [...this.orders.values()]) {
@@ -248,13 +305,6 @@ export class AccountState {
     this.balances.set(row.asset, { asset: row.asset, walletBalance: row.walletBalance, availableBalance: row.availableBalance ?? row.walletBalance });
   }
 
-  private readonly terminalSeq = new Map<string, number>();
-
-  private terminalNewerThan(key: string, fence: number): boolean {
-    const at = this.terminalSeq.get(key);
-    return at !== undefined && at > fence;
-  }
-
   private removeOrder(order: StoredOrder): void {
     this.orders.delete(order.key);
     if (order.row.exchangeOrderId && this.byExchangeId.get(order.row.exchangeOrderId) === order.key) {
@@ -263,14 +313,10 @@ export class AccountState {
   }
 
   private rememberTerminal(key: string, row: OrderRow): void {
-    this.terminal.set(key, row.status);
-    this.terminalSeq.set(key, this.seq);
-    if (row.exchangeOrderId) this.terminal.set(`x:${row.exchangeOrderId}`, row.status);
-    if (this.terminal.size > TERMINAL_MEMORY) {
-      const oldest = this.terminal.keys().next().value as string;
-      this.terminal.delete(oldest);
-      this.terminalSeq.delete(oldest);
-    }
+    const entry = { status: row.status, exchangeOrderId: row.exchangeOrderId, filledQty: row.filledQty };
+    this.terminal.set(key, entry);
+    if (row.exchangeOrderId) this.terminal.set(`x:${row.exchangeOrderId}`, entry);
+    while (this.terminal.size > TERMINAL_MEMORY) this.terminal.delete(this.terminal.keys().next().value as string);
   }
 }
 
@@ -278,8 +324,25 @@ function mergeOrder(previous: OrderRow, row: OrderRow): OrderRow {
   return {
     ...previous,
     ...definedFields(row),
-    status: row.status === 'AMENDED' ? previous.status : row.status,
+    // A late row with a lower cumulative figure never lowers it (lesson 14).
+    filledQty: maxDecimal(previous.filledQty, row.filledQty),
+    status: row.status === 'AMENDED' ? previous.status : previous.status === 'PARTIALLY_FILLED' && row.status === 'NEW' ? previous.status : row.status,
   };
+}
+
+function maxDecimal(a: Decimal | undefined, b: Decimal | undefined): Decimal | undefined {
+  if (a === undefined) return b;
+  if (b === undefined) return a;
+  return a.gte(b) ? a : b;
+}
+
+/** Two venue ids contradict only when both are known and differ. */
+function contradicts(a: string | undefined, b: string | undefined): boolean {
+  return a !== undefined && b !== undefined && a !== b;
+}
+
+function symbolOfKey(scopeKey: ScopeKey): string {
+  return scopeKey.split(':')[2] ?? '';
 }
 
 function definedFields<T extends object>(row: T): Partial<T> {

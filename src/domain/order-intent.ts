@@ -26,7 +26,23 @@ export function equivalent(intent: OrderIntent, active: OrderRow): boolean {
   if (usesLimitPrice(intent.type) && !sameDecimal(intent.price, active.price)) return false;
   if (closePosition) return true; // a close-position order closes whatever is open: qty and reduceOnly are implied
   if ((intent.reduceOnly ?? false) !== (active.reduceOnly ?? false)) return false;
-  return sameDecimal(intent.qty, active.qty);
+  // What is still open counts, not what was first asked (lesson 17).
+  return sameDecimal(intent.qty, remainingQty(active));
+}
+
+/** The open remainder of an order: its quantity less its cumulative fills. */
+export function remainingQty(row: OrderRow): Decimal | undefined {
+  if (row.qty === undefined || !row.filledQty || row.filledQty.lte(ZERO)) return row.qty;
+  return row.qty.minus(row.filledQty);
+}
+
+/**
+ * The amend that leaves `intent.qty` open on a partly filled order: venues amend the total
+ * quantity (Binance cancels an order amended to no more than it executed), so the fills are added.
+ */
+export function amendIntentFor(intent: OrderIntent, active: OrderRow): OrderIntent {
+  if (intent.qty === undefined || !active.filledQty || active.filledQty.lte(ZERO)) return intent;
+  return { ...intent, qty: intent.qty.plus(active.filledQty) };
 }
 
 /** Same kind, only price or quantity differ: the venue can amend it in place. */
@@ -36,7 +52,8 @@ export function amendable(intent: OrderIntent, active: OrderRow): boolean {
     active.type === 'LIMIT' &&
     intent.side === active.side &&
     (intent.reduceOnly ?? false) === (active.reduceOnly ?? false) &&
-    !(active.filledQty && active.filledQty.gt(ZERO))
+    // A partly filled exit keeps its place in the book; a partly filled entry is a consumed step.
+    (intent.reduceOnly === true || !(active.filledQty && active.filledQty.gt(ZERO)))
   );
 }
 

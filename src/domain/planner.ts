@@ -3,7 +3,7 @@
 // configuration is missing. Pure and synchronous: no I/O, no clock, no randomness.
 import { Decimal, ZERO } from './decimal.js';
 import { filterFailure, geometryFailures, quantizeLevels, rawLevels } from './geometry.js';
-import { amendable, equivalent, type OrderIntent } from './order-intent.js';
+import { amendable, amendIntentFor, equivalent, type OrderIntent } from './order-intent.js';
 import type { Filters, ManagedOrderType, OrderRow } from './rows.js';
 import { entrySide, exitSide, type ManagedSide, type Product } from './scope.js';
 import { configuredProtectiveSlots, dcaSlot, dcaStepOf, type Slot, type Strategy } from './strategy.js';
@@ -121,7 +121,7 @@ export function planScope(view: ScopeView): Plan {
     if (active.some((o) => equivalent(want, o.row))) continue;
     protectionTrusted = false;
     const amendTarget = active.find((o) => amendable(want, o.row));
-    if (amendTarget) protective.push({ action: 'amend', slot, target: amendTarget.customOrderId, intent: want });
+    if (amendTarget) protective.push({ action: 'amend', slot, target: amendTarget.customOrderId, intent: amendIntentFor(want, amendTarget.row) });
     else protective.push({ action: 'place', slot, intent: want });
   }
   if (protective.length > 0) return plan('protective', protective, blocks);

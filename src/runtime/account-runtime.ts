@@ -114,7 +114,12 @@ export class AccountRuntime {
 
   async recoverScope(key: ScopeKey, reason: string): Promise<void> {
     this.core.know(key);
-    await this.hydrator.recoverScope(key, reason);
+    try {
+      await this.hydrator.recoverScope(key, reason);
+    } catch (error) {
+      // Evidence still unresolved: the scope stays in recovery and its owner retries with backoff.
+      this.core.journal.record('recovery_incomplete', { scope: this.core.scopeOf(key), reason: String((error as Error)?.message ?? error) });
+    }
     this.core.affect(key, 'recovery_hydration', true);
   }
 

@@ -4,6 +4,7 @@
 // them. Reads are served from an in-memory mirror loaded once at startup.
 import type Keyv from 'keyv';
 import type { PlainOrderFields } from '../domain/order-intent.js';
+import { advanceLifecycle, contextStatusOf, lifecycleOfStatus, type LifecycleReport, type LifecycleState } from '../domain/order-lifecycle.js';
 
 export type ContextStatus = 'pending' | 'active' | 'terminal';
 
@@ -16,17 +17,31 @@ export interface OrderContext {
   slot: string;
   generation: number;
   request?: StoredIntent;
+  /** Coarse status, always `contextStatusOf(lifecycle)`: pending, active or terminal. */
   status: ContextStatus;
+  /** Where the order stands (domain/order-lifecycle.ts); `unknown` keeps the scope in recovery. */
+  lifecycle?: LifecycleState;
   exchangeOrderId?: string;
   /** The order had fill evidence (a DCA step with a fill is consumed). */
   filled?: boolean;
+  /** The venue acknowledged the order once (accepted, or showed it open): "absent" cannot mean "never placed". */
+  reachedVenue?: boolean;
+  /** The position life of the scope when the order was placed (see LadderRecord.life). */
+  life?: number;
+  createdAtMs?: number;
   updatedAtMs: number;
 }
 
-/** Per-scope DCA ladder progress for the current position life (reset when flat). */
+/**
+ * Per-scope DCA ladder progress for the current position life. A life ends when the position is
+ * flat: the ladder restarts and rows of the ended life's orders no longer touch it.
+ */
 export interface LadderRecord {
   scopeKey: string;
   consumedSteps: number;
+  life?: number;
+  /** When the current life began (contexts written before lives were recorded are dated by it). */
+  lifeStartedAtMs?: number;
 }
 
 const CONTEXT_PREFIX = 'ctx:';
@@ -44,6 +59,8 @@ export class OrderContextStore {
   private readonly ladders = new Map<string, LadderRecord>();
   private readonly generations = new Map<string, number>();
   private readonly byExchangeId = new Map<string, string>();
+  /** Contexts that are not terminal, per scope (what recovery and ownership checks walk). */
+  private readonly openByScope = new Map<string, Set<string>>();
 
   constructor(private readonly keyv: Keyv) {}
 
@@ -53,12 +70,13 @@ export class OrderContextStore {
     this.ladders.clear();
     this.generations.clear();
     this.byExchangeId.clear();
+    this.openByScope.clear();
     const iterate = (this.keyv as unknown as { iterator?: (ns?: string) => AsyncIterable<[string, unknown]> }).iterator;
     if (!iterate) throw new Error('the configured keyv store cannot be iterated; use SQLite or the in-memory store');
     for await (const [key, value] of iterate.call(this.keyv, undefined)) {
       if (key.startsWith(CONTEXT_PREFIX)) {
         const ctx = value as OrderContext;
-        this.remember(ctx);
+        this.remember(ctx.lifecycle ? ctx : { ...ctx, lifecycle: lifecycleOfStatus(ctx.status, ctx.filled), ...(ctx.status === 'active' ? { reachedVenue: true } : {}) });
       } else if (key.startsWith(LADDER_PREFIX)) {
         const ladder = value as LadderRecord;
         this.ladders.set(ladder.scopeKey, ladder);
@@ -78,6 +96,38 @@ export class OrderContextStore {
 
   all(): IterableIterator<OrderContext> {
     return this.contexts.values();
+  }
+
+  /** The scope's contexts that are not terminal. */
+  openOfScope(scopeKey: string): OrderContext[] {
+    const ids = this.openByScope.get(scopeKey);
+    if (!ids) return [];
+    const out: OrderContext[] = [];
+    for (const id of ids) {
+      const ctx = this.contexts.get(id);
+      if (ctx) out.push(ctx);
+    }
+    return out;
+  }
+
+  /** Contexts whose order may or may not exist at the venue: the scope stays in recovery. */
+  unresolvedOfScope(scopeKey: string): OrderContext[] {
+    return this.openOfScope(scopeKey).filter((c) => c.lifecycle === 'unknown');
+  }
+
+  /**
+   * Applies a lifecycle report: the mirror changes at once, the durable write follows (and its
+   * failure is the caller's to journal). Returns the context as it now stands, or undefined.
+   */
+  async advance(customOrderId: string, report: LifecycleReport, patch: Partial<Omit<OrderContext, 'customOrderId' | 'status' | 'lifecycle'>> = {}): Promise<OrderContext | undefined> {
+    const current = this.contexts.get(customOrderId);
+    if (!current) return undefined;
+    const lifecycle = advanceLifecycle(current.lifecycle ?? lifecycleOfStatus(current.status, current.filled), report);
+    const changed = lifecycle !== current.lifecycle || Object.entries(patch).some(([k, v]) => k !== 'updatedAtMs' && (current as unknown as Record<string, unknown>)[k] !== v);
+    if (!changed) return current;
+    const reached = lifecycle === 'accepted' || lifecycle === 'open' || lifecycle === 'partially_filled' || lifecycle === 'filled' || current.reachedVenue === true;
+    await this.update(customOrderId, { ...patch, lifecycle, status: contextStatusOf(lifecycle), ...(reached ? { reachedVenue: true } : {}) });
+    return this.contexts.get(customOrderId);
   }
 
   nextGeneration(scopeKey: string, slot: string): number {
@@ -101,6 +151,7 @@ export class OrderContextStore {
     if (!current) return;
     const next = { ...current, ...patch };
     this.contexts.set(customOrderId, next);
+    this.index(next);
     await this.put(next);
   }
 
@@ -108,8 +159,36 @@ export class OrderContextStore {
     return this.ladders.get(scopeKey)?.consumedSteps ?? 0;
   }
 
+  /** The scope's current position life (0 until its first flat). */
+  lifeOf(scopeKey: string): number {
+    return this.ladders.get(scopeKey)?.life ?? 0;
+  }
+
+  /**
+   * A context (or a row of its order) of an ended position life. Contexts that predate recorded
+   * lives are dated: written before the current life began means they belong to an earlier one.
+   */
+  ofEndedLife(ctx: OrderContext, rowTransactionTimeMs?: number): boolean {
+    if (ctx.life !== undefined && ctx.life < this.lifeOf(ctx.scopeKey)) return true;
+    const startedAt = this.ladders.get(ctx.scopeKey)?.lifeStartedAtMs;
+    if (startedAt === undefined) return false;
+    // A row the venue applied before the current life began belongs to an earlier one.
+    if (rowTransactionTimeMs !== undefined && rowTransactionTimeMs < startedAt) return true;
+    return ctx.life === undefined && (ctx.createdAtMs ?? ctx.updatedAtMs) < startedAt;
+  }
+
+  /** The position went flat at `atMs`: the ladder restarts and a new life begins. */
+  async endLife(scopeKey: string, atMs: number): Promise<void> {
+    await this.writeLadder({ scopeKey, consumedSteps: 0, life: this.lifeOf(scopeKey) + 1, lifeStartedAtMs: atMs });
+  }
+
   async setConsumedSteps(scopeKey: string, consumedSteps: number): Promise<void> {
-    const record: LadderRecord = { scopeKey, consumedSteps };
+    const current = this.ladders.get(scopeKey);
+    await this.writeLadder({ scopeKey, consumedSteps, life: current?.life ?? 0, ...(current?.lifeStartedAtMs !== undefined ? { lifeStartedAtMs: current.lifeStartedAtMs } : {}) });
+  }
+
+  private async writeLadder(record: LadderRecord): Promise<void> {
+    const { scopeKey } = record;
     this.ladders.set(scopeKey, record);
     const ok = await this.keyv.set(LADDER_PREFIX + scopeKey, record);
     if (ok === false) throw new Error(`ladder write failed for ${scopeKey}`);
@@ -117,8 +196,20 @@ export class OrderContextStore {
 
   private remember(ctx: OrderContext): void {
     this.contexts.set(ctx.customOrderId, ctx);
+    this.index(ctx);
     if (ctx.exchangeOrderId) this.byExchangeId.set(ctx.exchangeOrderId, ctx.customOrderId);
     this.bumpGeneration(ctx.scopeKey, ctx.slot, ctx.generation);
+  }
+
+  private index(ctx: OrderContext): void {
+    let ids = this.openByScope.get(ctx.scopeKey);
+    if (ctx.status === 'terminal') {
+      ids?.delete(ctx.customOrderId);
+      if (ids && ids.size === 0) this.openByScope.delete(ctx.scopeKey);
+      return;
+    }
+    if (!ids) this.openByScope.set(ctx.scopeKey, (ids = new Set()));
+    ids.add(ctx.customOrderId);
   }
 
   private bumpGeneration(scopeKey: string, slot: string, generation: number): void {

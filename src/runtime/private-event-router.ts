@@ -7,6 +7,8 @@ import { ZERO } from '../domain/decimal.js';
 import { TERMINAL_STATUSES, type ExecutionRow, type OrderRow, type PositionRow, type PrivateRow } from '../domain/rows.js';
 import { oppositeSide, type ScopeKey } from '../domain/scope.js';
 import { dcaStepOf } from '../domain/strategy.js';
+import { rowDefect } from '../domain/row-validation.js';
+import type { LifecycleReport } from '../domain/order-lifecycle.js';
 import type { OrderContext } from './order-context-store.js';
 import type { RuntimeCore } from './runtime-core.js';
 import { symbolAllowed } from './runtime-config.js';
@@ -40,6 +42,12 @@ export class PrivateEventRouter {
   }
 
   apply(row: PrivateRow): void {
+    const defect = rowDefect(row);
+    if (defect) {
+      // Never applied: a zero-quantity fill must not consume a step or move a derived position.
+      this.core.journal.record('malformed_row_skipped', { kind: row.kind, ...('symbol' in row ? { symbol: row.symbol } : {}), ...defect });
+      return;
+    }
     if (row.kind === 'balance') {
       this.core.state.applyBalance(row);
       return;
@@ -56,6 +64,7 @@ export class PrivateEventRouter {
   private applyPosition(row: PositionRow): void {
     const { core } = this;
     const key = core.keyOf(row.symbol, row.managedSide);
+    const wasOpen = core.state.positions.get(key)?.size.gt(ZERO) ?? false;
     core.state.applyPosition(row, key);
     core.state.setTrust(key, 'position', 'trusted');
     const affected: ScopeKey[] = [key];
@@ -66,15 +75,14 @@ export class PrivateEventRouter {
       if (current && current.size.gt(ZERO)) {
         core.state.applyPosition({ ...row, managedSide: oppositeSide(row.managedSide), size: ZERO, entryPrice: ZERO }, other);
         core.state.setTrust(other, 'position', 'trusted');
+        this.endLife(other, row.transactionTimeMs);
         affected.push(other);
       } else if (core.known.has(other)) {
         affected.push(other);
       }
     }
-    for (const k of affected) {
-      if (core.state.positions.get(k)?.size.lte(ZERO)) this.resetLadder(k);
-      core.affect(k, 'position');
-    }
+    if (wasOpen && row.size.lte(ZERO)) this.endLife(key, row.transactionTimeMs);
+    for (const k of affected) core.affect(k, 'position');
   }
 
   private applyOrder(input: OrderRow): void {
@@ -88,23 +96,24 @@ export class PrivateEventRouter {
     const result = core.state.applyOrder(row, scopes.length === 1 ? scopes[0] : undefined);
     const native = core.config.product !== 'spot';
     if (!ctx) {
-      core.journal.record('unowned_order_ignored', { symbol: row.symbol, customOrderId: row.customOrderId, exchangeOrderId: row.exchangeOrderId, status: row.status });
-      if (result.fillEvidence && native) for (const k of scopes) this.awaitPosition(k, 'unowned_fill');
+      core.journal.record('unowned_order_ignored', { symbol: row.symbol, customOrderId: row.customOrderId, exchangeOrderId: row.exchangeOrderId, status: row.status, type: row.type });
+      if (result.fillEvidence && native) for (const k of scopes) this.awaitPosition(k, 'unowned_fill', row.transactionTimeMs);
       return;
     }
     if (result.ignored) {
       core.journal.record('late_order_row_ignored', { scope: core.scopeOf(ctx.scopeKey), customOrderId: ctx.customOrderId, status: row.status });
       return;
     }
-    const terminal = TERMINAL_STATUSES.has(row.status);
+    const endedLife = core.contexts.ofEndedLife(ctx, row.transactionTimeMs);
     const resolved = core.tracker.onOrderRow(row);
-    this.updateContext(ctx, terminal ? 'terminal' : 'active', result.fillEvidence);
-    if (result.fillEvidence) {
+    this.advanceContext(ctx, { kind: 'status', status: row.status }, result.fillEvidence, row.exchangeOrderId);
+    if (result.fillEvidence && !endedLife) {
       this.consumeDcaStep(ctx);
-      if (native) core.state.setTrust(ctx.scopeKey, 'position', 'untrusted');
+      if (native && core.state.fillIsNewerThanPosition(ctx.scopeKey, row.transactionTimeMs)) core.state.setTrust(ctx.scopeKey, 'position', 'untrusted');
     }
+    if (endedLife) core.journal.record('previous_life_row', { scope: core.scopeOf(ctx.scopeKey), customOrderId: ctx.customOrderId, slot: ctx.slot, status: row.status });
     core.affect(ctx.scopeKey, 'order');
-    if (terminal && core.config.positionMode === 'one_way') this.nudgeOppositeSide(ctx.scopeKey);
+    if (TERMINAL_STATUSES.has(row.status) && core.config.positionMode === 'one_way') core.nudgeOppositeSide(ctx.scopeKey);
     if (resolved.length > 0) core.notifyConfirmation(ctx.scopeKey);
   }
 
@@ -118,26 +127,47 @@ export class PrivateEventRouter {
       core.journal.record('duplicate_fill_ignored', { symbol: row.symbol, tradeId: row.tradeId });
       return;
     }
-    if (ctx) this.consumeDcaStep(ctx);
+    if (ctx && core.contexts.ofEndedLife(ctx, row.transactionTimeMs)) {
+      // A fill of an order from an ended position life: it cannot touch the current ladder or trust.
+      core.journal.record('previous_life_row', { scope: core.scopeOf(ctx.scopeKey), customOrderId: ctx.customOrderId, slot: ctx.slot, tradeId: row.tradeId });
+      return;
+    }
+    if (ctx) {
+      this.consumeDcaStep(ctx);
+      this.advanceContext(ctx, { kind: 'fill' }, true);
+    }
     if (core.config.product === 'spot') {
       // The derived position is the truth on spot: the fill itself restores position trust.
       core.state.setTrust(spotKey!, 'position', 'trusted');
       core.affect(spotKey!, 'execution');
       return;
     }
-    for (const k of scopes) this.awaitPosition(k, 'execution');
+    for (const k of scopes) this.awaitPosition(k, 'execution', row.transactionTimeMs);
   }
 
-  /** Marks a scope's position as waiting for the venue's position row and records the scope. */
-  private awaitPosition(key: ScopeKey, reason: string): void {
-    this.core.state.setTrust(key, 'position', 'untrusted');
+  /**
+   * Marks a scope's position as waiting for the venue's position row (unless that row, carrying
+   * this fill, already came) and records the scope.
+   */
+  private awaitPosition(key: ScopeKey, reason: string, transactionTimeMs: number | undefined): void {
+    if (this.core.state.fillIsNewerThanPosition(key, transactionTimeMs)) this.core.state.setTrust(key, 'position', 'untrusted');
     this.core.affect(key, reason);
   }
 
-  private contextOf(row: { customOrderId?: string; exchangeOrderId?: string }): OrderContext | undefined {
+  /**
+   * The app context a row belongs to. Ownership needs both identities (lesson 15): a custom id
+   * another client reused after our order closed does not make that client's order ours.
+   */
+  private contextOf(row: { customOrderId?: string; exchangeOrderId?: string; symbol: string }): OrderContext | undefined {
     const { contexts, state } = this.core;
     if (row.customOrderId) {
       const ctx = contexts.get(row.customOrderId);
+      // The venue id we hold for it: the context's, or the one our order showed under this custom id.
+      const ours = ctx?.exchangeOrderId ?? state.orders.get(`c:${row.customOrderId}`)?.row.exchangeOrderId;
+      if (ctx && ours && row.exchangeOrderId && ours !== row.exchangeOrderId) {
+        this.core.journal.record('ownership_conflict', { symbol: row.symbol, customOrderId: row.customOrderId, exchangeOrderId: row.exchangeOrderId, contextExchangeOrderId: ours });
+        return undefined;
+      }
       if (ctx) return ctx;
     }
     if (row.exchangeOrderId) {
@@ -162,11 +192,11 @@ export class PrivateEventRouter {
     return [core.keyOf(row.symbol, row.managedSide as 'LONG' | 'SHORT')];
   }
 
-  private updateContext(ctx: OrderContext, status: 'active' | 'terminal', filled: boolean): void {
-    if (ctx.status === status && (!filled || ctx.filled)) return;
-    if (ctx.status === 'terminal') return;
+  /** Moves the context along its lifecycle, learning the venue id from the first row that shows it. */
+  private advanceContext(ctx: OrderContext, report: LifecycleReport, filled: boolean, exchangeOrderId?: string): void {
+    const learn = exchangeOrderId && !ctx.exchangeOrderId && ctx.status !== 'terminal' ? { exchangeOrderId } : {};
     this.core.contexts
-      .update(ctx.customOrderId, { status, ...(filled ? { filled: true } : {}), updatedAtMs: this.core.clock.now() })
+      .advance(ctx.customOrderId, report, { updatedAtMs: this.core.clock.now(), ...learn, ...(filled ? { filled: true } : {}) })
       .catch((error) => this.core.journal.record('context_write_failed', { scope: this.core.scopeOf(ctx.scopeKey), customOrderId: ctx.customOrderId, reason: String(error?.message ?? error) }));
   }
 
@@ -178,16 +208,9 @@ export class PrivateEventRouter {
       this.core.journal.record('context_write_failed', { scope: this.core.scopeOf(ctx.scopeKey), slot: ctx.slot, reason: String(error?.message ?? error) }));
   }
 
-  private resetLadder(key: ScopeKey): void {
-    if (this.core.contexts.consumedSteps(key) === 0) return;
-    this.core.contexts.setConsumedSteps(key, 0).catch((error) =>
+  /** The position went flat: its DCA ladder restarts and a new position life begins. */
+  private endLife(key: ScopeKey, transactionTimeMs: number | undefined): void {
+    this.core.contexts.endLife(key, transactionTimeMs ?? this.core.clock.now()).catch((error) =>
       this.core.journal.record('context_write_failed', { scope: this.core.scopeOf(key), reason: String(error?.message ?? error) }));
-  }
-
-  /** One-way side flip: when the old side's cleanup lands, the new side may proceed. */
-  private nudgeOppositeSide(key: ScopeKey): void {
-    const scope = this.core.scopeOf(key);
-    const other = this.core.keyOf(scope.symbol, oppositeSide(scope.managedSide));
-    if (this.core.state.positions.get(other)?.size.gt(ZERO)) this.core.affect(other, 'opposite_side_cleanup');
   }
 }

@@ -1,15 +1,50 @@
 // RecoveryHydrator: REST state enters only at trust boundaries. Startup (adopt open contexts,
-// prune absent ones, queue open positions), reconnect (full replacement snapshot), and scoped
-// recovery (the scope's snapshot plus a lookup by custom id of every unresolved submission).
+// settle the rest, queue open positions), reconnect (full replacement snapshot), and scoped
+// recovery (the scope's snapshot, then the evidence for every order whose fate is unknown).
+//
+// Evidence is never dropped before it is settled (lesson 12): an app order missing from a
+// snapshot becomes `unknown` (durably) and keeps its scope in recovery; only a lookup by custom
+// id, a fill under its identity or a terminal row settles it. The decisions are pure
+// (domain/reconcile.ts); this class does the I/O and applies them.
 import { ZERO } from '../domain/decimal.js';
-import type { OrderRow, PositionRow } from '../domain/rows.js';
-import { TERMINAL_STATUSES } from '../domain/rows.js';
+import type { LifecycleReport } from '../domain/order-lifecycle.js';
+import { fillsOfOrder, settleOrder, type LookupAnswer, type Settlement } from '../domain/reconcile.js';
+import { rowDefect } from '../domain/row-validation.js';
+import type { ExecutionRow, OrderRow, PositionRow, RestSnapshot } from '../domain/rows.js';
 import type { ScopeKey } from '../domain/scope.js';
 import { dcaStepOf } from '../domain/strategy.js';
 import type { HydrationSubject } from '../venues/port.js';
 import type { OrderContext } from './order-context-store.js';
 import type { RuntimeCore } from './runtime-core.js';
 import { symbolAllowed } from './runtime-config.js';
+import { scrubText } from './redact.js';
+
+/**
+ * How long the venue keeps serving a finished order that never traded. Binance: cancelled or
+ * expired orders without fills are no longer returned after 3 days (Query Order docs).
+ */
+export const FINISHED_ORDER_RETENTION_MS = 3 * 24 * 60 * 60 * 1000;
+
+/** Thrown when a scoped recovery could not settle every order: the scope retries with backoff. */
+export class UnresolvedEvidenceError extends Error {
+  constructor(readonly customOrderIds: string[]) {
+    super(`unresolved orders: ${customOrderIds.join(', ')}`);
+    this.name = 'UnresolvedEvidenceError';
+  }
+}
+
+type TerminalSettlement = Extract<Settlement, { kind: 'terminal' }>;
+
+/** Why a context ended, as the journal says it. */
+const PRUNE_REASON: Record<TerminalSettlement['evidence'], (s: TerminalSettlement) => string> = {
+  lookup: (s) => `terminal_${(s.row?.status ?? s.lifecycle).toLowerCase()}`,
+  fills: () => 'filled_per_trade_history',
+  absent_never_placed: () => 'never_reached_venue',
+  absent_unproven: () => 'absent_without_terminal_evidence',
+};
+
+const ALL_SUBJECTS = ['order', 'position', 'filter', 'context'] as const;
+const VENUE_SUBJECTS = ['order', 'position', 'filter'] as const;
 
 export class RecoveryHydrator {
   constructor(private readonly core: RuntimeCore) {}
@@ -18,17 +53,32 @@ export class RecoveryHydrator {
     const { core } = this;
     await core.contexts.load();
     await this.hydrate('startup', reason, undefined);
-    for (const ctx of [...core.contexts.all()]) if (ctx.status !== 'terminal') await this.settleContextAtStartup(ctx);
-    core.state.baselineTrust = allTrusted();
-    for (const key of this.managedScopes()) {
-      for (const subject of ['order', 'position', 'filter', 'context'] as const) core.state.setTrust(key, subject, 'trusted');
+    const byScope = new Map<ScopeKey, OrderContext[]>();
+    for (const ctx of core.contexts.all()) {
+      if (ctx.status === 'terminal') continue;
+      if (!this.allowed(ctx.scopeKey)) {
+        // The allowlist is a boundary both ways: neither adopted nor pruned (lesson 16).
+        core.journal.record('out_of_scope_context_kept', { scope: core.scopeOf(ctx.scopeKey), slot: ctx.slot, customOrderId: ctx.customOrderId });
+        continue;
+      }
+      const list = byScope.get(ctx.scopeKey) ?? [];
+      list.push(ctx);
+      byScope.set(ctx.scopeKey, list);
     }
-    for (const key of this.managedScopes()) {
+    for (const [key, contexts] of byScope) {
+      core.know(key);
+      // A failed lookup leaves the order unknown and its scope in recovery; the scope retries.
+      const unresolved = await this.settle(key, contexts, 'startup');
+      if (unresolved.length > 0) core.requireRecovery(key, 'unresolved_at_startup');
+    }
+    core.state.baselineTrust = allTrusted();
+    for (const key of core.known.keys()) core.state.trustAfterSnapshot(key, ALL_SUBJECTS);
+    for (const key of core.known.keys()) {
       const position = core.state.positions.get(key);
       if (position && position.size.gt(ZERO)) {
         core.journal.record('startup_position_queued_before_service_ready', { scope: core.scopeOf(key), size: position.size.toFixed(), entryPrice: position.entryPrice.toFixed() });
         core.affect(key, 'startup_hydration', true);
-      } else if (this.hasAppOrders(key)) {
+      } else if (this.hasAppOrders(key) || core.needsRecovery(key)) {
         core.affect(key, 'startup_hydration', true);
       }
     }
@@ -41,106 +91,195 @@ export class RecoveryHydrator {
   async resume(): Promise<void> {
     const { core } = this;
     await core.contexts.load();
-    const snapshot = await core.venue.hydrate({ subject: 'startup' });
+    const snapshot = this.validSnapshot(await core.venue.hydrate({ subject: 'startup' }));
     const covers = (_key: ScopeKey | undefined, symbol: string) => symbolAllowed(core.config, symbol);
     core.state.applySnapshot(snapshot, covers, (row) => this.scopeOfOrder(row), (row) => this.scopeOfPosition(row), core.state.fence());
     for (const row of snapshot.positions ?? []) if (row.size.gt(ZERO) && covers(undefined, row.symbol)) core.know(this.scopeOfPosition(row));
     for (const order of core.state.orders.values()) if (order.scopeKey && this.isAppOrder(order.row)) core.know(order.scopeKey);
-    for (const ctx of core.contexts.all()) if (ctx.status !== 'terminal') core.know(ctx.scopeKey);
-    core.state.baselineTrust = allTrusted();
-    for (const key of core.known.keys()) {
-      for (const subject of ['order', 'position', 'filter', 'context'] as const) core.state.setTrust(key, subject, 'trusted');
+    for (const ctx of core.contexts.all()) if (ctx.status !== 'terminal' && this.allowed(ctx.scopeKey)) core.know(ctx.scopeKey);
+    // Open contexts learn the venue id their order shows (ownership needs both ids).
+    for (const ctx of [...core.contexts.all()]) {
+      const order = ctx.status !== 'terminal' && !ctx.exchangeOrderId ? core.state.orders.get(`c:${ctx.customOrderId}`) : undefined;
+      if (order?.row.exchangeOrderId) await this.advance(ctx, { kind: 'status', status: order.row.status }, order.row.exchangeOrderId);
     }
+    core.state.baselineTrust = allTrusted();
+    for (const key of core.known.keys()) core.state.trustAfterSnapshot(key, ALL_SUBJECTS);
   }
 
-  /** Full replacement snapshot after a stream gap; scopes with unresolved submissions stay in recovery. */
+  /** Full replacement snapshot after a stream gap; scopes with unresolved evidence stay in recovery. */
   async reconnect(reason = 'stream_reconnected'): Promise<void> {
     const { core } = this;
     await this.hydrate('reconnect', reason, undefined);
     core.state.baselineTrust = allTrusted();
     for (const key of core.known.keys()) {
-      for (const subject of ['order', 'position', 'filter'] as const) core.state.setTrust(key, subject, 'trusted');
+      core.state.trustAfterSnapshot(key, VENUE_SUBJECTS);
       this.confirmFromSnapshot(key);
-      const unresolved = core.tracker.ofScope(key).some((p) => p.state !== 'in_flight');
+      const unresolved = core.tracker.ofScope(key).some((p) => p.state !== 'in_flight') || core.contexts.unresolvedOfScope(key).length > 0;
       if (!unresolved) core.state.recoveryRequired.delete(key);
       // A scope waiting in pendingConfirmation learns what the snapshot confirmed.
       core.notifyConfirmation(key);
     }
   }
 
-  /** Scoped recovery: the scope's snapshot, then a lookup of each unresolved submission by custom id. */
+  /**
+   * Scoped recovery: the scope's snapshot, then the evidence for each order whose fate is not
+   * known (unknown submit outcomes, unconfirmed places, orders that vanished). Throws
+   * UnresolvedEvidenceError when something is still unknown: the scope stays in recovery.
+   */
   async recoverScope(key: ScopeKey, reason: string): Promise<void> {
     const { core } = this;
     await this.hydrate('recovery', reason, key);
     this.confirmFromSnapshot(key);
     const scope = core.scopeOf(key);
     for (const p of core.tracker.ofScope(key)) {
-      if (p.state === 'in_flight') continue; // the REST answer is still coming; it decides
-      if (p.action !== 'place') {
-        // The snapshot is the truth for amend/cancel targets.
-        core.tracker.resolve(p.key, 'recovered');
-        continue;
-      }
-      const found = await core.venue.findByCustomId(scope, p.customOrderId);
-      core.journal.record('order_lookup', { scope, slot: p.slot, customOrderId: p.customOrderId, found: found === 'absent' ? 'absent' : found.status });
-      core.tracker.resolve(p.key, 'recovered');
-      if (found === 'absent') {
-        await this.markContext(p.customOrderId, 'terminal', false);
-      } else if (TERMINAL_STATUSES.has(found.status)) {
-        const filled = found.status === 'FILLED' || (found.filledQty?.gt(ZERO) ?? false);
-        core.state.applyOrder(found, key);
-        await this.markContext(p.customOrderId, 'terminal', filled);
-        if (filled) await this.consumeDca(p.customOrderId);
-      } else {
-        core.state.applyOrder(found, key);
-        await this.markContext(p.customOrderId, 'active', false);
-      }
+      // The REST answer of an in-flight request is still coming; it decides. The snapshot is the
+      // truth for amend and cancel targets.
+      if (p.state !== 'in_flight' && p.action !== 'place') core.tracker.resolve(p.key, 'recovered');
     }
-    for (const subject of ['order', 'position', 'filter'] as const) core.state.setTrust(key, subject, 'trusted');
+    const candidates = new Map<string, OrderContext>();
+    for (const p of core.tracker.ofScope(key)) {
+      const ctx = p.action === 'place' && p.state !== 'in_flight' ? core.contexts.get(p.customOrderId) : undefined;
+      if (ctx) candidates.set(ctx.customOrderId, ctx);
+    }
+    for (const ctx of core.contexts.unresolvedOfScope(key)) candidates.set(ctx.customOrderId, ctx);
+    const unresolved = await this.settle(key, [...candidates.values()], 'recovery');
+    if (unresolved.length > 0) {
+      core.requireRecovery(key, 'unresolved_evidence');
+      throw new UnresolvedEvidenceError(unresolved);
+    }
+    core.state.trustAfterSnapshot(key, VENUE_SUBJECTS);
     core.state.recoveryRequired.delete(key);
     core.journal.record('recovery_completed', { scope, reason });
+    core.nudgeOppositeSide(key);
   }
+
+  // ---- settlement ------------------------------------------------------------------------------
+
+  /**
+   * Settles each context from the evidence: presence in the snapshot just applied, a lookup by
+   * custom id, and (only when those do not decide) the scope's fills since the oldest context was
+   * written. Returns the custom ids that stay unresolved.
+   */
+  private async settle(key: ScopeKey, contexts: OrderContext[], when: 'startup' | 'recovery'): Promise<string[]> {
+    const { core } = this;
+    const scope = core.scopeOf(key);
+    const unresolved: string[] = [];
+    let fills: ExecutionRow[] | 'failed' | 'not_asked' = 'not_asked';
+    const readFills = async (): Promise<ExecutionRow[] | 'failed'> => {
+      if (fills !== 'not_asked') return fills;
+      const since = Math.min(...contexts.map((c) => c.createdAtMs ?? c.updatedAtMs));
+      try {
+        fills = (await core.venue.fillsSince(scope, since)).filter((f) => !rowDefect(f));
+      } catch (error) {
+        core.journal.record('fill_history_failed', { scope, reason: errorText(error) });
+        fills = 'failed';
+      }
+      return fills;
+    };
+    for (const ctx of contexts) {
+      const inSnapshot = core.state.findOrder({ customOrderId: ctx.customOrderId }) !== undefined;
+      let lookup: LookupAnswer = 'not_asked';
+      if (!inSnapshot) {
+        try {
+          lookup = await core.venue.findByCustomId(scope, ctx.customOrderId);
+        } catch (error) {
+          lookup = 'failed';
+          core.journal.record('order_lookup_failed', { scope, slot: ctx.slot, customOrderId: ctx.customOrderId, reason: errorText(error) });
+        }
+        if (lookup !== 'failed') core.journal.record('order_lookup', { scope, slot: ctx.slot, customOrderId: ctx.customOrderId, found: lookup === 'absent' ? 'absent' : lookup.status });
+      }
+      let ownFills: ExecutionRow[] | 'failed' | 'not_asked' = 'not_asked';
+      if (!inSnapshot && typeof lookup !== 'object') {
+        const all = await readFills();
+        ownFills = all === 'failed' ? 'failed' : fillsOfOrder(all, { customOrderId: ctx.customOrderId, exchangeOrderId: ctx.exchangeOrderId });
+      }
+      const settlement = settleOrder({
+        lifecycle: ctx.lifecycle ?? 'unknown', reachedVenue: ctx.reachedVenue === true || ctx.exchangeOrderId !== undefined, inSnapshot, lookup, fills: ownFills,
+        ageMs: core.clock.now() - (ctx.createdAtMs ?? ctx.updatedAtMs), retentionMs: FINISHED_ORDER_RETENTION_MS,
+      });
+      if (settlement.kind === 'unresolved') {
+        unresolved.push(ctx.customOrderId);
+        await this.advance(ctx, { kind: 'vanished' });
+        core.journal.record('order_unresolved', { scope, slot: ctx.slot, customOrderId: ctx.customOrderId, reason: settlement.reason });
+        continue;
+      }
+      await this.apply(key, ctx, settlement, when);
+    }
+    return unresolved;
+  }
+
+  private async apply(key: ScopeKey, ctx: OrderContext, settlement: Exclude<Settlement, { kind: 'unresolved' }>, when: string): Promise<void> {
+    const { core } = this;
+    const scope = core.scopeOf(key);
+    this.resolvePlace(ctx.customOrderId);
+    if (settlement.kind === 'open') {
+      if (settlement.row) core.state.applyOrder(settlement.row, key);
+      await this.advance(ctx, { kind: 'status', status: settlement.row?.status ?? 'NEW' }, settlement.row?.exchangeOrderId);
+      core.journal.record('context_adopted', { scope, slot: ctx.slot, customOrderId: ctx.customOrderId, evidence: settlement.evidence });
+      return;
+    }
+    if (settlement.row) core.state.applyOrder(settlement.row, key);
+    const report: LifecycleReport = settlement.lifecycle === 'never_placed'
+      ? { kind: 'never_placed' }
+      : { kind: 'status', status: settlement.lifecycle === 'filled' ? 'FILLED' : settlement.row?.status ?? 'CANCELED' };
+    await this.advance(ctx, report, settlement.row?.exchangeOrderId, settlement.filled);
+    const positionOpen = core.state.positions.get(key)?.size.gt(ZERO) ?? false;
+    // An order the venue held, now absent without proof of how it ended: a DCA step that may have
+    // filled counts as consumed (a step is never placed twice); the position row is the truth.
+    const mayHaveFilled = settlement.filled || (settlement.evidence === 'absent_unproven' && positionOpen);
+    if (mayHaveFilled && !core.contexts.ofEndedLife(ctx)) await this.consumeDca(ctx.customOrderId);
+    core.journal.record('context_pruned', { scope, slot: ctx.slot, customOrderId: ctx.customOrderId, reason: PRUNE_REASON[settlement.evidence](settlement), filled: settlement.filled, at: when });
+  }
+
+  /** A place that recovery settled is no longer pending. */
+  private resolvePlace(customOrderId: string): void {
+    const key = `place:${customOrderId}`;
+    if (this.core.tracker.get(key)) this.core.tracker.resolve(key, 'recovered');
+  }
+
+  // ---- snapshots -------------------------------------------------------------------------------
 
   private async hydrate(subject: HydrationSubject, reason: string, key: ScopeKey | undefined): Promise<void> {
     const { core } = this;
     const scope = key ? core.scopeOf(key) : undefined;
     core.journal.record('rest_hydration', { subject, ...(scope ? { scope } : {}), reason });
     const fence = core.state.fence();
-    const snapshot = await core.venue.hydrate({ subject, ...(scope ? { scopes: [scope] } : {}) });
+    const snapshot = this.validSnapshot(await core.venue.hydrate({ subject, ...(scope ? { scopes: [scope] } : {}) }));
     const covers = (scopeKey: ScopeKey | undefined, symbol: string) =>
       symbolAllowed(core.config, symbol) && (key === undefined || scopeKey === key || (scopeKey === undefined && symbol === scope!.symbol));
+    const openBefore = new Set<ScopeKey>();
+    for (const [k, p] of core.state.positions) if (p.size.gt(ZERO)) openBefore.add(k);
     const { removedOrders } = core.state.applySnapshot(snapshot, covers, (row) => this.scopeOfOrder(row), (row) => this.scopeOfPosition(row), fence);
     for (const row of snapshot.positions ?? []) {
       if (row.size.gt(ZERO) && covers(this.scopeOfPosition(row), row.symbol)) core.know(this.scopeOfPosition(row));
     }
+    // A position that went flat while we were not listening ends its life too.
+    for (const k of openBefore) if (!(core.state.positions.get(k)?.size.gt(ZERO) ?? false)) await this.endLife(k);
     for (const order of core.state.orders.values()) if (order.scopeKey && this.isAppOrder(order.row)) core.know(order.scopeKey);
     if (removedOrders.length > 0) {
       core.journal.record('orders_absent_from_snapshot', { subject, count: removedOrders.length, customOrderIds: removedOrders.map((o) => o.row.customOrderId).filter(Boolean) });
     }
     for (const order of removedOrders) {
       const ctx = order.row.customOrderId ? core.contexts.get(order.row.customOrderId) : undefined;
-      if (ctx && ctx.status !== 'terminal' && !core.tracker.get(`cancel:${ctx.customOrderId}`)) await this.settleVanishedOrder(ctx);
+      if (!ctx || ctx.status === 'terminal') continue;
+      // Filled or cancelled, we cannot tell (lesson 4): unknown until evidence settles it.
+      await this.advance(ctx, { kind: 'vanished' });
+      core.journal.record('order_unresolved', { scope: core.scopeOf(ctx.scopeKey), slot: ctx.slot, customOrderId: ctx.customOrderId, reason: 'absent_from_snapshot' });
+      core.requireRecovery(ctx.scopeKey, 'order_vanished');
     }
   }
 
-  /**
-   * An app order missing from a snapshot without terminal evidence: it may have filled or been
-   * cancelled (lesson 4). Ask the venue by custom id; if it cannot say, the position row stays
-   * the truth and a DCA step that may have filled counts as consumed (never placed twice).
-   */
-  private async settleVanishedOrder(ctx: OrderContext): Promise<void> {
-    const { core } = this;
-    const scope = core.scopeOf(ctx.scopeKey);
-    const found = await core.venue.findByCustomId(scope, ctx.customOrderId);
-    const status = found === 'absent' ? 'absent' : found.status;
-    core.journal.record('order_lookup', { scope, slot: ctx.slot, customOrderId: ctx.customOrderId, found: status });
-    const terminalEvidence = found !== 'absent' && TERMINAL_STATUSES.has(found.status);
-    const filled = terminalEvidence && (found.status === 'FILLED' || (found.filledQty?.gt(ZERO) ?? false));
-    if (terminalEvidence) core.state.applyOrder(found, ctx.scopeKey);
-    await this.markContext(ctx.customOrderId, 'terminal', filled);
-    const positionOpen = core.state.positions.get(ctx.scopeKey)?.size.gt(ZERO) ?? false;
-    if (filled || (!terminalEvidence && positionOpen)) await this.consumeDca(ctx.customOrderId);
-    core.journal.record('context_pruned', { scope, slot: ctx.slot, customOrderId: ctx.customOrderId, reason: terminalEvidence ? `terminal_${status.toLowerCase()}` : 'absent_without_terminal_evidence' });
+  /** Drops snapshot rows with unusable figures, each journaled (never applied). */
+  private validSnapshot(snapshot: RestSnapshot): RestSnapshot {
+    const keep = <T extends OrderRow | PositionRow | ExecutionRow>(rows: T[] | undefined): T[] | undefined => {
+      if (!rows) return rows;
+      return rows.filter((row) => {
+        const defect = rowDefect(row);
+        if (defect) this.core.journal.record('malformed_row_skipped', { kind: row.kind, symbol: row.symbol, source: 'rest', ...defect });
+        return !defect;
+      });
+    };
+    return { ...snapshot, positions: keep(snapshot.positions), openOrders: keep(snapshot.openOrders), fills: keep(snapshot.fills) };
   }
 
   /** Accepted places found open in the snapshot are confirmed by recovery. */
@@ -148,52 +287,24 @@ export class RecoveryHydrator {
     const { core } = this;
     for (const p of core.tracker.ofScope(key)) {
       if (p.action !== 'place' || p.state === 'in_flight') continue;
-      if (core.state.findOrder({ customOrderId: p.customOrderId })) {
+      const order = core.state.findOrder({ customOrderId: p.customOrderId });
+      if (order) {
         core.tracker.resolve(p.key, 'recovered');
-        void this.markContext(p.customOrderId, 'active', false);
+        const ctx = core.contexts.get(p.customOrderId);
+        if (ctx) void this.advance(ctx, { kind: 'status', status: order.row.status }, order.row.exchangeOrderId);
       }
     }
   }
 
-  private async settleContextAtStartup(ctx: OrderContext): Promise<void> {
-    const { core } = this;
-    const scope = core.scopeOf(ctx.scopeKey);
-    if (core.state.findOrder({ customOrderId: ctx.customOrderId })) {
-      if (ctx.status !== 'active') await this.markContext(ctx.customOrderId, 'active', false);
-      core.journal.record('context_adopted', { scope, slot: ctx.slot, customOrderId: ctx.customOrderId });
-      return;
-    }
-    if (ctx.status === 'pending') {
-      // Restart between submit and confirmation: the order may exist. Look it up, never resend blind.
-      const found = await core.venue.findByCustomId(scope, ctx.customOrderId);
-      core.journal.record('order_lookup', { scope, slot: ctx.slot, customOrderId: ctx.customOrderId, found: found === 'absent' ? 'absent' : found.status });
-      if (found !== 'absent' && !TERMINAL_STATUSES.has(found.status)) {
-        core.state.applyOrder(found, ctx.scopeKey);
-        await this.markContext(ctx.customOrderId, 'active', false);
-        core.journal.record('context_adopted', { scope, slot: ctx.slot, customOrderId: ctx.customOrderId });
-        return;
-      }
-      const filled = found !== 'absent' && (found.status === 'FILLED' || (found.filledQty?.gt(ZERO) ?? false));
-      await this.markContext(ctx.customOrderId, 'terminal', filled);
-      if (filled) await this.consumeDca(ctx.customOrderId);
-      core.journal.record('context_pruned', { scope, slot: ctx.slot, customOrderId: ctx.customOrderId, reason: found === 'absent' ? 'never_reached_venue' : `terminal_${found.status.toLowerCase()}` });
-      return;
-    }
-    // An active context whose order is gone: filled or cancelled, we cannot tell (lesson 4).
-    // The position row is the truth; a DCA step that may have filled counts as consumed.
-    await this.markContext(ctx.customOrderId, 'terminal', false);
-    const position = core.state.positions.get(ctx.scopeKey);
-    if (position && position.size.gt(ZERO)) await this.consumeDca(ctx.customOrderId);
-    core.journal.record('context_pruned', { scope, slot: ctx.slot, customOrderId: ctx.customOrderId, reason: 'absent_from_open_orders' });
-  }
+  // ---- helpers ---------------------------------------------------------------------------------
 
-  private async markContext(id: string, status: OrderContext['status'], filled: boolean): Promise<void> {
-    const ctx = this.core.contexts.get(id);
-    if (!ctx || (ctx.status === status && !filled)) return;
+  private async advance(ctx: OrderContext, report: LifecycleReport, exchangeOrderId?: string, filled?: boolean): Promise<void> {
     try {
-      await this.core.contexts.update(id, { status, ...(filled ? { filled } : {}), updatedAtMs: this.core.clock.now() });
+      await this.core.contexts.advance(ctx.customOrderId, report, {
+        updatedAtMs: this.core.clock.now(), ...(exchangeOrderId && !ctx.exchangeOrderId ? { exchangeOrderId } : {}), ...(filled ? { filled } : {}),
+      });
     } catch (error) {
-      this.core.journal.record('context_write_failed', { scope: this.core.scopeOf(ctx.scopeKey), customOrderId: id, reason: String((error as Error).message) });
+      this.core.journal.record('context_write_failed', { scope: this.core.scopeOf(ctx.scopeKey), customOrderId: ctx.customOrderId, reason: errorText(error) });
     }
   }
 
@@ -205,9 +316,21 @@ export class RecoveryHydrator {
     this.core.journal.record('dca_step_consumed', { scope: this.core.scopeOf(ctx.scopeKey), slot: ctx.slot, step });
   }
 
+  private async endLife(key: ScopeKey): Promise<void> {
+    try {
+      await this.core.contexts.endLife(key, this.core.clock.now());
+    } catch (error) {
+      this.core.journal.record('context_write_failed', { scope: this.core.scopeOf(key), reason: errorText(error) });
+    }
+  }
+
+  private allowed(key: ScopeKey): boolean {
+    return symbolAllowed(this.core.config, this.core.scopeOf(key).symbol);
+  }
+
   private scopeOfOrder(row: OrderRow): ScopeKey | undefined {
     const ctx = row.customOrderId ? this.core.contexts.get(row.customOrderId) : undefined;
-    if (ctx) return ctx.scopeKey;
+    if (ctx && (!ctx.exchangeOrderId || !row.exchangeOrderId || ctx.exchangeOrderId === row.exchangeOrderId)) return ctx.scopeKey;
     if (row.managedSide === 'BOTH' || this.core.config.positionMode === 'one_way') return undefined;
     return this.core.keyOf(row.symbol, row.managedSide);
   }
@@ -217,20 +340,21 @@ export class RecoveryHydrator {
   }
 
   private isAppOrder(row: OrderRow): boolean {
-    return row.customOrderId !== undefined && this.core.contexts.get(row.customOrderId) !== undefined;
+    const ctx = row.customOrderId ? this.core.contexts.get(row.customOrderId) : undefined;
+    return ctx !== undefined && (!ctx.exchangeOrderId || !row.exchangeOrderId || ctx.exchangeOrderId === row.exchangeOrderId);
   }
 
   private hasAppOrders(key: ScopeKey): boolean {
     for (const order of this.core.state.ordersOfScope(key)) if (this.isAppOrder(order.row)) return true;
     return false;
   }
-
-  /** Scopes the service manages after a startup snapshot. */
-  private managedScopes(): ScopeKey[] {
-    return [...this.core.known.keys()];
-  }
 }
 
 function allTrusted() {
   return { order: 'trusted', position: 'trusted', filter: 'trusted', context: 'trusted' } as const satisfies Record<string, 'trusted'>;
+}
+
+/** A venue error for the journal: never a signed URL or a key (lesson: secrets never reach a log). */
+function errorText(error: unknown): string {
+  return scrubText(String((error as Error)?.message ?? error), []).slice(0, 300);
 }

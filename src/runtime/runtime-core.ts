@@ -1,7 +1,8 @@
 // The shared pieces of one running account: state, stores, journal, clock, venue, and the
 // registry of known scopes. Router, pass runner, executor and hydrator all work on this.
 import { AccountState } from '../domain/account-state.js';
-import { parseScopeKey, scopeKey, type Scope, type ScopeKey } from '../domain/scope.js';
+import { oppositeSide, parseScopeKey, scopeKey, type Scope, type ScopeKey } from '../domain/scope.js';
+import { ZERO } from '../domain/decimal.js';
 import type { Venue } from '../venues/port.js';
 import type { RuntimeClock } from './clock.js';
 import { ConfirmationTracker } from './confirmation-tracker.js';
@@ -99,6 +100,25 @@ export class RuntimeCore {
     if (this.state.recoveryRequired.has(key)) return;
     this.state.recoveryRequired.add(key);
     this.journal.record('recovery_required', { scope: this.scopeOf(key), reason });
+  }
+
+  /**
+   * Whether the scope must recover before any normal work: flagged, an unknown submit outcome,
+   * or an order whose fate is not settled (evidence is never dropped before it settles).
+   */
+  needsRecovery(key: ScopeKey): boolean {
+    return this.state.recoveryRequired.has(key) || this.tracker.ofScope(key).some((p) => p.state === 'unknown') || this.contexts.unresolvedOfScope(key).length > 0;
+  }
+
+  /**
+   * One-way mode: the other side of the symbol may be waiting for this side's cleanup. Whatever
+   * confirmed it (a private row, a reconnect snapshot, a scoped recovery), wake it.
+   */
+  nudgeOppositeSide(key: ScopeKey): void {
+    if (this.config.positionMode !== 'one_way') return;
+    const scope = this.scopeOf(key);
+    const other = this.keyOf(scope.symbol, oppositeSide(scope.managedSide));
+    if (this.state.positions.get(other)?.size.gt(ZERO)) this.affect(other, 'opposite_side_cleanup');
   }
 
   /** Tells the scope's owner how many confirmations it still waits for. */

@@ -10,7 +10,9 @@ export function appOrdersOf(core: RuntimeCore, key: ScopeKey): AppOrder[] {
   for (const order of core.state.ordersOfScope(key)) {
     const id = order.row.customOrderId;
     const ctx = id ? core.contexts.get(id) : undefined;
-    if (ctx && ctx.scopeKey === key && ctx.status !== 'terminal') out.push({ slot: ctx.slot as Slot, customOrderId: ctx.customOrderId, row: order.row });
+    // Ours only when both identities match the context (lesson 15).
+    const sameOrder = !ctx?.exchangeOrderId || !order.row.exchangeOrderId || ctx.exchangeOrderId === order.row.exchangeOrderId;
+    if (ctx && sameOrder && ctx.scopeKey === key && ctx.status !== 'terminal') out.push({ slot: ctx.slot as Slot, customOrderId: ctx.customOrderId, row: order.row });
   }
   return out;
 }
@@ -29,7 +31,7 @@ export function buildScopeView(core: RuntimeCore, key: ScopeKey): ScopeView {
     product: core.config.product,
     strategy: core.config.strategy,
     trust: core.state.trustOf(key),
-    recoveryRequired: core.state.recoveryRequired.has(key) || pending.some((p) => p.state === 'unknown'),
+    recoveryRequired: core.needsRecovery(key),
     position: position ? { size: position.size, entryPrice: position.entryPrice } : undefined,
     filters: core.state.filters.get(scope.symbol),
     appOrders: appOrdersOf(core, key),

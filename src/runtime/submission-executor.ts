@@ -5,6 +5,7 @@
 // lookup by custom id.
 import type { SubmitNext } from '../../machines/scope.machine.js';
 import { classifyVenueError } from '../domain/error-classifier.js';
+import type { LifecycleReport } from '../domain/order-lifecycle.js';
 import { plainOrderFields } from '../domain/order-intent.js';
 import type { ScopeKey } from '../domain/scope.js';
 import type { SubmitOutcome } from '../venues/port.js';
@@ -68,7 +69,8 @@ export class SubmissionExecutor {
     if (r.mutation.action === 'place') {
       await core.contexts.put({
         customOrderId: r.customOrderId, scopeKey: r.scopeKey, slot: r.mutation.slot,
-        generation: core.contexts.nextGeneration(r.scopeKey, r.mutation.slot), request, status: 'pending', updatedAtMs: now,
+        generation: core.contexts.nextGeneration(r.scopeKey, r.mutation.slot), request, status: 'pending', lifecycle: 'submitting',
+        life: core.contexts.lifeOf(r.scopeKey), createdAtMs: now, updatedAtMs: now,
       });
     } else {
       const current = core.contexts.get(r.customOrderId);
@@ -83,14 +85,9 @@ export class SubmissionExecutor {
     const scope = core.scopeOf(r.scopeKey);
     const { action, slot } = r.mutation;
     if (outcome.kind === 'accepted') {
-      if (action === 'place' && outcome.exchangeOrderId) {
-        void core.contexts.update(r.customOrderId, { exchangeOrderId: outcome.exchangeOrderId }).catch((error) =>
-          core.journal.record('context_write_failed', { scope, slot, customOrderId: r.customOrderId, reason: String(error?.message ?? error) }));
-      }
-      if (core.tracker.accepted(key)) {
-        // A private confirmation had already arrived: the order is trusted now.
-        if (action === 'place') void core.contexts.update(r.customOrderId, { status: 'active' }).catch(() => undefined);
-      }
+      if (action === 'place') this.advance(r, { kind: 'rest_accepted' }, outcome.exchangeOrderId ? { exchangeOrderId: outcome.exchangeOrderId } : {});
+      // A private confirmation that beat the answer resolves the entry now (the row already moved the context).
+      core.tracker.accepted(key);
       return 'sent';
     }
     if (outcome.kind === 'unknown') return this.unknown(r, key, outcome.reason);
@@ -104,8 +101,9 @@ export class SubmissionExecutor {
         core.journal.record('benign_race', { scope, action, slot, customOrderId: r.customOrderId, code });
         return 'sent';
       case 'retry':
+        // Refused before processing (rate limit, timestamp window): nothing was applied.
         core.tracker.resolve(key, 'rejected');
-        if (action === 'place') this.terminate(r);
+        if (action === 'place') this.advance(r, { kind: 'rest_rejected' });
         if (outcome.retryAfterMs !== undefined) this.retryAfterMs.set(r.scopeKey, outcome.retryAfterMs);
         core.journal.record('submission_rate_limited', { scope, action, slot, customOrderId: r.customOrderId, code, retryAfterMs: outcome.retryAfterMs });
         return 'retry';
@@ -114,8 +112,9 @@ export class SubmissionExecutor {
         return this.unknown(r, key, cls === 'lookup' ? `duplicate_client_id:${code}` : `venue_error:${code ?? outcome.httpStatus}`);
       case 'block':
       default:
+        // Only a documented, definite rejection ends a context (lesson 13).
         core.tracker.resolve(key, 'rejected');
-        if (action === 'place') this.terminate(r);
+        if (action === 'place') this.advance(r, { kind: 'rest_rejected' });
         core.journal.record('submission_rejected', { scope, action, slot, customOrderId: r.customOrderId, code, message: outcome.message });
         core.journal.record('block', { scope, slot, reason: 'venue_rejected', code });
         return 'blocked';
@@ -129,17 +128,21 @@ export class SubmissionExecutor {
       // The private stream already showed the order: the outcome is known, no recovery needed.
       core.journal.record('submission_unknown', { scope: core.scopeOf(r.scopeKey), action: r.mutation.action, slot: r.mutation.slot, customOrderId: r.customOrderId, reason, resolvedBy: 'private_confirmation' });
       core.tracker.resolve(key, 'confirmed');
-      if (r.mutation.action === 'place') void core.contexts.update(r.customOrderId, { status: 'active' }).catch(() => undefined);
       return 'sent';
     }
-    // The order may exist: keep the pending entry (as unknown) so nothing re-sends the slot.
+    // The order may exist: keep the pending entry (as unknown) so nothing re-sends the slot, and
+    // say so durably, so a restart looks it up too.
     if (core.tracker.get(key)) core.tracker.markUnknown(key);
+    if (r.mutation.action === 'place') this.advance(r, { kind: 'rest_unknown' });
     core.journal.record('submission_unknown', { scope: core.scopeOf(r.scopeKey), action: r.mutation.action, slot: r.mutation.slot, customOrderId: r.customOrderId, reason });
     if (core.tracker.get(key)) core.requireRecovery(r.scopeKey, 'unknown_outcome');
     return core.tracker.get(key) ? 'unknown' : 'sent';
   }
 
-  private terminate(r: PlannedRequest): void {
-    void this.core.contexts.update(r.customOrderId, { status: 'terminal', updatedAtMs: this.core.clock.now() }).catch(() => undefined);
+  /** Moves the placed order's context along its lifecycle; a failed write is journaled. */
+  private advance(r: PlannedRequest, report: LifecycleReport, patch: { exchangeOrderId?: string } = {}): void {
+    const { core } = this;
+    void core.contexts.advance(r.customOrderId, report, { ...patch, updatedAtMs: core.clock.now() }).catch((error) =>
+      core.journal.record('context_write_failed', { scope: core.scopeOf(r.scopeKey), slot: r.mutation.slot, customOrderId: r.customOrderId, reason: String(error?.message ?? error) }));
   }
 }
