@@ -20,6 +20,8 @@ export interface AccountContext {
   startRequested: boolean;
   /** Shard actors spawned so far (control state: which supervisors exist). */
   shards: Record<string, true>;
+  /** How the account is coming to readiness: a startup, a reconnect after a gap, or a restore. */
+  readyVia: 'startup' | 'reconnect' | 'resume';
 }
 
 export type AccountEvent =
@@ -74,9 +76,12 @@ export const accountMachine = setup({
     markStreamReady: assign({ streamReady: true }),
     markStreamLost: assign({ streamReady: false }),
     requestStart: assign({ startRequested: true }),
+    viaStartup: assign({ readyVia: 'startup' as const }),
+    viaReconnect: assign({ readyVia: 'reconnect' as const }),
+    viaResume: assign({ readyVia: 'resume' as const }),
     // Runtime hooks (journal + AccountState): provided by the runtime.
     onConfigRejected: (_args, _params: { error: unknown }) => {},
-    onServiceReady: () => {},
+    onServiceReady: (_args, _params: { via: AccountContext['readyVia'] }) => {},
     onServiceNotReady: () => {},
     onStreamLost: () => {},
     onScopeFailed: (_args, _params: { error: unknown; scopeKey: string }) => {},
@@ -87,7 +92,7 @@ export const accountMachine = setup({
   },
 }).createMachine({
   id: 'account',
-  context: { streamReady: false, startRequested: false, shards: {} },
+  context: { streamReady: false, startRequested: false, shards: {}, readyVia: 'startup' },
   initial: 'configuring',
   on: {
     'stream.ready': { actions: 'markStreamReady' },
@@ -125,12 +130,13 @@ export const accountMachine = setup({
       always: { guard: 'startRequested', target: 'hydrating' },
       on: {
         // A service that was already running (restored): its state is trusted as it stands.
-        'account.resume': { guard: 'streamReady', target: 'ready', actions: 'requestStart' },
+        'account.resume': { guard: 'streamReady', target: 'ready', actions: ['requestStart', 'viaResume'] },
         'account.hydrate': 'hydrating',
         'account.start': { target: 'hydrating', actions: 'requestStart' },
       },
     },
     hydrating: {
+      entry: 'viaStartup',
       on: { 'account.start': { actions: 'requestStart' } },
       invoke: {
         id: 'startupHydration',
@@ -156,7 +162,7 @@ export const accountMachine = setup({
       invoke: { id: 'replayBuffered', src: 'replayBuffered', onDone: 'ready', onError: 'reconnecting' },
     },
     ready: {
-      entry: 'onServiceReady',
+      entry: { type: 'onServiceReady', params: ({ context }) => ({ via: context.readyVia }) },
       exit: 'onServiceNotReady',
       on: {
         'stream.lost': { target: 'reconnecting', actions: ['markStreamLost', 'onStreamLost'] },
@@ -171,7 +177,7 @@ export const accountMachine = setup({
       invoke: {
         id: 'reconnectHydration',
         src: 'reconnectHydration',
-        onDone: 'replaying',
+        onDone: { target: 'replaying', actions: 'viaReconnect' },
         onError: { target: 'reconnectBackoff', actions: { type: 'onHydrationFailed', params: ({ event }) => ({ error: event.error }) } },
       },
     },

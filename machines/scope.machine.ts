@@ -24,6 +24,10 @@ export interface ScopeContext {
   /** Reasons the running pass was started for. */
   passReasons: string[];
   retries: number;
+  /** The requests the last pass planned, waiting for the submitter (opaque to the machine). */
+  planned: readonly unknown[];
+  /** The venue's Retry-After for the next backoff, when it gave one. */
+  retryAfterMs?: number;
 }
 
 export type ScopeEvent =
@@ -31,7 +35,7 @@ export type ScopeEvent =
   | { type: 'confirmation.resolved'; remaining: number }
   | { type: 'confirmation.restored' }
   | { type: 'scope.resume' }
-  | { type: 'pass.done'; next: PassNext }
+  | { type: 'pass.done'; next: PassNext; requests?: readonly unknown[] }
   | { type: 'pass.failed'; reason: string };
 
 export const scopeMachine = setup({
@@ -41,7 +45,7 @@ export const scopeMachine = setup({
     events: {} as ScopeEvent,
   },
   actors: {
-    submitPlan: fromPromise<{ next: SubmitNext }, { scopeKey: string }>(async () => {
+    submitPlan: fromPromise<{ next: SubmitNext; retryAfterMs?: number }, { scopeKey: string; requests: readonly unknown[] }>(async () => {
       throw new Error('submitPlan is provided by the runtime');
     }),
     recoverScope: fromPromise<void, { scopeKey: string }>(async () => {
@@ -64,6 +68,10 @@ export const scopeMachine = setup({
     }),
     startPass: assign({ passReasons: ({ context }) => (context.reasons.length > 0 ? context.reasons : ['follow_up']), reasons: () => [] }),
     countRetry: assign({ retries: ({ context }) => context.retries + 1 }),
+    keepPlanned: assign({ planned: ({ event }) => (event.type === 'pass.done' ? event.requests ?? [] : []) }),
+    clearPlanned: assign({ planned: () => [] }),
+    keepRetryAfter: assign({ retryAfterMs: ({ event }) => (event as unknown as { output?: { retryAfterMs?: number } }).output?.retryAfterMs }),
+    clearRetryAfter: assign({ retryAfterMs: () => undefined }),
     resetRetries: assign({ retries: 0 }),
     /**
      * Runs ONE pass synchronously (the planner is pure and fast) and raises `pass.done` with what
@@ -84,7 +92,7 @@ export const scopeMachine = setup({
   },
 }).createMachine({
   id: 'scope',
-  context: ({ input }) => ({ scopeKey: input.scopeKey, reasons: [], passReasons: [], retries: 0 }),
+  context: ({ input }) => ({ scopeKey: input.scopeKey, reasons: [], passReasons: [], retries: 0, planned: [] }),
   initial: 'idle',
   states: {
     idle: {
@@ -129,7 +137,7 @@ export const scopeMachine = setup({
       on: {
         'scope.affected': { actions: 'recordReason' },
         'pass.done': [
-          { guard: { type: 'passNextIs', params: { next: 'submit' } }, target: 'submitting' },
+          { guard: { type: 'passNextIs', params: { next: 'submit' } }, target: 'submitting', actions: 'keepPlanned' },
           { guard: { type: 'passNextIs', params: { next: 'recover' } }, target: 'recovering' },
           { guard: 'hasFollowUps', target: 'settling', actions: 'resetRetries' },
           { guard: { type: 'passNextIs', params: { next: 'blocked' } }, target: 'blocked', actions: 'resetRetries' },
@@ -140,13 +148,14 @@ export const scopeMachine = setup({
     },
     submitting: {
       on: { 'scope.affected': { actions: 'recordReason' } },
+      exit: 'clearPlanned',
       invoke: {
         id: 'submitPlan',
         src: 'submitPlan',
-        input: ({ context }) => ({ scopeKey: context.scopeKey }),
+        input: ({ context }) => ({ scopeKey: context.scopeKey, requests: context.planned }),
         onDone: [
           { guard: { type: 'submitNextIs', params: { next: 'recover' } }, target: 'planning' },
-          { guard: { type: 'submitNextIs', params: { next: 'retry' } }, target: 'backoff' },
+          { guard: { type: 'submitNextIs', params: { next: 'retry' } }, target: 'backoff', actions: 'keepRetryAfter' },
           { guard: { type: 'submitNextIs', params: { next: 'await_confirmation' } }, target: 'pendingConfirmation', actions: 'resetRetries' },
           { guard: 'hasFollowUps', target: 'settling', actions: 'resetRetries' },
           { target: 'idle', actions: 'resetRetries' },
@@ -179,6 +188,7 @@ export const scopeMachine = setup({
     },
     backoff: {
       entry: 'countRetry',
+      exit: 'clearRetryAfter',
       after: { RETRY_BACKOFF: 'planning' },
       on: {
         'scope.affected': { actions: 'recordReason' },

@@ -41,6 +41,8 @@ export function fixtureConfig(scope: FixtureScope, raw: JsonObject | undefined):
     maxBurstDelayMs: num(c.maxBurstDelayMs ?? c.maxDelayMs, 1000),
     confirmationTimeoutMs: num(c.confirmationTimeoutMs, 5000),
     heartbeatTimeoutMs: 0,
+    // The scripted venue answers only when a step says so: a stopping fixture does not wait.
+    drainTimeoutMs: 0,
     gates: { conformancePassed: true, liveConfirmed: true },
   };
   const validate = () => {

@@ -77,6 +77,7 @@ export class AccountState {
   /** Venue transaction time of the latest applied position row, per scope (lesson 14). */
   private readonly positionTxMs = new Map<ScopeKey, number>();
   private readonly fills = new Map<string, ExecutionRow>();
+  private readonly seenTradeIds = new Set<string>();
   private seq = 0;
 
   constructor(readonly product: Product) {}
@@ -111,6 +112,11 @@ export class AccountState {
 
   hasFill(tradeId: string): boolean {
     return this.fills.has(tradeId);
+  }
+
+  /** Trade ids applied in an earlier run: a replayed fill with one of them is a duplicate. */
+  seedFills(tradeIds: Iterable<string>): void {
+    for (const id of tradeIds) this.seenTradeIds.add(id);
   }
 
   ordersOfScope(scopeKey: ScopeKey): StoredOrder[] {
@@ -209,7 +215,7 @@ export class AccountState {
   /** Records a fill once per trade id; returns false for a duplicate. Spot fills derive the position. */
   applyExecution(row: ExecutionRow, scopeKey: ScopeKey | undefined): boolean {
     this.seq++;
-    if (this.fills.has(row.tradeId)) return false;
+    if (this.fills.has(row.tradeId) || this.seenTradeIds.has(row.tradeId)) return false;
     this.fills.set(row.tradeId, row);
     if (this.fills.size > FILL_MEMORY) this.fills.delete(this.fills.keys().next().value as string);
     if (this.product === 'spot' && scopeKey) {

@@ -70,9 +70,11 @@ export function advanceLifecycle(state: LifecycleState, report: LifecycleReport)
     case 'vanished':
       return 'unknown';
     case 'fill':
-      return 'partially_filled';
+      // A fill proves the order traded, not that it is open: only an open order becomes partly filled.
+      return state === 'open' ? 'partially_filled' : state;
     case 'never_placed':
-      return 'never_placed';
+      // Only a request the venue never acknowledged can turn out never placed.
+      return state === 'submitting' || state === 'unknown' ? 'never_placed' : state;
   }
 }
 

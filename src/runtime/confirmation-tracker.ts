@@ -60,6 +60,11 @@ export class ConfirmationTracker {
     return out;
   }
 
+  /** How many mutations are pending across the account. */
+  ofScopeCount(): number {
+    return this.pending.size;
+  }
+
   all(): IterableIterator<PendingConfirmation> {
     return this.pending.values();
   }

@@ -46,6 +46,7 @@ export interface LadderRecord {
 
 const CONTEXT_PREFIX = 'ctx:';
 const LADDER_PREFIX = 'ladder:';
+const FILL_PREFIX = 'fill:';
 
 export class ContextWriteError extends Error {
   constructor(readonly customOrderId: string, cause: unknown) {
@@ -71,12 +72,15 @@ export class OrderContextStore {
     this.generations.clear();
     this.byExchangeId.clear();
     this.openByScope.clear();
+    this.fillIds.clear();
     const iterate = (this.keyv as unknown as { iterator?: (ns?: string) => AsyncIterable<[string, unknown]> }).iterator;
     if (!iterate) throw new Error('the configured keyv store cannot be iterated; use SQLite or the in-memory store');
     for await (const [key, value] of iterate.call(this.keyv, undefined)) {
       if (key.startsWith(CONTEXT_PREFIX)) {
         const ctx = value as OrderContext;
         this.remember(ctx.lifecycle ? ctx : { ...ctx, lifecycle: lifecycleOfStatus(ctx.status, ctx.filled), ...(ctx.status === 'active' ? { reachedVenue: true } : {}) });
+      } else if (key.startsWith(FILL_PREFIX)) {
+        this.fillIds.add(key.slice(FILL_PREFIX.length));
       } else if (key.startsWith(LADDER_PREFIX)) {
         const ladder = value as LadderRecord;
         this.ladders.set(ladder.scopeKey, ladder);
@@ -125,7 +129,7 @@ export class OrderContextStore {
     const lifecycle = advanceLifecycle(current.lifecycle ?? lifecycleOfStatus(current.status, current.filled), report);
     const changed = lifecycle !== current.lifecycle || Object.entries(patch).some(([k, v]) => k !== 'updatedAtMs' && (current as unknown as Record<string, unknown>)[k] !== v);
     if (!changed) return current;
-    const reached = lifecycle === 'accepted' || lifecycle === 'open' || lifecycle === 'partially_filled' || lifecycle === 'filled' || current.reachedVenue === true;
+    const reached = lifecycle === 'accepted' || lifecycle === 'open' || lifecycle === 'partially_filled' || lifecycle === 'filled' || report.kind === 'fill' || current.reachedVenue === true;
     await this.update(customOrderId, { ...patch, lifecycle, status: contextStatusOf(lifecycle), ...(reached ? { reachedVenue: true } : {}) });
     return this.contexts.get(customOrderId);
   }
@@ -134,10 +138,33 @@ export class OrderContextStore {
     return (this.generations.get(`${scopeKey}|${slot}`) ?? 0) + 1;
   }
 
+  /** Trade ids of fills applied before (a restart must not count a replayed fill twice). */
+  readonly fillIds = new Set<string>();
+
+  /** Records a fill's trade id durably, once. */
+  async rememberFill(tradeId: string, atMs: number): Promise<void> {
+    if (this.fillIds.has(tradeId)) return;
+    this.fillIds.add(tradeId);
+    const ok = await this.tracked(this.keyv.set(FILL_PREFIX + tradeId, { atMs }));
+    if (ok === false) throw new Error(`fill record write failed for ${tradeId}`);
+  }
+
+  /** Settles when every durable write already started has finished (a stopping account waits). */
+  async flush(): Promise<void> {
+    while (this.writes.size > 0) await Promise.allSettled([...this.writes]);
+  }
+
+  private readonly writes = new Set<Promise<unknown>>();
+
+  private tracked<T>(write: Promise<T>): Promise<T> {
+    this.writes.add(write);
+    return write.finally(() => this.writes.delete(write));
+  }
+
   /** Durable write; throws ContextWriteError and leaves the mirror unchanged when it fails. */
   async put(ctx: OrderContext): Promise<void> {
     try {
-      const ok = await this.keyv.set(CONTEXT_PREFIX + ctx.customOrderId, ctx);
+      const ok = await this.tracked(this.keyv.set(CONTEXT_PREFIX + ctx.customOrderId, ctx));
       if (ok === false) throw new Error('store refused the write');
     } catch (error) {
       throw new ContextWriteError(ctx.customOrderId, error);
@@ -190,7 +217,7 @@ export class OrderContextStore {
   private async writeLadder(record: LadderRecord): Promise<void> {
     const { scopeKey } = record;
     this.ladders.set(scopeKey, record);
-    const ok = await this.keyv.set(LADDER_PREFIX + scopeKey, record);
+    const ok = await this.tracked(this.keyv.set(LADDER_PREFIX + scopeKey, record));
     if (ok === false) throw new Error(`ladder write failed for ${scopeKey}`);
   }
 

@@ -18,14 +18,18 @@ export interface PlannedRequest {
   exchangeOrderId?: string;
 }
 
+export interface PassResult {
+  next: PassNext;
+  /** The requests for the submitter when `next` is `submit` (they travel in the scope machine's context). */
+  requests?: PlannedRequest[];
+}
+
 export class PassRunner {
   private passSeq = 0;
-  /** Requests of the last pass waiting for the executor, per scope. */
-  readonly planned = new Map<ScopeKey, PlannedRequest[]>();
 
   constructor(private readonly core: RuntimeCore) {}
 
-  run(key: ScopeKey, reasons: string[]): { next: PassNext } {
+  run(key: ScopeKey, reasons: string[]): PassResult {
     const { core } = this;
     const view = buildScopeView(core, key);
     const plan = planScope(view);
@@ -47,8 +51,7 @@ export class PassRunner {
       if (writesEnabled(core.config)) core.deferredForReadiness.add(key);
       return { next: 'done' };
     }
-    this.planned.set(key, requests);
-    return { next: 'submit' };
+    return { next: 'submit', requests };
   }
 }
 

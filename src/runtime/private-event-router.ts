@@ -127,6 +127,9 @@ export class PrivateEventRouter {
       core.journal.record('duplicate_fill_ignored', { symbol: row.symbol, tradeId: row.tradeId });
       return;
     }
+    // Durably, so a restart does not count a replayed fill again.
+    core.contexts.rememberFill(row.tradeId, core.clock.now()).catch((error) =>
+      core.journal.record('context_write_failed', { symbol: row.symbol, tradeId: row.tradeId, reason: String(error?.message ?? error) }));
     if (ctx && core.contexts.ofEndedLife(ctx, row.transactionTimeMs)) {
       // A fill of an order from an ended position life: it cannot touch the current ladder or trust.
       core.journal.record('previous_life_row', { scope: core.scopeOf(ctx.scopeKey), customOrderId: ctx.customOrderId, slot: ctx.slot, tradeId: row.tradeId });

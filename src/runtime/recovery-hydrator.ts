@@ -52,6 +52,7 @@ export class RecoveryHydrator {
   async startup(reason = 'startup'): Promise<void> {
     const { core } = this;
     await core.contexts.load();
+    core.state.seedFills(core.contexts.fillIds);
     await this.hydrate('startup', reason, undefined);
     const byScope = new Map<ScopeKey, OrderContext[]>();
     for (const ctx of core.contexts.all()) {
@@ -91,6 +92,7 @@ export class RecoveryHydrator {
   async resume(): Promise<void> {
     const { core } = this;
     await core.contexts.load();
+    core.state.seedFills(core.contexts.fillIds);
     const snapshot = this.validSnapshot(await core.venue.hydrate({ subject: 'startup' }));
     const covers = (_key: ScopeKey | undefined, symbol: string) => symbolAllowed(core.config, symbol);
     core.state.applySnapshot(snapshot, covers, (row) => this.scopeOfOrder(row), (row) => this.scopeOfPosition(row), core.state.fence());

@@ -18,6 +18,8 @@ export interface RuntimeConfig {
   confirmationTimeoutMs: number;
   /** 0 disables the silent-stream watchdog (the harness scripts stream health itself). */
   heartbeatTimeoutMs: number;
+  /** How long a stopping service waits for venue calls already sent (default 5 s; 0: not at all). */
+  drainTimeoutMs?: number;
   /** Gates for write-capable modes: LIVE also needs the operator's explicit confirmation. */
   gates: { conformancePassed: boolean; liveConfirmed: boolean };
 }

@@ -10,30 +10,41 @@ import { plainOrderFields } from '../domain/order-intent.js';
 import type { ScopeKey } from '../domain/scope.js';
 import type { SubmitOutcome } from '../venues/port.js';
 import { ContextWriteError, type StoredIntent } from './order-context-store.js';
-import { describeRequest, type PassRunner, type PlannedRequest } from './pass-runner.js';
+import { describeRequest, type PlannedRequest } from './pass-runner.js';
+import { scrubText } from './redact.js';
 import { pendingKey } from './confirmation-tracker.js';
 import type { RuntimeCore } from './runtime-core.js';
 import { writesEnabled } from './runtime-config.js';
 
 type RequestResult = 'sent' | 'unknown' | 'retry' | 'blocked' | 'skipped';
 
+export interface SubmitResult {
+  next: SubmitNext;
+  /** The venue's Retry-After, honoured by the scope's next backoff. */
+  retryAfterMs?: number;
+}
+
 export class SubmissionExecutor {
-  /** Retry-After hints per scope, honoured by the scope's backoff delay. */
-  readonly retryAfterMs = new Map<ScopeKey, number>();
+  /** Requests whose venue call has not answered yet: a stopping account waits for them. */
+  private readonly inFlight = new Set<Promise<unknown>>();
 
-  constructor(private readonly core: RuntimeCore, private readonly passes: PassRunner) {}
+  constructor(private readonly core: RuntimeCore) {}
 
-  async submitPlanned(key: ScopeKey): Promise<{ next: SubmitNext }> {
-    const requests = this.passes.planned.get(key) ?? [];
-    this.passes.planned.delete(key);
-    const results = await Promise.all(requests.map((r) => this.submitOne(r)));
+  async submitPlanned(key: ScopeKey, requests: readonly PlannedRequest[]): Promise<SubmitResult> {
+    let retryAfterMs: number | undefined;
+    const results = await Promise.all(requests.map((r) => this.submitOne(r, (ms) => (retryAfterMs = Math.max(retryAfterMs ?? 0, ms)))));
     if (results.includes('unknown')) return { next: 'recover' };
-    if (results.includes('retry')) return { next: 'retry' };
+    if (results.includes('retry')) return { next: 'retry', ...(retryAfterMs !== undefined ? { retryAfterMs } : {}) };
     if (this.core.tracker.ofScope(key).length > 0) return { next: 'await_confirmation' };
     return { next: 'done' };
   }
 
-  private async submitOne(r: PlannedRequest): Promise<RequestResult> {
+  /** Settles when every venue call already sent has answered (or failed). */
+  async settled(): Promise<void> {
+    while (this.inFlight.size > 0) await Promise.allSettled([...this.inFlight]);
+  }
+
+  private async submitOne(r: PlannedRequest, retryAfter: (ms: number) => void): Promise<RequestResult> {
     const { core } = this;
     const scope = core.scopeOf(r.scopeKey);
     const { action, slot } = r.mutation;
@@ -54,11 +65,16 @@ export class SubmissionExecutor {
     core.tracker.register({ scopeKey: r.scopeKey, action, slot, customOrderId: r.customOrderId, state: 'in_flight', sinceMs: core.clock.now(), intent: r.mutation.intent });
     core.journal.record('submission_sent', describeRequest(core, r));
     let outcome: SubmitOutcome;
+    const call = core.venue.submit({ action, scope, slot, customOrderId: r.customOrderId, exchangeOrderId: r.exchangeOrderId, intent: r.mutation.intent });
+    this.inFlight.add(call);
     try {
-      outcome = await core.venue.submit({ action, scope, slot, customOrderId: r.customOrderId, exchangeOrderId: r.exchangeOrderId, intent: r.mutation.intent });
+      outcome = await call;
     } catch (error) {
-      outcome = { kind: 'unknown', reason: String((error as Error)?.message ?? error) };
+      outcome = { kind: 'unknown', reason: scrubText(String((error as Error)?.message ?? error), []) };
+    } finally {
+      this.inFlight.delete(call);
     }
+    if (outcome.kind === 'rejected' && outcome.retryAfterMs !== undefined) retryAfter(outcome.retryAfterMs);
     return this.onOutcome(r, key, outcome);
   }
 
@@ -104,7 +120,6 @@ export class SubmissionExecutor {
         // Refused before processing (rate limit, timestamp window): nothing was applied.
         core.tracker.resolve(key, 'rejected');
         if (action === 'place') this.advance(r, { kind: 'rest_rejected' });
-        if (outcome.retryAfterMs !== undefined) this.retryAfterMs.set(r.scopeKey, outcome.retryAfterMs);
         core.journal.record('submission_rate_limited', { scope, action, slot, customOrderId: r.customOrderId, code, retryAfterMs: outcome.retryAfterMs });
         return 'retry';
       case 'unknown':

@@ -1,0 +1,106 @@
+// The account machine's implementation: config validation, startup and reconnect hydration,
+// replay of buffered rows, readiness, stream loss, scope supervision, and the drain a stopping
+// account runs before the process exits.
+import { fromPromise, type AnyActorLogic } from 'xstate';
+import { accountMachine, type AccountEvent } from '../../../machines/account.machine.js';
+import { shardMachine } from '../../../machines/shard.machine.js';
+import type { PrivateEventRouter } from '../private-event-router.js';
+import { scrubText } from '../redact.js';
+import type { RecoveryHydrator } from '../recovery-hydrator.js';
+import type { RuntimeCore } from '../runtime-core.js';
+import type { SubmissionExecutor } from '../submission-executor.js';
+
+export interface AccountLogicDeps {
+  core: RuntimeCore;
+  hydrator: RecoveryHydrator;
+  router: PrivateEventRouter;
+  executor: SubmissionExecutor;
+  scope: AnyActorLogic;
+  toAccount: (event: AccountEvent) => void;
+  /** Validation of the raw configuration; a rejection stops the start before any venue call. */
+  validateConfig?: () => void;
+  /** How long a stopping account waits for venue calls already sent (0: not at all). */
+  drainTimeoutMs: number;
+}
+
+export function accountLogic(deps: AccountLogicDeps) {
+  const { core, hydrator, router, executor } = deps;
+  const { journal, config } = core;
+  return accountMachine.provide({
+    actors: {
+      shard: shardMachine.provide({ actors: { scope: deps.scope as never } }),
+      validateConfig: fromPromise<void, void>(async () => {
+        deps.validateConfig?.();
+      }),
+      startupHydration: fromPromise<void, void>(async () => {
+        await hydrator.startup();
+      }),
+      reconnectHydration: fromPromise<void, void>(async () => {
+        await hydrator.reconnect();
+      }),
+      replayBuffered: fromPromise<void, void>(async () => {
+        const count = router.replay();
+        if (count > 0) journal.record('buffer_replayed', { rows: count });
+      }),
+      drain: fromPromise<void, void>(async () => {
+        // Answers to requests already sent decide their contexts: wait for them (bounded), then
+        // for the context writes they caused. Nothing new is sent: readiness is already closed.
+        const pending = core.tracker.ofScopeCount();
+        journal.record('account_draining', { pendingConfirmations: pending });
+        if (deps.drainTimeoutMs > 0) {
+          let timer: NodeJS.Timeout | undefined;
+          const timeout = new Promise<'timeout'>((resolve) => (timer = setTimeout(() => resolve('timeout'), deps.drainTimeoutMs)));
+          const result = await Promise.race([executor.settled().then(() => 'settled' as const), timeout]);
+          clearTimeout(timer);
+          if (result === 'timeout') journal.record('drain_timeout', { waitedMs: deps.drainTimeoutMs });
+        }
+        await core.contexts.flush();
+      }),
+    },
+    actions: {
+      onConfigRejected: (_args, params) => {
+        const error = params.error as { field?: string; reason?: string; message?: string; value?: unknown };
+        journal.record('config_rejected', { field: error?.field ?? 'config', reason: error?.reason ?? error?.message ?? String(params.error), ...(error?.value !== undefined ? { value: error.value } : {}) });
+      },
+      onServiceReady: (_args, params) => {
+        core.state.serviceReady = true;
+        // A restored service was already running: nothing to announce, nothing to queue.
+        if (params.via === 'resume') return;
+        journal.record('service_ready', { mode: config.mode });
+        if (params.via === 'reconnect') {
+          journal.record('stream_reconnected', {});
+          for (const key of core.known.keys()) core.affect(key, 'reconnect', true);
+        } else {
+          for (const key of core.deferredForReadiness) core.affect(key, 'service_ready', true);
+        }
+        core.deferredForReadiness.clear();
+      },
+      onServiceNotReady: () => {
+        core.state.serviceReady = false;
+      },
+      onStreamLost: () => {
+        journal.record('stream_disconnected', {});
+        core.state.baselineTrust = { ...core.state.baselineTrust, order: 'untrusted', position: 'untrusted' };
+        for (const key of core.known.keys()) {
+          core.state.setTrust(key, 'order', 'untrusted');
+          core.state.setTrust(key, 'position', 'untrusted');
+          core.requireRecovery(key, 'stream_disconnected');
+        }
+      },
+      onScopeFailed: (_args, params) => {
+        const key = params.scopeKey;
+        journal.record('scope_failed', { scope: core.known.has(key) ? core.scopeOf(key) : key, reason: scrubText(String((params.error as Error)?.message ?? params.error), []) });
+        if (!core.known.has(key)) return;
+        // Respawn after the current transition: a fresh owner re-plans from the settled view.
+        queueMicrotask(() => {
+          deps.toAccount({ type: 'scope.stop', scopeKey: key });
+          deps.toAccount({ type: 'scope.spawn', scopeKey: key });
+          core.affect(key, 'scope_restarted', true);
+        });
+      },
+      onHydrationFailed: (_args, params) => {
+        journal.record('hydration_failed', { reason: scrubText(String((params.error as Error)?.message ?? params.error), []) });
+      },
+    },
+  });
+}

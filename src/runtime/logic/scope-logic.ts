@@ -1,0 +1,53 @@
+// The scope machine's implementation: one pass (planner), the submitter, scoped recovery, and
+// the delays that depend on the running account (confirmation deadline, Retry-After).
+import { enqueueActions, fromPromise } from 'xstate';
+import { scopeMachine, type SubmitNext } from '../../../machines/scope.machine.js';
+import type { PassRunner, PlannedRequest } from '../pass-runner.js';
+import { scrubText } from '../redact.js';
+import type { RecoveryHydrator } from '../recovery-hydrator.js';
+import type { RuntimeCore } from '../runtime-core.js';
+import type { SubmissionExecutor } from '../submission-executor.js';
+
+const MAX_RETRY_BACKOFF_MS = 30_000;
+
+export function scopeLogic(core: RuntimeCore, passes: PassRunner, executor: SubmissionExecutor, hydrator: RecoveryHydrator) {
+  const { config } = core;
+  return scopeMachine.provide({
+    actors: {
+      submitPlan: fromPromise<{ next: SubmitNext; retryAfterMs?: number }, { scopeKey: string; requests: readonly unknown[] }>(async ({ input }) =>
+        executor.submitPlanned(input.scopeKey, input.requests as readonly PlannedRequest[])),
+      recoverScope: fromPromise<void, { scopeKey: string }>(async ({ input }) => {
+        const reason = core.tracker.ofScope(input.scopeKey).some((p) => p.state === 'unknown') ? 'unknown_outcome' : 'recovery_required';
+        await hydrator.recoverScope(input.scopeKey, reason);
+      }),
+    },
+    actions: {
+      runPass: enqueueActions(({ context, enqueue }) => {
+        try {
+          const result = passes.run(context.scopeKey, context.passReasons);
+          enqueue.raise({ type: 'pass.done', next: result.next, ...(result.requests ? { requests: result.requests } : {}) });
+        } catch (error) {
+          enqueue.raise({ type: 'pass.failed', reason: String((error as Error)?.message ?? error) });
+        }
+      }),
+      onConfirmationTimeout: ({ context }) => {
+        const overdue = core.tracker.awaitingConfirmation(context.scopeKey);
+        core.journal.record('confirmation_timeout', { scope: core.scopeOf(context.scopeKey), customOrderIds: overdue.map((p) => p.customOrderId) });
+        core.requireRecovery(context.scopeKey, 'confirmation_timeout');
+      },
+      onStepFailed: ({ context, event }, params) => {
+        const e = event as { error?: Error; reason?: string };
+        core.journal.record('scope_step_failed', { scope: core.scopeOf(context.scopeKey), step: params.step, reason: scrubText(String(e.error?.message ?? e.reason ?? 'unknown'), []) });
+      },
+    },
+    delays: {
+      EVENT_BURST: config.eventBurstMs,
+      MAX_BURST_DELAY: config.maxBurstDelayMs,
+      CONFIRMATION_TIMEOUT: ({ context }) => {
+        const deadline = core.tracker.deadline(context.scopeKey, config.confirmationTimeoutMs);
+        return deadline === undefined ? config.confirmationTimeoutMs : Math.max(0, deadline - core.clock.now());
+      },
+      RETRY_BACKOFF: ({ context }) => context.retryAfterMs ?? Math.min(MAX_RETRY_BACKOFF_MS, 1_000 * 2 ** Math.max(0, context.retries - 1)),
+    },
+  });
+}

@@ -1,0 +1,58 @@
+// The stream pump: reads the venue's private stream in arrival order and hands each item on.
+// Transport signals go to the stream machine; rows go through the router; malformed rows are
+// journaled and skipped without stopping the stream.
+import type { StreamEvent } from '../../machines/stream.machine.js';
+import type { StreamItem } from '../venues/port.js';
+import type { PrivateEventRouter } from './private-event-router.js';
+import type { RuntimeCore } from './runtime-core.js';
+
+export class StreamPump {
+  private pumping = false;
+  private stopped = false;
+
+  constructor(
+    private readonly core: RuntimeCore,
+    private readonly router: PrivateEventRouter,
+    private readonly toStream: (event: StreamEvent) => void,
+  ) {}
+
+  start(): void {
+    void this.pump();
+  }
+
+  stop(): void {
+    this.stopped = true;
+  }
+
+  private async pump(): Promise<void> {
+    if (this.pumping) return;
+    this.pumping = true;
+    try {
+      for await (const item of this.core.venue.privateRows()) {
+        if (this.stopped) break;
+        this.onItem(item);
+      }
+    } catch (error) {
+      if (!this.stopped) {
+        this.core.journal.record('stream_failed', { reason: String((error as Error)?.message ?? error) });
+        this.toStream({ type: 'transport.closed', reason: 'stream_iterator_failed' });
+      }
+    } finally {
+      this.pumping = false;
+    }
+  }
+
+  private onItem(item: StreamItem): void {
+    if (item.kind === 'stream') {
+      if (item.status === 'open') this.toStream({ type: 'transport.open' });
+      else this.toStream({ type: 'transport.closed', reason: item.reason });
+      return;
+    }
+    this.toStream({ type: 'transport.activity' });
+    if (item.kind === 'malformed') {
+      this.core.journal.record('malformed_row_skipped', { reason: item.reason });
+      return;
+    }
+    this.router.ingest(item);
+  }
+}
