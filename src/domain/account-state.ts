@@ -228,12 +228,19 @@ export class AccountState {
     return true;
   }
 
-  applyPosition(row: PositionRow, scopeKey: ScopeKey): void {
+  /** Applies a position row; returns false (and changes nothing) for a row older than the one applied. */
+  applyPosition(row: PositionRow, scopeKey: ScopeKey): boolean {
     this.seq++;
-    if (row.transactionTimeMs !== undefined) this.positionTxMs.set(scopeKey, Math.max(row.transactionTimeMs, this.positionTxMs.get(scopeKey) ?? 0));
+    if (row.transactionTimeMs !== undefined) {
+      const latest = this.positionTxMs.get(scopeKey);
+      // Trust follows venue time (lesson 14): a late row never replaces a newer position.
+      if (latest !== undefined && row.transactionTimeMs < latest) return false;
+      this.positionTxMs.set(scopeKey, row.transactionTimeMs);
+    }
     this.positions.set(scopeKey, {
       scopeKey, symbol: row.symbol, managedSide: row.managedSide, size: row.size, entryPrice: row.entryPrice, seq: this.seq,
     });
+    return true;
   }
 
   applyBalance(row: BalanceRow): void {
@@ -285,13 +292,13 @@ export class AccountState {
       for (const row of snapshot.openOrders) {
         const scopeKey = scopeOfOrder(row);
         if (!covers(scopeKey, row.symbol)) continue;
-        const existing = this.findOrder(row);
-        const key = existing?.key ?? orderKeyOf(row);
+        const existing = this.findSameOrder(row);
+        const key = existing?.key ?? this.keyForNew(row);
         if (!key) continue;
         seen.add(key);
         if (existing && existing.seq > fence) continue;
         // A terminal order never becomes open again, whatever an older listing says.
-        if (!existing && this.terminal.has(key)) continue;
+        if (!existing && this.terminalStatusOf(row) !== undefined) continue;
         const merged = existing ? { ...row, filledQty: maxDecimal(existing.row.filledQty, row.filledQty) } : { ...row };
         this.orders.set(key, { key, row: merged, scopeKey: scopeKey ?? existing?.scopeKey, seq: fence });
         if (row.exchangeOrderId) this.byExchangeId.set(row.exchangeOrderId, key);

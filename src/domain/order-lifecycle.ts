@@ -55,7 +55,8 @@ export function advanceLifecycle(state: LifecycleState, report: LifecycleReport)
   if (isTerminalLifecycle(state)) return state;
   switch (report.kind) {
     case 'rest_accepted':
-      return state === 'submitting' || state === 'unknown' ? 'accepted' : state;
+      // Only the request's own answer: an order that vanished stays unknown until evidence settles it.
+      return state === 'submitting' ? 'accepted' : state;
     case 'rest_rejected':
       return state === 'submitting' ? 'rejected' : state;
     case 'rest_unknown':

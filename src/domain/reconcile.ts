@@ -65,5 +65,7 @@ export function settleOrder(input: SettleInput): Settlement {
 
 /** Fills that belong to an order: by custom id, or by the venue id once known. */
 export function fillsOfOrder(fills: ExecutionRow[], ids: { customOrderId: string; exchangeOrderId?: string }): ExecutionRow[] {
-  return fills.filter((f) => f.customOrderId === ids.customOrderId || (ids.exchangeOrderId !== undefined && f.exchangeOrderId === ids.exchangeOrderId));
+  const contradicts = (f: ExecutionRow) => ids.exchangeOrderId !== undefined && f.exchangeOrderId !== undefined && f.exchangeOrderId !== ids.exchangeOrderId;
+  // A custom id another client reused is not ours when the venue ids differ (lesson 15).
+  return fills.filter((f) => (f.customOrderId === ids.customOrderId && !contradicts(f)) || (ids.exchangeOrderId !== undefined && f.exchangeOrderId === ids.exchangeOrderId));
 }

@@ -10,7 +10,7 @@ export interface RowDefect {
   reason: string;
 }
 
-type Rule = 'positive' | 'non_negative';
+type Rule = 'positive' | 'non_negative' | 'finite';
 
 function check(value: Decimal | undefined, field: string, rule: Rule): RowDefect | undefined {
   if (value === undefined) return undefined;
@@ -44,7 +44,8 @@ export function rowDefect(row: PrivateRow): RowDefect | undefined {
     }
     case 'execution':
       if (!row.tradeId) return { field: 'tradeId', value: String(row.tradeId), reason: 'a fill needs a trade id' };
-      return firstDefect([[row.qty, 'qty', 'positive'], [row.price, 'price', 'positive'], [row.fee, 'fee', 'non_negative']]);
+      // A fee may be negative: maker rebates.
+      return firstDefect([[row.qty, 'qty', 'positive'], [row.price, 'price', 'positive'], [row.fee, 'fee', 'finite']]);
     case 'position':
       return firstDefect([[row.size, 'size', 'non_negative'], [row.entryPrice, 'entryPrice', 'non_negative']]);
     case 'balance':

@@ -65,7 +65,10 @@ export class PrivateEventRouter {
     const { core } = this;
     const key = core.keyOf(row.symbol, row.managedSide);
     const wasOpen = core.state.positions.get(key)?.size.gt(ZERO) ?? false;
-    core.state.applyPosition(row, key);
+    if (!core.state.applyPosition(row, key)) {
+      core.journal.record('stale_position_row_ignored', { scope: core.scopeOf(key), transactionTimeMs: row.transactionTimeMs });
+      return;
+    }
     core.state.setTrust(key, 'position', 'trusted');
     const affected: ScopeKey[] = [key];
     if (core.config.positionMode === 'one_way' && row.size.gt(ZERO)) {
