@@ -39,6 +39,8 @@ export class BinanceRest {
     stream: UserStream,
     private readonly creds: Credentials,
     private readonly serverTime: () => number,
+    /** The retention window has passed for every finished order: queries no longer serve them. */
+    private readonly forgetFinished: () => boolean = () => false,
   ) {
     const e = engine;
     const pub = (method: string, path: string, handler: Handler, weight = 1) => this.routes.set(`${method} ${path}`, { signed: false, weight, handler });
@@ -175,13 +177,13 @@ export class BinanceRest {
 
   private orderOrThrow(p: Params, code: number, msg: string): SimOrder {
     const o = this.engine.findOrder(need(p, 'symbol'), this.orderRef(p));
-    if (!o) throw new SimError(code, msg);
+    if (!o || (this.forgetFinished() && !isOpen(o.status))) throw new SimError(code, msg);
     return o;
   }
 
   private algoOrThrow(p: Params, code: number, msg: string): SimAlgoOrder {
     const a = this.engine.findAlgo(this.algoRef(p));
-    if (!a) throw new SimError(code, msg);
+    if (!a || (this.forgetFinished() && a.algoStatus !== 'NEW' && a.algoStatus !== 'TRIGGERING')) throw new SimError(code, msg);
     return a;
   }
 
@@ -287,9 +289,12 @@ export class BinanceRest {
     const end = p.endTime ? Number(p.endTime) : undefined;
     const from = p.fromId ? Number(p.fromId) : undefined;
     const limit = Math.min(1000, p.limit ? Number(p.limit) : 500);
-    return this.engine.trades
-      .filter((t) => t.symbol === symbol && (start === undefined || t.time >= start) && (end === undefined || t.time <= end) && (from === undefined || t.id >= from))
-      .slice(-limit)
+    if (from !== undefined && (start !== undefined || end !== undefined)) throw new SimError(-1128, 'Combination of optional parameters invalid.');
+    if (start !== undefined && end !== undefined && end - start > 7 * 24 * 60 * 60 * 1000) throw new SimError(-1127, 'More than 7 days between startTime and endTime.');
+    const rows = this.engine.trades
+      .filter((t) => t.symbol === symbol && (start === undefined || t.time >= start) && (end === undefined || t.time <= end) && (from === undefined || t.id >= from));
+    // From a start (time or id) the oldest rows come first; without one, the latest `limit`.
+    return (start !== undefined || from !== undefined ? rows.slice(0, limit) : rows.slice(-limit))
       .map((t) => ({
         buyer: t.buyer, commission: t.commission, commissionAsset: t.commissionAsset, id: t.id, maker: t.maker, orderId: t.orderId, price: t.price, qty: t.qty,
         quoteQty: t.quoteQty, realizedPnl: t.realizedPnl, side: t.side, positionSide: t.positionSide, symbol: t.symbol, time: t.time,

@@ -48,6 +48,7 @@ export class ControlApi {
         if (Array.isArray(b.rest)) for (const rule of b.rest as RestFaultRule[]) sim.faults.addRest(rule);
         if (b.stream && typeof b.stream === 'object') Object.assign(sim.faults.stream, b.stream);
         if (typeof b.clockSkewMs === 'number') sim.faults.clockSkewMs = b.clockSkewMs;
+        if (typeof b.forgetFinished === 'boolean') sim.faults.forgetFinished = b.forgetFinished;
         return sim.faults.describe();
       }
       case 'DELETE /faults':

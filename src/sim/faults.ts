@@ -1,5 +1,5 @@
 // Fault switches, in-process and through the control API. REST rules apply to the next N
-// matching requests; stream switches apply until cleared.
+// matching requests; stream switches and the retention switch apply until cleared.
 export type RestFaultKind = 'timeout_after_apply' | 'reset_after_apply' | 'status' | 'rate_limit' | 'reject' | 'delay';
 
 export interface RestFaultRule {
@@ -14,6 +14,8 @@ export interface RestFaultRule {
   code?: number;
   msg?: string;
   ms?: number;
+  /** status only: the engine applies the request first, then the status is answered (an unknown outcome that happened). */
+  apply?: boolean;
 }
 
 export interface StreamFaults {
@@ -27,6 +29,11 @@ export class Faults {
   rest: Array<RestFaultRule & { remaining: number }> = [];
   stream: StreamFaults = { silent: false, duplicate: false, reorder: false, delayMs: 0 };
   clockSkewMs = 0;
+  /**
+   * Binance stops serving finished orders after a retention window: while set, order and algo
+   * order queries answer -2013 for every order that is no longer open (userTrades still lists fills).
+   */
+  forgetFinished = false;
 
   addRest(rule: RestFaultRule): void {
     this.rest.push({ ...rule, remaining: rule.count ?? 1 });
@@ -46,9 +53,10 @@ export class Faults {
     this.rest = [];
     this.stream = { silent: false, duplicate: false, reorder: false, delayMs: 0 };
     this.clockSkewMs = 0;
+    this.forgetFinished = false;
   }
 
   describe() {
-    return { rest: this.rest.map((r) => ({ ...r })), stream: { ...this.stream }, clockSkewMs: this.clockSkewMs };
+    return { rest: this.rest.map((r) => ({ ...r })), stream: { ...this.stream }, clockSkewMs: this.clockSkewMs, forgetFinished: this.forgetFinished };
   }
 }

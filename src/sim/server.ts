@@ -8,7 +8,7 @@ import { BinanceRest } from './binance-rest.js';
 import { ControlApi } from './control.js';
 import { DEFAULT_MARKS, DEFAULT_SYMBOLS } from './defaults.js';
 import { SimEngine } from './engine.js';
-import { Faults } from './faults.js';
+import { Faults, type RestFaultRule } from './faults.js';
 import { PriceDriver } from './price-driver.js';
 import type { SymbolSpec } from './sim-types.js';
 import { UserStream } from './user-stream.js';
@@ -65,7 +65,8 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
   const stream = new UserStream(faults, options.listenKeyTtlMs ?? 60 * 60_000, () => Date.now());
   const state = { engine: makeEngine() };
   let unsubscribe = state.engine.onEvent((e) => stream.publish(e));
-  let rest = new BinanceRest(state.engine, stream, { apiKey, secret }, serverTime);
+  const forgetFinished = () => faults.forgetFinished;
+  let rest = new BinanceRest(state.engine, stream, { apiKey, secret }, serverTime, forgetFinished);
   let driver = new PriceDriver(state.engine, seed);
   const weights: Array<{ at: number; weight: number }> = [];
   const hanging = new Set<Socket>();
@@ -88,11 +89,9 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     }
     const fault = rest.has(method, url.pathname) ? faults.take(method, url.pathname) : undefined;
     if (fault?.kind === 'delay') await new Promise((r) => setTimeout(r, fault.ms ?? 1000));
-    if (fault?.kind === 'status') {
-      if (fault.code !== undefined) return send(res, fault.status ?? 503, { code: fault.code, msg: fault.msg ?? 'Internal error; unable to process your request. Please try again.' });
-      res.writeHead(fault.status ?? 503, { 'content-type': 'text/plain' });
-      return void res.end('Service Unavailable');
-    }
+    // A status fault answers before the engine sees the request, unless `apply` says the venue
+    // processed it first (Binance: a 503 is "execution status unknown"; it may have been applied).
+    if (fault?.kind === 'status' && !fault.apply) return sendStatus(res, fault);
     if (fault?.kind === 'rate_limit') {
       const status = fault.status ?? 429;
       return send(res, status, { code: status === 418 ? -1003 : -1003, msg: status === 418 ? 'Way too many requests; IP banned.' : 'Too many requests; current limit is 2400 requests per minute.' }, { 'Retry-After': String(fault.retryAfterSec ?? 1) });
@@ -103,6 +102,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     weights.push({ at: now, weight: rest.weightOf(method, url.pathname) });
     while (weights.length > 0 && weights[0]!.at < now - WEIGHT_WINDOW_MS) weights.shift();
     const used = weights.reduce((a, w) => a + w.weight, 0);
+    if (fault?.kind === 'status') return sendStatus(res, fault); // applied, then the 5xx
     if (fault?.kind === 'timeout_after_apply') {
       // The request was applied; the answer never comes (the client times out).
       hanging.add(req.socket);
@@ -147,7 +147,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
       faults.clear();
       state.engine = makeEngine();
       unsubscribe = state.engine.onEvent((e) => stream.publish(e));
-      rest = new BinanceRest(state.engine, stream, { apiKey, secret }, serverTime);
+      rest = new BinanceRest(state.engine, stream, { apiKey, secret }, serverTime, forgetFinished);
       driver = new PriceDriver(state.engine, nextSeed ?? seed);
     },
     async close() {
@@ -165,6 +165,15 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
   Object.defineProperty(sim, 'engine', { get: () => state.engine, enumerable: true });
   Object.defineProperty(sim, 'driver', { get: () => driver, enumerable: true });
   return sim;
+}
+
+/** A 5xx (or other status) fault's answer: Binance's JSON error when a code is set, else a plain-text body. */
+function sendStatus(res: ServerResponse, fault: RestFaultRule): void {
+  const status = fault.status ?? 503;
+  const msg = fault.msg ?? (fault.apply ? 'Unknown error, please check your request or try again later.' : fault.code !== undefined ? 'Internal error; unable to process your request. Please try again.' : 'Service Unavailable');
+  if (fault.code !== undefined) return send(res, status, { code: fault.code, msg });
+  res.writeHead(status, { 'content-type': 'text/plain' });
+  res.end(msg);
 }
 
 function send(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {

@@ -1,14 +1,17 @@
 // The Binance USD-M venue behind the port, over ccxt pro. Hydration reads open orders (regular
 // AND conditional) before positions, so a fill between the calls cannot look like an unprotected
-// position; submissions honour Retry-After and keep headroom for protective orders.
+// position; submissions honour Retry-After and keep headroom for protective orders. Reads that
+// fail throw a VenueCallError (class, code, HTTP status, the venue's body; never the signed URL):
+// a failed lookup or fill-history read is never an answer.
 import ccxt from 'ccxt';
 import { parseDecimal } from '../../domain/decimal.js';
 import type { ExecutionRow, OrderRow, PositionRow, RestSnapshot } from '../../domain/rows.js';
 import type { ExchangeId, Scope } from '../../domain/scope.js';
 import type { HydrationRequest, StreamItem, SubmitOutcome, Venue, VenueMutation } from '../port.js';
 import { createBinanceClient, type BinanceClient, type BinanceClientConfig } from './client.js';
-import { filtersOf, positionRows, restAlgoRow, restOrderRow } from './normalize.js';
-import { outcomeOfError, short } from './outcome.js';
+import { filtersOf, positionRows, restAlgoRow, restOrderRow, restTradeRow } from './normalize.js';
+import { codeOf, outcomeOfError, short, venueCallError } from './outcome.js';
+import { httpStatusOf } from './client.js';
 import { PrivateStream } from './private-stream.js';
 import { scrubText } from '../../runtime/redact.js';
 import { buildCall, unifiedSymbol } from './requests.js';
@@ -30,19 +33,34 @@ export class BinanceUsdmVenue implements Venue {
   private usedWeight = 0;
   private weightAt = 0;
 
-  private constructor(private readonly ex: BinanceClient, private readonly stream: PrivateStream, private readonly config: BinanceVenueConfig) {}
+  /** Client order ids by exchange order id, as frames and lookups showed them (userTrades has none). */
+  private readonly clientIds = new Map<string, string>();
+  private readonly stream: PrivateStream;
+
+  private constructor(private readonly ex: BinanceClient, private readonly config: BinanceVenueConfig, private readonly scrub: (text: string) => string) {
+    this.stream = new PrivateStream(ex, config.log, (orderId, clientId) => this.rememberId(orderId, clientId));
+  }
 
   static async create(config: BinanceVenueConfig): Promise<BinanceUsdmVenue> {
     const ex = await createBinanceClient(config);
     // Everything the adapter logs passes the shared scrubber: venue error texts can echo signed
     // URLs, and nothing may ever carry the key or the secret.
     const secrets = [config.apiKey, config.secret];
+    const scrub = (text: string) => scrubText(text, secrets);
     const log = (event: string, fields: Record<string, unknown>) =>
-      config.log(event, Object.fromEntries(Object.entries(fields).map(([k, v]) => [k, typeof v === 'string' ? scrubText(v, secrets) : v])));
-    return new BinanceUsdmVenue(ex, new PrivateStream(ex, log), { ...config, log });
+      config.log(event, Object.fromEntries(Object.entries(fields).map(([k, v]) => [k, typeof v === 'string' ? scrub(v) : v])));
+    return new BinanceUsdmVenue(ex, { ...config, log }, scrub);
   }
 
   async hydrate(request: HydrationRequest): Promise<RestSnapshot> {
+    try {
+      return await this.readSnapshot(request);
+    } catch (error) {
+      throw venueCallError(`hydrate(${request.subject})`, error, this.scrub);
+    }
+  }
+
+  private async readSnapshot(request: HydrationRequest): Promise<RestSnapshot> {
     const markets = await this.ex.loadMarkets(request.subject === 'startup');
     const symbols = request.scopes?.map((s) => unifiedSymbol(s.symbol, markets as never));
     const one = symbols && new Set(symbols).size === 1 ? symbols[0] : undefined;
@@ -53,6 +71,7 @@ export class BinanceUsdmVenue implements Venue {
     const balance = request.subject === 'recovery' ? undefined : ((await this.ex.fetchBalance()) as { info: Raw });
     this.noteWeight();
     const openOrders: OrderRow[] = [...regular.map((o) => restOrderRow(o.info)), ...algo.map((o) => restAlgoRow(o.info))];
+    for (const o of openOrders) if (o.customOrderId && o.exchangeOrderId && !o.exchangeOrderId.startsWith('algo-')) this.rememberId(o.exchangeOrderId, o.customOrderId);
     const positionList: PositionRow[] = positions.flatMap((p) => positionRows(p.info, 'positionAmt', 'entryPrice'));
     const filters: RestSnapshot['filters'] = {};
     for (const m of Object.values(markets) as Array<{ id: string; info: Raw; linear?: boolean }>) {
@@ -93,6 +112,7 @@ export class BinanceUsdmVenue implements Venue {
       const result = (await (this.ex[call.method] as (...a: unknown[]) => Promise<{ id?: string }>).apply(this.ex, call.args)) as { id?: string };
       this.noteWeight();
       const id = m.action === 'place' && result?.id ? (call.algo ? `algo-${result.id}` : String(result.id)) : undefined;
+      if (id && !call.algo) this.rememberId(id, m.customOrderId);
       return { kind: 'accepted', ...(id ? { exchangeOrderId: id } : {}) };
     } catch (error) {
       const retryAfterMs = this.retryAfter();
@@ -102,22 +122,71 @@ export class BinanceUsdmVenue implements Venue {
     }
   }
 
-  async fillsSince(_scope: Scope, _sinceMs: number): Promise<ExecutionRow[]> {
-    return []; // TODO(helper): REST trade history
+  /**
+   * The account's fills on the scope's symbol since `sinceMs` (GET /fapi/v1/userTrades through
+   * ccxt fetchMyTrades, raw strings). Binance serves at most 7 days per request (startTime..endTime)
+   * and 1000 rows: the window walks forward week by week, and a full page continues from its last
+   * trade's time (rows deduped by trade id). Both position sides come back; the runtime routes them.
+   * userTrades has no client order id: it is filled in from orders this adapter has seen.
+   */
+  async fillsSince(scope: Scope, sinceMs: number): Promise<ExecutionRow[]> {
+    try {
+      const markets = await this.ex.loadMarkets();
+      const symbol = unifiedSymbol(scope.symbol, markets as never);
+      const byId = new Map<string, ExecutionRow>();
+      const now = Date.now();
+      let start = Math.max(0, Math.floor(sinceMs));
+      for (let requests = 0; start <= now; requests++) {
+        if (requests >= MAX_TRADE_PAGES) throw new Error(`more than ${MAX_TRADE_PAGES} pages of fills since ${sinceMs}`);
+        const end = Math.min(start + WEEK_MS - 1, now);
+        const page = (await this.ex.fetchMyTrades(symbol, start, TRADE_PAGE, { endTime: end })) as Array<{ info: Raw }>;
+        this.noteWeight();
+        let last = start;
+        for (const t of page) {
+          const orderId = String(t.info.orderId);
+          const row = restTradeRow(t.info, this.clientIds.get(orderId));
+          byId.set(row.tradeId, row);
+          last = Math.max(last, row.transactionTimeMs ?? start);
+        }
+        if (page.length < TRADE_PAGE) start = end + 1;
+        else if (last > start) start = last; // the same millisecond again: its rows dedupe by trade id
+        else throw new Error(`more than ${TRADE_PAGE} fills in one millisecond at ${start}`);
+      }
+      return [...byId.values()].sort((a, b) => (a.transactionTimeMs ?? 0) - (b.transactionTimeMs ?? 0) || a.tradeId.localeCompare(b.tradeId));
+    } catch (error) {
+      throw venueCallError('fillsSince', error, this.scrub);
+    }
   }
 
+  /**
+   * The regular order, else the conditional (algo) order, with this client id; 'absent' only when
+   * both queries cleanly answer "order does not exist" (-2013, HTTP 4xx). Anything else (a 5xx
+   * whatever its code, a timeout, another code) throws: a failed lookup is never an answer.
+   */
   async findByCustomId(scope: Scope, customOrderId: string): Promise<OrderRow | 'absent'> {
-    const markets = await this.ex.loadMarkets();
-    const symbol = unifiedSymbol(scope.symbol, markets as never);
-    for (const trigger of [false, true]) {
-      try {
-        const o = (await this.ex.fetchOrder(undefined as never, symbol, { clientOrderId: customOrderId, ...(trigger ? { trigger: true } : {}) })) as { info: Raw };
-        return trigger ? restAlgoRow(o.info) : restOrderRow(o.info);
-      } catch (error) {
-        if (!(error instanceof ccxt.OrderNotFound)) throw error;
+    try {
+      const markets = await this.ex.loadMarkets();
+      const symbol = unifiedSymbol(scope.symbol, markets as never);
+      for (const trigger of [false, true]) {
+        try {
+          const o = (await this.ex.fetchOrder(undefined as never, symbol, { clientOrderId: customOrderId, ...(trigger ? { trigger: true } : {}) })) as { info: Raw };
+          const row = trigger ? restAlgoRow(o.info) : restOrderRow(o.info);
+          if (!trigger && row.exchangeOrderId) this.rememberId(row.exchangeOrderId, customOrderId);
+          return row;
+        } catch (error) {
+          if (!isCleanNotFound(error)) throw error;
+        }
       }
+      return 'absent';
+    } catch (error) {
+      throw venueCallError('findByCustomId', error, this.scrub);
     }
-    return 'absent';
+  }
+
+  private rememberId(exchangeOrderId: string, customOrderId: string): void {
+    this.clientIds.delete(exchangeOrderId);
+    this.clientIds.set(exchangeOrderId, customOrderId);
+    if (this.clientIds.size > MAX_REMEMBERED_IDS) this.clientIds.delete(this.clientIds.keys().next().value!);
   }
 
   async close(): Promise<void> {
@@ -144,6 +213,17 @@ export class BinanceUsdmVenue implements Venue {
     const seconds = Number(this.header('retry-after'));
     return Number.isFinite(seconds) ? seconds * 1000 : undefined;
   }
+}
+
+const WEEK_MS = 7 * 24 * 60 * 60 * 1000;
+const TRADE_PAGE = 1000;
+const MAX_TRADE_PAGES = 60;
+const MAX_REMEMBERED_IDS = 20_000;
+
+/** Binance's "Order does not exist." (-2013) as a 4xx answer; ccxt maps it to OrderNotFound. */
+function isCleanNotFound(error: unknown): boolean {
+  const status = httpStatusOf(error);
+  return error instanceof ccxt.OrderNotFound && codeOf(error) === -2013 && status !== undefined && status >= 400 && status < 500;
 }
 
 function parseWallet(v: unknown) {

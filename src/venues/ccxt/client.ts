@@ -1,8 +1,18 @@
 // Builds the ccxt pro `binanceusdm` client for exstate: URLs only from configuration (a loopback
 // simulator or an explicitly configured venue; no host is ever defaulted here), the per-URL error
 // table fixed, no positions snapshot behind watch* (it leaks an unhandled rejection on a drop),
-// and ccxt's delayed calls (listen-key keepalive) that do not keep the process alive.
+// ccxt's delayed calls (listen-key keepalive) that do not keep the process alive, and the HTTP
+// status of every failed response tagged on the error ccxt throws for it (a 503 with a code in its
+// body is "execution status unknown", not the rejection the code alone would suggest).
 import ccxt from 'ccxt';
+
+const HTTP_STATUS = Symbol.for('exstate.httpStatus');
+
+/** The HTTP status of the response a ccxt REST error was thrown for; undefined when there was none (timeouts, resets). */
+export function httpStatusOf(error: unknown): number | undefined {
+  const status = error && typeof error === 'object' ? (error as Record<symbol, unknown>)[HTTP_STATUS] : undefined;
+  return typeof status === 'number' ? status : undefined;
+}
 
 export interface BinanceClientConfig {
   restUrl: string;
@@ -47,9 +57,32 @@ export async function createBinanceClient(c: BinanceClientConfig): Promise<Binan
   const exceptions = ex.exceptions as unknown as { exact: object; broad: object; linear: { exact: object; broad: object } };
   exceptions.exact = { ...exceptions.exact, ...exceptions.linear.exact };
   exceptions.broad = { ...exceptions.broad, ...exceptions.linear.broad };
+  tagHttpStatus(ex);
   const spawn = (ex as unknown as { spawn: (m: unknown, ...a: unknown[]) => void }).spawn.bind(ex);
   (ex as unknown as { delay: unknown }).delay = (timeout: number, method: unknown, ...args: unknown[]) => {
     setTimeout(() => spawn(method, ...args), timeout).unref();
   };
   return ex;
+}
+
+/**
+ * ccxt's `handleRestResponse` calls `handleErrors(status, ...)` (binance.js: codes in the body) and
+ * then `handleHttpStatusCode(status, ...)` (base: 5xx without a code) for every REST answer; both
+ * take the status first and throw for a failure. Wrapped on the instance, each failure carries its
+ * own status, so concurrent calls cannot mix them up (a "last response" field could). Only the
+ * number is kept: nothing of the signed URL.
+ */
+function tagHttpStatus(ex: BinanceClient): void {
+  const target = ex as unknown as Record<string, (...a: unknown[]) => unknown>;
+  for (const name of ['handleErrors', 'handleHttpStatusCode']) {
+    const original = target[name]!.bind(ex);
+    target[name] = (status: unknown, ...rest: unknown[]) => {
+      try {
+        return original(status, ...rest);
+      } catch (error) {
+        if (typeof status === 'number' && error && typeof error === 'object') (error as Record<symbol, unknown>)[HTTP_STATUS] = status;
+        throw error;
+      }
+    };
+  }
 }

@@ -1,5 +1,7 @@
 // Binance payloads (stream and REST, read from ccxt's `info`) -> the runtime's normalized rows.
-// Money stays decimal: every figure is taken from the raw string, never from ccxt's floats.
+// Money stays decimal: every figure is taken from the raw string, never from ccxt's floats. A
+// malformed figure throws an error naming the field and the value (the stream turns it into a
+// `malformed` item); types the venue reports but exstate never places keep their own names.
 import { Decimal } from '../../domain/decimal.js';
 import { parseDecimal } from '../../domain/decimal.js';
 import type { BalanceRow, ExecutionRow, Filters, OrderRow, OrderStatus, OrderType, PositionRow, RowSide } from '../../domain/rows.js';
@@ -11,9 +13,14 @@ export const CONDITIONAL_TYPES: ReadonlySet<string> = new Set(['STOP_MARKET', 'T
 /** Algo (conditional) order ids live in their own namespace; prefix them to keep ids distinct. */
 export const algoOrderId = (id: unknown) => `algo-${String(id)}`;
 
+/** A figure from a string, or from a finite number at this untyped boundary (a non-finite one throws). */
+function num(value: unknown, field: string): Decimal {
+  return parseDecimal(typeof value === 'number' ? value : String(value), field);
+}
+
 function dec(value: unknown, field: string): Decimal | undefined {
   if (value === undefined || value === null || value === '') return undefined;
-  const d = parseDecimal(String(value), field);
+  const d = num(value, field);
   return d.isZero() ? undefined : d;
 }
 
@@ -35,79 +42,175 @@ const ALGO_STATUS: Record<string, OrderStatus> = {
   NEW: 'NEW', TRIGGERING: 'NEW', TRIGGERED: 'TRIGGERED', FINISHED: 'TRIGGERED', CANCELED: 'CANCELED', EXPIRED: 'EXPIRED', REJECTED: 'REJECTED',
 };
 
-function orderType(v: unknown): OrderType {
+const MANAGED_TYPES: ReadonlySet<string> = new Set(['LIMIT', 'MARKET', 'STOP_MARKET', 'TAKE_PROFIT_MARKET', 'STOP', 'TAKE_PROFIT']);
+
+/** Binance's client ids for the orders its risk engine sends on the account's behalf. */
+const isAdl = (clientId: unknown) => typeof clientId === 'string' && clientId.startsWith('adl_autoclose');
+const isLiquidation = (clientId: unknown) => typeof clientId === 'string' && (clientId.startsWith('autoclose-') || isAdl(clientId));
+
+/**
+ * The venue's type, kept for what it is: an ADL or liquidation order, a trailing stop or a type
+ * exstate does not know is never read as a MARKET order (venueType keeps an unknown name).
+ */
+function orderType(v: unknown, clientId: unknown): { type: OrderType; venueType?: string } {
   const t = String(v);
-  return (['LIMIT', 'MARKET', 'STOP_MARKET', 'TAKE_PROFIT_MARKET', 'STOP', 'TAKE_PROFIT'].includes(t) ? t : 'MARKET') as OrderType;
+  if (isAdl(clientId)) return { type: 'ADL' };
+  if (t === 'LIQUIDATION' || (typeof clientId === 'string' && clientId.startsWith('autoclose-'))) return { type: 'LIQUIDATION' };
+  if (MANAGED_TYPES.has(t)) return { type: t as OrderType };
+  if (t === 'TRAILING_STOP_MARKET') return { type: 'TRAILING_STOP_MARKET' };
+  return { type: 'UNKNOWN', venueType: t };
+}
+
+/** A trailing stop's `sp`/stopPrice is documented as "ignore"; it is not a trigger price. */
+const triggerOf = (type: OrderType, value: unknown, field: string) => (type === 'TRAILING_STOP_MARKET' ? undefined : dec(value, field));
+
+function orderSide(v: unknown, field: string): 'BUY' | 'SELL' {
+  if (v === 'BUY' || v === 'SELL') return v;
+  throw new Error(`${field}: not an order side (got ${JSON.stringify(v)})`);
+}
+
+function text(v: unknown, field: string): string {
+  if ((typeof v === 'string' && v.length > 0) || (typeof v === 'number' && Number.isFinite(v))) return String(v);
+  throw new Error(`${field}: expected a non-empty value (got ${JSON.stringify(v)})`);
+}
+
+/** A venue time (epoch ms) when the payload carries a usable one. */
+function time(v: unknown, field: string): number | undefined {
+  if (v === undefined || v === null || v === '' || v === 0 || v === '0') return undefined;
+  const n = typeof v === 'number' ? v : Number(v);
+  if (!Number.isSafeInteger(n) || n < 0) throw new Error(`${field}: not an epoch-milliseconds time (got ${JSON.stringify(v)})`);
+  return n;
+}
+
+/** Frame-level times of a user-data event (top-level `E`, and `T` where the event has one). */
+export interface FrameTimes {
+  E?: unknown;
+  T?: unknown;
+}
+
+function times(transaction: unknown, frame: FrameTimes | undefined, transactionField: string) {
+  const transactionTimeMs = time(transaction, transactionField);
+  const eventTimeMs = time(frame?.E, 'E');
+  return { ...(transactionTimeMs !== undefined ? { transactionTimeMs } : {}), ...(eventTimeMs !== undefined ? { eventTimeMs } : {}) };
 }
 
 /** ORDER_TRADE_UPDATE `o` -> order row (AMENDMENT executions become AMENDED). */
-export function streamOrderRow(o: Raw): OrderRow {
+export function streamOrderRow(o: Raw, frame?: FrameTimes): OrderRow {
   const status = o.x === 'AMENDMENT' ? 'AMENDED' : ORDER_STATUS[String(o.X)] ?? 'NEW';
+  const { type, venueType } = orderType(o.o, o.c);
   return {
-    kind: 'order', symbol: String(o.s), managedSide: side(o.ps), customOrderId: o.c ? String(o.c) : undefined, exchangeOrderId: String(o.i),
-    side: o.S === 'SELL' ? 'SELL' : 'BUY', type: orderType(o.o), status, price: dec(o.p, 'p'), triggerPrice: dec(o.sp, 'sp'),
+    kind: 'order', symbol: text(o.s, 's'), managedSide: side(o.ps), customOrderId: o.c ? String(o.c) : undefined, exchangeOrderId: text(o.i, 'i'),
+    side: orderSide(o.S, 'S'), type, ...(venueType !== undefined ? { venueType } : {}), status, price: dec(o.p, 'p'), triggerPrice: triggerOf(type, o.sp, 'sp'),
     qty: dec(o.q, 'q'), filledQty: dec(o.z, 'z') ?? new Decimal(0), avgPrice: dec(o.ap, 'ap'),
-    reduceOnly: reduceOnlyOf(o.R, o.S, o.ps), closePosition: o.cp === true,
+    reduceOnly: reduceOnlyOf(o.R, o.S, o.ps), closePosition: o.cp === true, ...times(o.T ?? frame?.T, frame, 'T'),
   };
 }
 
 /** ALGO_UPDATE `o` -> order row of the conditional order. */
-export function streamAlgoRow(o: Raw): OrderRow {
+export function streamAlgoRow(o: Raw, frame?: FrameTimes): OrderRow {
+  const { type, venueType } = orderType(o.o, o.caid);
   return {
-    kind: 'order', symbol: String(o.s), managedSide: side(o.ps), customOrderId: o.caid ? String(o.caid) : undefined, exchangeOrderId: algoOrderId(o.aid),
-    side: o.S === 'SELL' ? 'SELL' : 'BUY', type: orderType(o.o), status: ALGO_STATUS[String(o.X)] ?? 'NEW', price: dec(o.p, 'p'), triggerPrice: dec(o.tp, 'tp'),
-    qty: o.cp === true ? undefined : dec(o.q, 'q'), reduceOnly: reduceOnlyOf(o.R, o.S, o.ps), closePosition: o.cp === true,
+    kind: 'order', symbol: text(o.s, 's'), managedSide: side(o.ps), customOrderId: o.caid ? String(o.caid) : undefined, exchangeOrderId: algoOrderId(text(o.aid, 'aid')),
+    side: orderSide(o.S, 'S'), type, ...(venueType !== undefined ? { venueType } : {}), status: ALGO_STATUS[String(o.X)] ?? 'NEW', price: dec(o.p, 'p'),
+    triggerPrice: triggerOf(type, o.tp, 'tp'), qty: o.cp === true ? undefined : dec(o.q, 'q'), reduceOnly: reduceOnlyOf(o.R, o.S, o.ps), closePosition: o.cp === true,
+    ...times(frame?.T, frame, 'T'),
   };
 }
 
+/** A fill's quantity: a zero or negative quantity is never a fill. */
+function fillQty(value: unknown, field: string): Decimal {
+  const qty = num(value, field);
+  if (!qty.gt(0)) throw new Error(`${field}: a fill quantity must be greater than zero (got ${JSON.stringify(value)})`);
+  return qty;
+}
+
 /** ORDER_TRADE_UPDATE with x=TRADE -> execution row: the last fill's true price and quantity. */
-export function streamTradeRow(o: Raw): ExecutionRow {
+export function streamTradeRow(o: Raw, frame?: FrameTimes): ExecutionRow {
   return {
-    kind: 'execution', symbol: String(o.s), managedSide: side(o.ps), customOrderId: o.c ? String(o.c) : undefined, exchangeOrderId: String(o.i),
-    tradeId: String(o.t), side: o.S === 'SELL' ? 'SELL' : 'BUY', price: parseDecimal(String(o.L), 'L'), qty: parseDecimal(String(o.l), 'l'),
-    fee: o.n !== undefined ? parseDecimal(String(o.n), 'n') : undefined, feeAsset: o.N ? String(o.N) : undefined,
+    kind: 'execution', symbol: text(o.s, 's'), managedSide: side(o.ps), customOrderId: o.c ? String(o.c) : undefined, exchangeOrderId: text(o.i, 'i'),
+    tradeId: text(o.t, 't'), side: orderSide(o.S, 'S'), price: num(o.L, 'L'), qty: fillQty(o.l, 'l'),
+    fee: o.n !== undefined && o.n !== null ? num(o.n, 'n') : undefined, feeAsset: o.N ? String(o.N) : undefined,
+    ...(isLiquidation(o.c) ? { liquidation: true } : {}), ...times(o.T ?? frame?.T, frame, 'T'),
+  };
+}
+
+/**
+ * ORDER_TRADE_UPDATE with x=CALCULATED ("liquidation execution") -> a liquidation fill. ccxt emits
+ * no trade for it. The trade id is `t`, or when Binance sends none (0), a stable one from the
+ * order id and the transaction time, so a replayed row dedupes.
+ */
+export function liquidationExecutionRow(o: Raw, frame?: FrameTimes): ExecutionRow {
+  const orderId = text(o.i, 'i');
+  const t = o.t === undefined || o.t === null || o.t === 0 || o.t === '0' || o.t === '' ? undefined : text(o.t, 't');
+  const transaction = o.T ?? frame?.T;
+  const tradeId = t ?? `liq-${orderId}-${text(transaction, 'T')}`;
+  const hasLast = o.l !== undefined && o.l !== null && o.l !== '' && !new Decimal(0).eq(num(o.l, 'l'));
+  const hasPrice = o.L !== undefined && o.L !== null && o.L !== '' && !new Decimal(0).eq(num(o.L, 'L'));
+  return {
+    kind: 'execution', symbol: text(o.s, 's'), managedSide: side(o.ps), customOrderId: o.c ? String(o.c) : undefined, exchangeOrderId: orderId, tradeId,
+    side: orderSide(o.S, 'S'), price: hasPrice ? num(o.L, 'L') : num(o.ap, 'ap'), qty: hasLast ? fillQty(o.l, 'l') : fillQty(o.z, 'z'),
+    fee: o.n !== undefined && o.n !== null ? num(o.n, 'n') : undefined, feeAsset: o.N ? String(o.N) : undefined, liquidation: true,
+    ...times(transaction, frame, 'T'),
+  };
+}
+
+/** REST trade history (userTrades) -> execution row. userTrades has no client order id. */
+export function restTradeRow(t: Raw, customOrderId?: string): ExecutionRow {
+  const transactionTimeMs = time(t.time, 'time');
+  return {
+    kind: 'execution', symbol: text(t.symbol, 'symbol'), managedSide: side(t.positionSide), ...(customOrderId !== undefined ? { customOrderId } : {}),
+    exchangeOrderId: text(t.orderId, 'orderId'), tradeId: text(t.id, 'id'), side: orderSide(t.side, 'side'), price: num(t.price, 'price'),
+    qty: fillQty(t.qty, 'qty'), fee: t.commission !== undefined && t.commission !== null ? num(t.commission, 'commission') : undefined,
+    feeAsset: t.commissionAsset ? String(t.commissionAsset) : undefined, ...(isLiquidation(customOrderId) ? { liquidation: true } : {}),
+    ...(transactionTimeMs !== undefined ? { transactionTimeMs } : {}),
   };
 }
 
 /** A position entry (ACCOUNT_UPDATE `P` or REST positionRisk) -> rows; one-way BOTH maps by sign. */
-export function positionRows(p: Raw, amountKey: 'pa' | 'positionAmt', entryKey: 'ep' | 'entryPrice'): PositionRow[] {
-  const symbol = String(p.s ?? p.symbol);
-  const amt = parseDecimal(String(p[amountKey] ?? '0'), amountKey);
-  const entry = parseDecimal(String(p[entryKey] ?? '0'), entryKey);
+export function positionRows(p: Raw, amountKey: 'pa' | 'positionAmt', entryKey: 'ep' | 'entryPrice', frame?: FrameTimes): PositionRow[] {
+  const symbol = text(p.s ?? p.symbol, amountKey === 'pa' ? 's' : 'symbol');
+  // Stream entries take the ACCOUNT_UPDATE frame's T and E; REST entries their updateTime.
+  const at = frame ? times(frame.T, frame, 'T') : times(p.updateTime, undefined, 'updateTime');
+  const amt = num(p[amountKey] ?? '0', amountKey);
+  const entry = num(p[entryKey] ?? '0', entryKey);
   const ps = p.ps ?? p.positionSide;
-  if (ps === 'LONG' || ps === 'SHORT') return [{ kind: 'position', symbol, managedSide: ps, size: amt.abs(), entryPrice: entry }];
+  if (ps === 'LONG' || ps === 'SHORT') return [{ kind: 'position', symbol, managedSide: ps, size: amt.abs(), entryPrice: entry, ...at }];
   if (amt.isZero()) {
     return [
-      { kind: 'position', symbol, managedSide: 'LONG', size: amt, entryPrice: entry },
-      { kind: 'position', symbol, managedSide: 'SHORT', size: amt, entryPrice: entry },
+      { kind: 'position', symbol, managedSide: 'LONG', size: amt, entryPrice: entry, ...at },
+      { kind: 'position', symbol, managedSide: 'SHORT', size: amt, entryPrice: entry, ...at },
     ];
   }
-  return [{ kind: 'position', symbol, managedSide: amt.isPositive() ? 'LONG' : 'SHORT', size: amt.abs(), entryPrice: entry }];
+  return [{ kind: 'position', symbol, managedSide: amt.isPositive() ? 'LONG' : 'SHORT', size: amt.abs(), entryPrice: entry, ...at }];
 }
 
 /** ACCOUNT_UPDATE `B` rows; a margin-only frame has none and so changes no balance. */
 export function balanceRows(a: Raw): BalanceRow[] {
   const rows = Array.isArray(a.B) ? (a.B as Raw[]) : [];
-  return rows.map((b) => ({ kind: 'balance', asset: String(b.a), walletBalance: parseDecimal(String(b.wb), 'wb') }));
+  return rows.map((b) => ({ kind: 'balance', asset: text(b.a, 'a'), walletBalance: num(b.wb, 'wb') }));
 }
 
 /** REST regular order (openOrders, order) -> row. */
 export function restOrderRow(o: Raw): OrderRow {
+  const { type, venueType } = orderType(o.type, o.clientOrderId);
   return {
-    kind: 'order', symbol: String(o.symbol), managedSide: side(o.positionSide), customOrderId: o.clientOrderId ? String(o.clientOrderId) : undefined,
-    exchangeOrderId: String(o.orderId), side: o.side === 'SELL' ? 'SELL' : 'BUY', type: orderType(o.type), status: ORDER_STATUS[String(o.status)] ?? 'NEW',
-    price: dec(o.price, 'price'), triggerPrice: dec(o.stopPrice, 'stopPrice'), qty: dec(o.origQty, 'origQty'), filledQty: dec(o.executedQty, 'executedQty') ?? new Decimal(0),
+    kind: 'order', symbol: text(o.symbol, 'symbol'), managedSide: side(o.positionSide), customOrderId: o.clientOrderId ? String(o.clientOrderId) : undefined,
+    exchangeOrderId: text(o.orderId, 'orderId'), side: orderSide(o.side, 'side'), type, ...(venueType !== undefined ? { venueType } : {}), status: ORDER_STATUS[String(o.status)] ?? 'NEW',
+    price: dec(o.price, 'price'), triggerPrice: triggerOf(type, o.stopPrice, 'stopPrice'), qty: dec(o.origQty, 'origQty'), filledQty: dec(o.executedQty, 'executedQty') ?? new Decimal(0),
     avgPrice: dec(o.avgPrice, 'avgPrice'), reduceOnly: reduceOnlyOf(o.reduceOnly, o.side, o.positionSide), closePosition: o.closePosition === true,
+    ...times(o.updateTime, undefined, 'updateTime'),
   };
 }
 
 /** REST algo order (openAlgoOrders, algoOrder) -> row. */
 export function restAlgoRow(o: Raw): OrderRow {
+  const { type, venueType } = orderType(o.orderType, o.clientAlgoId);
   return {
-    kind: 'order', symbol: String(o.symbol), managedSide: side(o.positionSide), customOrderId: o.clientAlgoId ? String(o.clientAlgoId) : undefined,
-    exchangeOrderId: algoOrderId(o.algoId), side: o.side === 'SELL' ? 'SELL' : 'BUY', type: orderType(o.orderType), status: ALGO_STATUS[String(o.algoStatus)] ?? 'NEW',
-    price: dec(o.price, 'price'), triggerPrice: dec(o.triggerPrice, 'triggerPrice'), qty: o.closePosition === true ? undefined : dec(o.quantity, 'quantity'),
-    reduceOnly: reduceOnlyOf(o.reduceOnly, o.side, o.positionSide), closePosition: o.closePosition === true,
+    kind: 'order', symbol: text(o.symbol, 'symbol'), managedSide: side(o.positionSide), customOrderId: o.clientAlgoId ? String(o.clientAlgoId) : undefined,
+    exchangeOrderId: algoOrderId(text(o.algoId, 'algoId')), side: orderSide(o.side, 'side'), type, ...(venueType !== undefined ? { venueType } : {}),
+    status: ALGO_STATUS[String(o.algoStatus)] ?? 'NEW', price: dec(o.price, 'price'), triggerPrice: triggerOf(type, o.triggerPrice, 'triggerPrice'),
+    qty: o.closePosition === true ? undefined : dec(o.quantity, 'quantity'), reduceOnly: reduceOnlyOf(o.reduceOnly, o.side, o.positionSide), closePosition: o.closePosition === true,
+    ...times(o.updateTime, undefined, 'updateTime'),
   };
 }
 
@@ -119,9 +222,9 @@ export function filtersOf(info: Raw): Filters | undefined {
   const notional = filters.find((f) => f.filterType === 'MIN_NOTIONAL');
   if (!price || !lot) return undefined;
   return {
-    tickSize: parseDecimal(String(price.tickSize), 'tickSize'),
-    stepSize: parseDecimal(String(lot.stepSize), 'stepSize'),
-    minQty: parseDecimal(String(lot.minQty), 'minQty'),
-    minNotional: parseDecimal(String(notional?.notional ?? '0'), 'notional'),
+    tickSize: num(price.tickSize, 'tickSize'),
+    stepSize: num(lot.stepSize, 'stepSize'),
+    minQty: num(lot.minQty, 'minQty'),
+    minNotional: num(notional?.notional ?? '0', 'notional'),
   };
 }

@@ -1,11 +1,21 @@
 // The private stream over ccxt pro: four watch loops (orders incl. algo orders, fills, positions,
-// balances) on one user-data socket. ccxt does not reconnect private streams by itself and
-// applies no backoff there: every watch failure is treated as a GAP (one `closed` signal per
+// balances) keep one user-data socket subscribed. ccxt does not reconnect private streams by itself
+// and applies no backoff there: every watch failure is treated as a GAP (one `closed` signal per
 // connection), the loops wait with exponential backoff plus jitter, then watch again; ccxt's
 // onConnected hook reports each (re)connection as `open`.
+//
+// Rows are read from the raw frames, not from what the watch calls return: ccxt's caches collapse
+// several updates of one order into its latest state, emit no trade for a liquidation execution
+// (x=CALCULATED), and drop the frame's T/E times. ccxt dispatches every user-data frame through
+// `handleOrderUpdate` (ORDER_TRADE_UPDATE, ALGO_UPDATE) or `handleAcountUpdate` (ACCOUNT_UPDATE,
+// ccxt's spelling), looked up on the instance per message; wrapped there, each frame becomes rows
+// in wire order before ccxt sees it. A row that does not normalize becomes a `malformed` item
+// naming the field and value (never the payload) and the stream goes on.
+import { rowDefect } from '../../domain/row-validation.js';
+import type { PrivateRow } from '../../domain/rows.js';
 import type { StreamItem } from '../port.js';
 import type { BinanceClient } from './client.js';
-import { balanceRows, positionRows, streamAlgoRow, streamOrderRow, streamTradeRow } from './normalize.js';
+import { balanceRows, liquidationExecutionRow, positionRows, streamAlgoRow, streamOrderRow, streamTradeRow, type FrameTimes } from './normalize.js';
 
 type Raw = Record<string, unknown>;
 const MIN_BACKOFF_MS = 250;
@@ -20,7 +30,27 @@ export class PrivateStream {
   private failures = 0;
   private epoch = 0;
 
-  constructor(private readonly ex: BinanceClient, private readonly onLog: (event: string, fields: Record<string, unknown>) => void) {
+  constructor(
+    private readonly ex: BinanceClient,
+    private readonly onLog: (event: string, fields: Record<string, unknown>) => void,
+    /** Told every (order id, client id) pair a frame shows, so fill history can name its orders. */
+    private readonly onOrderIdentity: (exchangeOrderId: string, customOrderId: string) => void = () => undefined,
+  ) {
+    const handlers = ex as unknown as Record<string, (client: unknown, message: unknown) => unknown>;
+    for (const [name, read] of [['handleOrderUpdate', (m: Raw) => this.onOrderFrame(m)], ['handleAcountUpdate', (m: Raw) => this.onAccountFrame(m)]] as const) {
+      const original = handlers[name];
+      if (typeof original !== 'function') throw new Error(`ccxt binanceusdm has no ${name}: the private stream cannot read raw frames`);
+      handlers[name] = (client: unknown, message: unknown) => {
+        if (this.running && message && typeof message === 'object') {
+          try {
+            read(message as Raw);
+          } catch (error) {
+            this.push({ kind: 'malformed', reason: reasonOf(error) });
+          }
+        }
+        return original.call(ex, client, message);
+      };
+    }
     (ex as unknown as { onConnected: (client: unknown) => void }).onConnected = () => {
       if (this.connected) return;
       this.connected = true;
@@ -44,19 +74,12 @@ export class PrivateStream {
   start(): void {
     if (this.running) return;
     this.running = true;
-    void this.loop('orders', async () => {
-      for (const o of (await this.ex.watchOrders()) as Array<{ info: Raw }>) this.onOrderInfo(o.info);
-    });
-    void this.loop('fills', async () => {
-      for (const t of (await this.ex.watchMyTrades()) as Array<{ info: Raw }>) this.push(streamTradeRow(t.info));
-    });
-    void this.loop('positions', async () => {
-      for (const p of (await this.ex.watchPositions()) as Array<{ info: Raw }>) for (const row of positionRows(p.info, 'pa', 'ep')) this.push(row);
-    });
-    void this.loop('balances', async () => {
-      const b = (await this.ex.watchBalance()) as { info: Raw };
-      for (const row of balanceRows((b.info.a ?? {}) as Raw)) this.push(row);
-    });
+    // The results are not read (the frames were, see the header); the loops keep the socket
+    // subscribed and notice its failures.
+    void this.loop('orders', async () => void (await this.ex.watchOrders()));
+    void this.loop('fills', async () => void (await this.ex.watchMyTrades()));
+    void this.loop('positions', async () => void (await this.ex.watchPositions()));
+    void this.loop('balances', async () => void (await this.ex.watchBalance()));
   }
 
   /** Forces a reconnect (a watchdog saw silence): closing the socket fails every watch. */
@@ -76,12 +99,58 @@ export class PrivateStream {
     }
   }
 
-  private onOrderInfo(info: Raw): void {
-    // watchOrders carries both ORDER_TRADE_UPDATE (`o` has `i`) and ALGO_UPDATE (`aid`) payloads.
+  /** ORDER_TRADE_UPDATE / ALGO_UPDATE frame -> (fill row,) order row; each row guarded alone. */
+  private onOrderFrame(frame: Raw): void {
+    if (frame.e !== 'ORDER_TRADE_UPDATE' && frame.e !== 'ALGO_UPDATE') return;
+    const o = frame.o;
+    if (!o || typeof o !== 'object' || Array.isArray(o)) {
+      this.push({ kind: 'malformed', reason: `${String(frame.e)}: o: expected an object` });
+      return;
+    }
+    const times: FrameTimes = { E: frame.E, T: frame.T };
+    const order = o as Raw;
+    if (frame.e === 'ALGO_UPDATE') {
+      if (order.caid && order.ai) this.identify(order.ai, order.caid);
+      this.emit(() => streamAlgoRow(order, times));
+      return;
+    }
+    if (order.c) this.identify(order.i, order.c);
+    // ccxt's order: the fill, then the order's new state (as its watch loops delivered them).
+    if (order.x === 'TRADE') this.emit(() => streamTradeRow(order, times));
+    if (order.x === 'CALCULATED') this.emit(() => liquidationExecutionRow(order, times));
+    this.emit(() => streamOrderRow(order, times));
+  }
+
+  /** ACCOUNT_UPDATE frame -> balance rows (none on a margin-only frame), then position rows with the frame's T/E. */
+  private onAccountFrame(frame: Raw): void {
+    if (frame.e !== 'ACCOUNT_UPDATE') return;
+    const a = (frame.a ?? {}) as Raw;
+    const times: FrameTimes = { E: frame.E, T: frame.T };
+    this.emitAll(() => balanceRows(a));
+    for (const p of Array.isArray(a.P) ? (a.P as Raw[]) : []) this.emitAll(() => positionRows(p, 'pa', 'ep', times));
+  }
+
+  private identify(orderId: unknown, clientId: unknown): void {
+    if ((typeof orderId === 'string' || typeof orderId === 'number') && typeof clientId === 'string' && clientId) this.onOrderIdentity(String(orderId), clientId);
+  }
+
+  private emit(build: () => PrivateRow): void {
+    this.emitAll(() => [build()]);
+  }
+
+  /** Normalizes and validates rows; a failure is one `malformed` item naming the field and value. */
+  private emitAll(build: () => PrivateRow[]): void {
+    let rows: PrivateRow[];
     try {
-      this.push('aid' in info ? streamAlgoRow(info) : streamOrderRow(info));
+      rows = build();
     } catch (error) {
-      this.push({ kind: 'malformed', reason: String((error as Error).message) });
+      this.push({ kind: 'malformed', reason: reasonOf(error) });
+      return;
+    }
+    for (const row of rows) {
+      const defect = rowDefect(row);
+      if (defect) this.push({ kind: 'malformed', reason: `${row.kind}: ${defect.field}=${defect.value}: ${defect.reason}`.slice(0, 300) });
+      else this.push(row);
     }
   }
 
@@ -125,5 +194,7 @@ export class PrivateStream {
     } else this.queue.push(item);
   }
 }
+
+const reasonOf = (error: unknown) => String((error as Error)?.message ?? error).slice(0, 300);
 
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms).unref());
