@@ -112,7 +112,7 @@ export function findViolations(input: ForbidInputs): ForbidId[] {
     if (e.t === 'restart') restarted = true;
     if (e.t === 'answer' && (e.outcome === 'timeout' || e.outcome === 'network_error')) unknownSeen = true;
     if (e.t === 'answer' && e.outcome === 'rejected') {
-      const cls = classifyVenueError({ exchange: input.exchange, action: e.action as 'place', code: e.code, targetTerminal: false });
+      const cls = classifyVenueError({ exchange: input.exchange, action: e.action as 'place', code: e.code, httpStatus: e.httpStatus, targetTerminal: false });
       if (cls === 'unknown' || cls === 'lookup' || e.action !== 'place') recoveryCode = true;
     }
     if (e.t !== 'hydration' || (e.subject !== 'reconnect' && e.subject !== 'recovery')) return;

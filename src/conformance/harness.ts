@@ -316,7 +316,8 @@ export class FixtureHarness {
     if (exchangeOrderId) this.trace.customIdByExchangeId.set(exchangeOrderId, answered.mutation.customOrderId);
     this.trace.add({
       t: 'answer', seq: answered.seq, action: answered.mutation.action, customOrderId: answered.mutation.customOrderId,
-      outcome: step.outcome as string, ...(step.code !== undefined ? { code: step.code as string | number } : {}), atMs: this.clock.now(),
+      outcome: step.outcome as string, ...(step.code !== undefined ? { code: step.code as string | number } : {}),
+      ...(step.httpStatus !== undefined ? { httpStatus: Number(step.httpStatus) } : {}), atMs: this.clock.now(),
     });
     return this.settle();
   }

@@ -8,7 +8,7 @@ export type TraceEntry =
   | { t: 'hydration'; subject: string; scopeKey?: string; cause: string; openOrderIds: string[]; atMs: number }
   | { t: 'request'; action: string; slot: string; scopeKey: string; customOrderId: string; atMs: number }
   | { t: 'submission'; seq: number; action: string; slot: string; scopeKey: string; customOrderId: string; serviceReady: boolean; duringCommand: boolean; durable: boolean; atMs: number }
-  | { t: 'answer'; seq: number; action: string; customOrderId: string; outcome: string; code?: string | number; atMs: number }
+  | { t: 'answer'; seq: number; action: string; customOrderId: string; outcome: string; code?: string | number; httpStatus?: number; atMs: number }
   | { t: 'lookup'; customOrderId: string; atMs: number };
 
 export class Trace {

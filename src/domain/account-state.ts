@@ -281,6 +281,9 @@ export class AccountState {
         seen.add(key);
         const current = this.positions.get(key);
         if (current && current.seq > fence) continue;
+        const latest = this.positionTxMs.get(key);
+        if (row.transactionTimeMs !== undefined && latest !== undefined && row.transactionTimeMs < latest) continue;
+        if (row.transactionTimeMs !== undefined) this.positionTxMs.set(key, row.transactionTimeMs);
         this.positions.set(key, { scopeKey: key, symbol: row.symbol, managedSide: row.managedSide, size: row.size, entryPrice: row.entryPrice, seq: fence });
       }
       for (const [key, pos] of this.positions) {

@@ -271,8 +271,16 @@ export class RecoveryHydrator {
     }
   }
 
-  /** Drops snapshot rows with unusable figures, each journaled (never applied). */
+  /**
+   * Drops order and fill rows with unusable figures, each journaled (never applied). A position
+   * row with one fails the whole snapshot: dropped, the position would read as flat and its
+   * protection would be cleaned up. The hydration is retried instead.
+   */
   private validSnapshot(snapshot: RestSnapshot): RestSnapshot {
+    for (const row of snapshot.positions ?? []) {
+      const defect = rowDefect(row);
+      if (defect) throw new Error(`position ${row.symbol} ${row.managedSide}: ${defect.field}=${defect.value}: ${defect.reason}`);
+    }
     const keep = <T extends OrderRow | PositionRow | ExecutionRow>(rows: T[] | undefined): T[] | undefined => {
       if (!rows) return rows;
       return rows.filter((row) => {
@@ -281,7 +289,7 @@ export class RecoveryHydrator {
         return !defect;
       });
     };
-    return { ...snapshot, positions: keep(snapshot.positions), openOrders: keep(snapshot.openOrders), fills: keep(snapshot.fills) };
+    return { ...snapshot, openOrders: keep(snapshot.openOrders), fills: keep(snapshot.fills) };
   }
 
   /** Accepted places found open in the snapshot are confirmed by recovery. */

@@ -198,3 +198,18 @@ describe('venue times', () => {
     expect(streamOrderRow(f.o).filledQty).toEqual(d('0.006'));
   });
 });
+
+describe('order statuses', () => {
+  test('an unknown status is a malformed row naming the field, never a guess of NEW', () => {
+    const frame = trailingFrame();
+    frame.o.X = 'SOMETHING_NEW';
+    expect(() => streamOrderRow(frame.o, frame)).toThrow(/X: unknown order status \(got "SOMETHING_NEW"\)/);
+  });
+
+  test('liquidation orders the venue opened (NEW_INSURANCE, NEW_ADL) are open orders', () => {
+    for (const X of ['NEW_INSURANCE', 'NEW_ADL']) {
+      const frame = liquidationFrame({ X, x: 'NEW', l: '0', z: '0' });
+      expect(streamOrderRow(frame.o, frame).status).toBe('NEW');
+    }
+  });
+});

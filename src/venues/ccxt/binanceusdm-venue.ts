@@ -70,7 +70,13 @@ export class BinanceUsdmVenue implements Venue {
     const positions = (await this.ex.fetchPositions(symbols)) as Array<{ info: Raw }>;
     const balance = request.subject === 'recovery' ? undefined : ((await this.ex.fetchBalance()) as { info: Raw });
     this.noteWeight();
-    const openOrders: OrderRow[] = [...regular.map((o) => restOrderRow(o.info)), ...algo.map((o) => restAlgoRow(o.info))];
+    // An order row that does not normalize is skipped and said: if it was ours, its absence makes it
+    // unknown and the scope recovers. A position row that does not normalize fails the hydration
+    // (below, by throwing): a missing position would read as flat and clean up its protection.
+    const openOrders: OrderRow[] = [
+      ...regular.flatMap((o) => this.orderRowOrSkip(() => restOrderRow(o.info))),
+      ...algo.flatMap((o) => this.orderRowOrSkip(() => restAlgoRow(o.info))),
+    ];
     for (const o of openOrders) if (o.customOrderId && o.exchangeOrderId && !o.exchangeOrderId.startsWith('algo-')) this.rememberId(o.exchangeOrderId, o.customOrderId);
     const positionList: PositionRow[] = positions.flatMap((p) => positionRows(p.info, 'positionAmt', 'entryPrice'));
     const filters: RestSnapshot['filters'] = {};
@@ -85,6 +91,15 @@ export class BinanceUsdmVenue implements Venue {
       filters,
       ...(balance ? { balances: assets.map((a) => ({ kind: 'balance' as const, asset: String(a.asset), walletBalance: parseWallet(a.walletBalance) })) } : {}),
     };
+  }
+
+  private orderRowOrSkip(build: () => OrderRow): OrderRow[] {
+    try {
+      return [build()];
+    } catch (error) {
+      this.config.log('malformed_row_skipped', { kind: 'order', source: 'rest', reason: this.scrub(String((error as Error)?.message ?? error)).slice(0, 300) });
+      return [];
+    }
   }
 
   privateRows(): AsyncIterable<StreamItem> {

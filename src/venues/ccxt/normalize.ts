@@ -34,13 +34,22 @@ function reduceOnlyOf(raw: unknown, orderSide: unknown, ps: unknown): boolean {
   return (ps === 'LONG' && orderSide === 'SELL') || (ps === 'SHORT' && orderSide === 'BUY');
 }
 
+// NEW_INSURANCE / NEW_ADL: liquidation orders the venue opened (insurance fund, ADL counterparty).
 const ORDER_STATUS: Record<string, OrderStatus> = {
   NEW: 'NEW', PARTIALLY_FILLED: 'PARTIALLY_FILLED', FILLED: 'FILLED', CANCELED: 'CANCELED', EXPIRED: 'EXPIRED', EXPIRED_IN_MATCH: 'EXPIRED', REJECTED: 'REJECTED',
+  NEW_INSURANCE: 'NEW', NEW_ADL: 'NEW',
 };
 
 const ALGO_STATUS: Record<string, OrderStatus> = {
   NEW: 'NEW', TRIGGERING: 'NEW', TRIGGERED: 'TRIGGERED', FINISHED: 'TRIGGERED', CANCELED: 'CANCELED', EXPIRED: 'EXPIRED', REJECTED: 'REJECTED',
 };
+
+/** A status the venue sent that exstate does not know is a malformed row, never a guess. */
+function statusOf(table: Record<string, OrderStatus>, value: unknown, field: string): OrderStatus {
+  const status = table[String(value)];
+  if (!status) throw new Error(`${field}: unknown order status (got ${JSON.stringify(value)})`);
+  return status;
+}
 
 const MANAGED_TYPES: ReadonlySet<string> = new Set(['LIMIT', 'MARKET', 'STOP_MARKET', 'TAKE_PROFIT_MARKET', 'STOP', 'TAKE_PROFIT']);
 
@@ -96,7 +105,7 @@ function times(transaction: unknown, frame: FrameTimes | undefined, transactionF
 
 /** ORDER_TRADE_UPDATE `o` -> order row (AMENDMENT executions become AMENDED). */
 export function streamOrderRow(o: Raw, frame?: FrameTimes): OrderRow {
-  const status = o.x === 'AMENDMENT' ? 'AMENDED' : ORDER_STATUS[String(o.X)] ?? 'NEW';
+  const status = o.x === 'AMENDMENT' ? 'AMENDED' : statusOf(ORDER_STATUS, o.X, 'X');
   const { type, venueType } = orderType(o.o, o.c);
   return {
     kind: 'order', symbol: text(o.s, 's'), managedSide: side(o.ps), customOrderId: o.c ? String(o.c) : undefined, exchangeOrderId: text(o.i, 'i'),
@@ -111,7 +120,7 @@ export function streamAlgoRow(o: Raw, frame?: FrameTimes): OrderRow {
   const { type, venueType } = orderType(o.o, o.caid);
   return {
     kind: 'order', symbol: text(o.s, 's'), managedSide: side(o.ps), customOrderId: o.caid ? String(o.caid) : undefined, exchangeOrderId: algoOrderId(text(o.aid, 'aid')),
-    side: orderSide(o.S, 'S'), type, ...(venueType !== undefined ? { venueType } : {}), status: ALGO_STATUS[String(o.X)] ?? 'NEW', price: dec(o.p, 'p'),
+    side: orderSide(o.S, 'S'), type, ...(venueType !== undefined ? { venueType } : {}), status: statusOf(ALGO_STATUS, o.X, 'X'), price: dec(o.p, 'p'),
     triggerPrice: triggerOf(type, o.tp, 'tp'), qty: o.cp === true ? undefined : dec(o.q, 'q'), reduceOnly: reduceOnlyOf(o.R, o.S, o.ps), closePosition: o.cp === true,
     ...times(frame?.T, frame, 'T'),
   };
@@ -195,7 +204,7 @@ export function restOrderRow(o: Raw): OrderRow {
   const { type, venueType } = orderType(o.type, o.clientOrderId);
   return {
     kind: 'order', symbol: text(o.symbol, 'symbol'), managedSide: side(o.positionSide), customOrderId: o.clientOrderId ? String(o.clientOrderId) : undefined,
-    exchangeOrderId: text(o.orderId, 'orderId'), side: orderSide(o.side, 'side'), type, ...(venueType !== undefined ? { venueType } : {}), status: ORDER_STATUS[String(o.status)] ?? 'NEW',
+    exchangeOrderId: text(o.orderId, 'orderId'), side: orderSide(o.side, 'side'), type, ...(venueType !== undefined ? { venueType } : {}), status: statusOf(ORDER_STATUS, o.status, 'status'),
     price: dec(o.price, 'price'), triggerPrice: triggerOf(type, o.stopPrice, 'stopPrice'), qty: dec(o.origQty, 'origQty'), filledQty: dec(o.executedQty, 'executedQty') ?? new Decimal(0),
     avgPrice: dec(o.avgPrice, 'avgPrice'), reduceOnly: reduceOnlyOf(o.reduceOnly, o.side, o.positionSide), closePosition: o.closePosition === true,
     ...times(o.updateTime, undefined, 'updateTime'),
@@ -208,7 +217,7 @@ export function restAlgoRow(o: Raw): OrderRow {
   return {
     kind: 'order', symbol: text(o.symbol, 'symbol'), managedSide: side(o.positionSide), customOrderId: o.clientAlgoId ? String(o.clientAlgoId) : undefined,
     exchangeOrderId: algoOrderId(text(o.algoId, 'algoId')), side: orderSide(o.side, 'side'), type, ...(venueType !== undefined ? { venueType } : {}),
-    status: ALGO_STATUS[String(o.algoStatus)] ?? 'NEW', price: dec(o.price, 'price'), triggerPrice: triggerOf(type, o.triggerPrice, 'triggerPrice'),
+    status: statusOf(ALGO_STATUS, o.algoStatus, 'algoStatus'), price: dec(o.price, 'price'), triggerPrice: triggerOf(type, o.triggerPrice, 'triggerPrice'),
     qty: o.closePosition === true ? undefined : dec(o.quantity, 'quantity'), reduceOnly: reduceOnlyOf(o.reduceOnly, o.side, o.positionSide), closePosition: o.closePosition === true,
     ...times(o.updateTime, undefined, 'updateTime'),
   };
