@@ -37,7 +37,7 @@ export const EXPECT_KEYS = [
 ] as const;
 
 const FILE_KEYS = ['version', 'fixtures', '$schema'];
-const FIXTURE_KEYS = ['name', 'intent', 'requiredForLiveCapableDemo', 'scope', 'initial', 'steps', 'expect', 'forbid'];
+const FIXTURE_KEYS = ['name', 'intent', 'requiredForLiveCapableDemo', 'scope', 'initial', 'steps', 'expect', 'forbid', 'forbidExceptions'];
 const INITIAL_KEYS = ['config', 'accountState', 'orderContextStore', 'pendingConfirmations', 'clockMs'];
 const CONFIG_KEYS = ['mode', 'configuredSymbols', 'positionMode', 'strategy', 'eventBurstMs', 'quietWindowMs', 'maxBurstDelayMs', 'maxDelayMs', 'confirmationTimeoutMs'];
 const ACCOUNT_KEYS = ['serviceReady', 'privateStreamReady', 'positions', 'openOrders', 'filters', 'balances'];
@@ -64,7 +64,10 @@ export interface Fixture {
   initial: JsonObject;
   steps: FixtureStep[];
   expect: JsonObject;
+  /** Forbid ids the fixture names (all of them apply anyway). */
   forbid: string[];
+  /** Forbid ids this fixture opts out of, each with the reason. */
+  forbidExceptions: Record<string, string>;
 }
 
 export class FixtureFormatError extends Error {
@@ -133,6 +136,13 @@ export function readFixture(raw: unknown, index: number): Fixture {
   for (const id of forbid) {
     if (typeof id !== 'string' || !(FORBID_IDS as readonly string[]).includes(id)) throw new FixtureFormatError(`${at}.forbid`, `unknown forbid id ${JSON.stringify(id)}`);
   }
+  const exceptions = raw.forbidExceptions ?? {};
+  if (!isObject(exceptions)) throw new FixtureFormatError(`${at}.forbidExceptions`, 'must be an object: forbid id -> why this fixture opts out');
+  for (const [id, why] of Object.entries(exceptions)) {
+    if (!(FORBID_IDS as readonly string[]).includes(id)) throw new FixtureFormatError(`${at}.forbidExceptions`, `unknown forbid id ${JSON.stringify(id)}`);
+    if (typeof why !== 'string' || why.trim().length < 10) throw new FixtureFormatError(`${at}.forbidExceptions.${id}`, 'say why the fixture opts out (a sentence)');
+    if (forbid.includes(id)) throw new FixtureFormatError(`${at}.forbidExceptions.${id}`, 'the fixture both forbids and excepts this id');
+  }
   return {
     name,
     intent: raw.intent,
@@ -142,5 +152,6 @@ export function readFixture(raw: unknown, index: number): Fixture {
     steps: raw.steps as FixtureStep[],
     expect,
     forbid: forbid as string[],
+    forbidExceptions: exceptions as Record<string, string>,
   };
 }

@@ -43,6 +43,7 @@ export class FixtureHarness {
   private readonly refs = new Map<string, string[]>();
   private readonly initialContexts = new Map<string, { slot: string; scopeKey: string }>();
   private initialOpenOrderIds: string[] = [];
+  private readonly initialVenueIds = new Map<string, string>();
   private initialPending: Array<{ customOrderId: string; action: 'place' | 'amend' | 'cancel'; slot: string; sinceMs: number; scopeKey: string }> = [];
 
   constructor(private readonly fx: Fixture) {
@@ -69,11 +70,13 @@ export class FixtureHarness {
       trace: this.trace,
       exchange: this.fx.scope.exchange,
       mode: this.cfg.config.mode,
+      configuredSymbols: this.cfg.config.configuredSymbols,
       confirmationTimeoutMs: this.cfg.config.confirmationTimeoutMs,
       fixtureScopeKey: this.fixtureKey,
       protectiveSlots: configuredProtectiveSlots(this.cfg.config.strategy),
       initialContexts: this.initialContexts,
       initialOpenOrderIds: this.initialOpenOrderIds,
+      initialVenueIds: this.initialVenueIds,
       initialPending: this.initialPending,
       openOrderIds: observed.accountState.openOrders.map((o) => (o.customOrderId as string | undefined) ?? `x:${o.exchangeOrderId}`),
       pendingIds: observed.pendingConfirmations.map((p) => ({ customOrderId: p.customOrderId as string, action: p.action as string })),
@@ -98,18 +101,24 @@ export class FixtureHarness {
       onSubmit: (s) => {
         this.trace.add({
           t: 'submission', seq: s.seq, action: s.mutation.action, slot: s.mutation.slot, scopeKey: keyOfScope(s.mutation.scope),
-          customOrderId: s.mutation.customOrderId, serviceReady: this.runtime.state.serviceReady, duringCommand: this.inCommand,
+          customOrderId: s.mutation.customOrderId, ...(s.mutation.exchangeOrderId ? { exchangeOrderId: s.mutation.exchangeOrderId } : {}),
+          serviceReady: this.accountReady(), duringCommand: this.inCommand,
           durable: durablyHolds(this.store.map, `ctx:${s.mutation.customOrderId}`), atMs: this.clock.now(),
         });
       },
-      onHydrate: (_request, snapshot) => {
-        const h = this.trace.lastHydration();
-        if (h && h.openOrderIds.length === 0) h.openOrderIds = (snapshot.openOrders ?? []).map((o) => this.trace.idOf(o)).filter((x): x is string => Boolean(x));
+      onHydrate: (request, snapshot) => {
+        const scope = request.scopes?.length === 1 ? request.scopes[0] : undefined;
+        this.trace.add({
+          t: 'hydration', subject: request.subject, ...(scope ? { scopeKey: keyOfScope(scope) } : {}), cause: this.cause,
+          openOrderIds: (snapshot.openOrders ?? []).map((o) => this.trace.idOf(o)).filter((x): x is string => Boolean(x)), atMs: this.clock.now(),
+        });
       },
+      onLookup: (entry) => this.trace.add({ t: 'lookup', ...entry, atMs: this.clock.now() }),
     });
     for (const symbol of symbolsIn(this.fx as unknown as Json)) this.venue.extraSymbols.add(symbol);
     this.venue.replace(this.restPayload(account, 'initial.accountState'));
     this.initialOpenOrderIds = this.venue.view.openOrders.map((o) => this.trace.idOf(o)).filter((x): x is string => Boolean(x));
+    for (const o of this.venue.view.openOrders) if (o.customOrderId && o.exchangeOrderId) this.initialVenueIds.set(o.customOrderId, o.exchangeOrderId);
 
     const contexts = (initial.orderContextStore as JsonObject | undefined) ?? {};
     for (const [id, raw] of Object.entries(contexts)) {
@@ -151,23 +160,23 @@ export class FixtureHarness {
     runtime.boot();
   }
 
+  /**
+   * Journal records feed the observed state (`logs`, `passes`, `requests`...) and the `@SLOT`
+   * references a fixture may use (dry-run requests never reach the venue); never the forbid checks.
+   */
   private onRecord(record: JournalRecord): void {
     this.records.push(record);
     const scope = record.scope as Scope | undefined;
-    if (record.event === 'request_planned' && scope) {
-      const key = keyOfScope(scope);
-      const id = record.customOrderId as string;
-      this.trace.add({ t: 'request', action: record.action as string, slot: record.slot as string, scopeKey: key, customOrderId: id, atMs: record.atMs });
-      if (record.action === 'place' && key === this.fixtureKey) {
-        const list = this.refs.get(record.slot as string) ?? [];
-        list.push(id);
-        this.refs.set(record.slot as string, list);
-      }
-    } else if (record.event === 'rest_hydration') {
-      this.trace.add({ t: 'hydration', subject: record.subject as string, scopeKey: scope ? keyOfScope(scope) : undefined, cause: this.cause, openOrderIds: [], atMs: record.atMs });
-    } else if (record.event === 'order_lookup') {
-      this.trace.add({ t: 'lookup', customOrderId: record.customOrderId as string, atMs: record.atMs });
+    if (record.event === 'request_planned' && scope && record.action === 'place' && keyOfScope(scope) === this.fixtureKey) {
+      const list = this.refs.get(record.slot as string) ?? [];
+      list.push(record.customOrderId as string);
+      this.refs.set(record.slot as string, list);
     }
+  }
+
+  /** Readiness as the account machine holds it (never the runtime's own flag). */
+  private accountReady(): boolean {
+    return this.runtime.readiness().service;
   }
 
   // ---- steps -----------------------------------------------------------------------------------
@@ -261,7 +270,7 @@ export class FixtureHarness {
     const row = this.parseEvent(event);
     if (row.kind === 'order' || row.kind === 'execution') {
       this.trace.add({
-        t: 'event', kind: row.kind, customOrderId: row.customOrderId, exchangeOrderId: row.exchangeOrderId,
+        t: 'event', kind: row.kind, symbol: row.symbol, customOrderId: row.customOrderId, exchangeOrderId: row.exchangeOrderId,
         status: row.kind === 'order' ? row.status : undefined, terminal: row.kind === 'order' && TERMINAL_STATUSES.has(row.status), atMs: this.clock.now(),
       });
     } else this.trace.add({ t: 'event', kind: row.kind, terminal: false, atMs: this.clock.now() });
@@ -315,7 +324,7 @@ export class FixtureHarness {
     const exchangeOrderId = this.venue.view.openOrders.find((o) => o.customOrderId === answered.mutation.customOrderId)?.exchangeOrderId;
     if (exchangeOrderId) this.trace.customIdByExchangeId.set(exchangeOrderId, answered.mutation.customOrderId);
     this.trace.add({
-      t: 'answer', seq: answered.seq, action: answered.mutation.action, customOrderId: answered.mutation.customOrderId,
+      t: 'answer', seq: answered.seq, action: answered.mutation.action, customOrderId: answered.mutation.customOrderId, ...(exchangeOrderId ? { exchangeOrderId } : {}),
       outcome: step.outcome as string, ...(step.code !== undefined ? { code: step.code as string | number } : {}),
       ...(step.httpStatus !== undefined ? { httpStatus: Number(step.httpStatus) } : {}), atMs: this.clock.now(),
     });

@@ -82,8 +82,9 @@ export function observe(input: ObserveInput): Observed {
     blocks: of('block').map((r) => ({ scope: r.scope, ...(r.slot ? { slot: r.slot } : {}), reason: r.reason })),
     logs: records.map((r) => ({ ...r })),
     accountState: {
-      serviceReady: state.serviceReady,
-      privateStreamReady: state.privateStreamReady,
+      // Read from the machines' states, never the runtime's own flags.
+      serviceReady: runtime.readiness().service,
+      privateStreamReady: runtime.readiness().stream,
       positions: [...state.positions.values()].filter((p) => p.size.gt(0)).map((p) => ({ symbol: p.symbol, managedSide: p.managedSide, size: canon(p.size), entryPrice: canon(p.entryPrice) })),
       openOrders: [...state.orders.values()].map((o) => {
         const r = o.row;

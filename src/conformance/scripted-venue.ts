@@ -24,6 +24,7 @@ export interface ScriptedSubmission {
 export interface VenueHooks {
   onSubmit?: (s: ScriptedSubmission) => void;
   onHydrate?: (request: HydrationRequest, snapshot: RestSnapshot) => void;
+  onLookup?: (entry: { kind: 'lookup' | 'fills'; customOrderId?: string; outcome: string }) => void;
 }
 
 export class ScriptedVenue implements Venue {
@@ -38,6 +39,11 @@ export class ScriptedVenue implements Venue {
   readonly forgotten = new Set<string>();
   /** Every lookup and fill-history read, in order (what crossed the venue boundary). */
   readonly lookups: Array<{ customOrderId?: string; kind: 'lookup' | 'fills'; outcome: string }> = [];
+
+  private noteLookup(entry: { customOrderId?: string; kind: 'lookup' | 'fills'; outcome: string }): void {
+    this.lookups.push(entry);
+    this.hooks.onLookup?.(entry);
+  }
 
   constructor(
     readonly exchange: Venue['exchange'],
@@ -119,12 +125,12 @@ export class ScriptedVenue implements Venue {
   async findByCustomId(_scope: Scope, customOrderId: string): Promise<OrderRow | 'absent'> {
     if (this.lookupFailures > 0) {
       this.lookupFailures--;
-      this.lookups.push({ customOrderId, kind: 'lookup', outcome: 'failed' });
+      this.noteLookup({ customOrderId, kind: 'lookup', outcome: 'failed' });
       throw new Error('venue error -1000: An unknown error occurred while processing the request.');
     }
     const open = this.view.openOrders.find((o) => o.customOrderId === customOrderId);
     const known = open ?? (this.forgotten.has(customOrderId) ? undefined : this.history.get(customOrderId));
-    this.lookups.push({ customOrderId, kind: 'lookup', outcome: known ? known.status : 'absent' });
+    this.noteLookup({ customOrderId, kind: 'lookup', outcome: known ? known.status : 'absent' });
     return known ? { ...known } : 'absent';
   }
 
@@ -140,11 +146,11 @@ export class ScriptedVenue implements Venue {
   async fillsSince(scope: Scope, sinceMs: number): Promise<ExecutionRow[]> {
     if (this.lookupFailures > 0) {
       this.lookupFailures--;
-      this.lookups.push({ kind: 'fills', outcome: 'failed' });
+      this.noteLookup({ kind: 'fills', outcome: 'failed' });
       throw new Error('venue error -1000: An unknown error occurred while processing the request.');
     }
     const fills = this.view.fills.filter((f) => f.symbol === scope.symbol && (f.transactionTimeMs === undefined || f.transactionTimeMs >= sinceMs));
-    this.lookups.push({ kind: 'fills', outcome: String(fills.length) });
+    this.noteLookup({ kind: 'fills', outcome: String(fills.length) });
     return fills.map((f) => ({ ...f }));
   }
 

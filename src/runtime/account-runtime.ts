@@ -108,6 +108,11 @@ export class AccountRuntime {
     }
   }
 
+  /** Readiness as the machines hold it: the account in `ready`, the private stream `open`. */
+  readiness(): { service: boolean; stream: boolean } {
+    return { service: this.root.getSnapshot().matches('ready'), stream: this.stream.getSnapshot().matches('open') };
+  }
+
   accountState(): string {
     return JSON.stringify(this.root.getSnapshot().value);
   }
