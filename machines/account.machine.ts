@@ -20,14 +20,21 @@ export interface AccountContext {
   startRequested: boolean;
   /** Shard actors spawned so far (control state: which supervisors exist). */
   shards: Record<string, true>;
-  /** How the account is coming to readiness: a startup, a reconnect after a gap, or a restore. */
-  readyVia: 'startup' | 'reconnect' | 'resume';
+  /** How the account is coming to readiness: a startup, a reconnect after a gap, an operator's resync, or a restore. */
+  readyVia: 'startup' | 'reconnect' | 'resync' | 'resume';
+  /** Why the next reconnect hydration runs: the stream came back, or an operator asked for a resync. */
+  resync?: { reason: string };
 }
 
 export type AccountEvent =
   | { type: 'account.hydrate' }
   | { type: 'account.start' }
-  | { type: 'account.resume' }
+  /** Restore a service that was already running (its snapshot and contexts trusted as they stand). */
+  | { type: 'account.restore'; pending: readonly unknown[] }
+  /** An operator asks for a full resync: reconnect hydration without a stream gap. */
+  | { type: 'account.resync'; reason: string }
+  /** An operator (or a check) asks for a scoped recovery of one scope. */
+  | { type: 'scope.recover'; scopeKey: string; reason: string }
   | { type: 'account.stop' }
   | { type: 'stream.ready' }
   | { type: 'stream.lost'; reason: string }
@@ -48,11 +55,14 @@ export const accountMachine = setup({
     startupHydration: fromPromise<void, void>(async () => {
       throw new Error('startupHydration is provided by the runtime');
     }),
-    reconnectHydration: fromPromise<void, void>(async () => {
+    reconnectHydration: fromPromise<void, { reason: string }>(async () => {
       throw new Error('reconnectHydration is provided by the runtime');
     }),
     replayBuffered: fromPromise<void, void>(async () => {
       throw new Error('replayBuffered is provided by the runtime');
+    }),
+    restoreHydration: fromPromise<void, { pending: readonly unknown[] }>(async () => {
+      throw new Error('restoreHydration is provided by the runtime');
     }),
     drain: fromPromise<void, void>(async () => {}),
   },
@@ -77,14 +87,16 @@ export const accountMachine = setup({
     markStreamLost: assign({ streamReady: false }),
     requestStart: assign({ startRequested: true }),
     viaStartup: assign({ readyVia: 'startup' as const }),
-    viaReconnect: assign({ readyVia: 'reconnect' as const }),
     viaResume: assign({ readyVia: 'resume' as const }),
+    viaReconnectOrResync: assign({ readyVia: ({ context }) => (context.resync ? 'resync' as const : 'reconnect' as const), resync: () => undefined }),
+    markResync: assign({ resync: ({ event }) => ({ reason: (event as { reason?: string }).reason ?? 'operator' }) }),
     // Runtime hooks (journal + AccountState): provided by the runtime.
     onConfigRejected: (_args, _params: { error: unknown }) => {},
     onServiceReady: (_args, _params: { via: AccountContext['readyVia'] }) => {},
     onServiceNotReady: () => {},
     onStreamLost: () => {},
     onScopeFailed: (_args, _params: { error: unknown; scopeKey: string }) => {},
+    onRecoveryRequested: (_args, _params: { scopeKey: string; reason: string }) => {},
     onHydrationFailed: (_args, _params: { error: unknown }) => {},
   },
   delays: {
@@ -99,6 +111,7 @@ export const accountMachine = setup({
     'stream.lost': { actions: 'markStreamLost' },
     'scope.spawn': { actions: 'toShard' },
     'scope.stop': { actions: 'toShard' },
+    'scope.recover': { actions: { type: 'onRecoveryRequested', params: ({ event }) => ({ scopeKey: event.scopeKey, reason: event.reason }) } },
     // A failed scope actor never stops the root: its shard reports it, the runtime journals it
     // and respawns the scope. A failed shard is reported the same way.
     'scope.failed': { actions: { type: 'onScopeFailed', params: ({ event }) => ({ error: event.error, scopeKey: event.scopeKey }) } },
@@ -130,7 +143,7 @@ export const accountMachine = setup({
       always: { guard: 'startRequested', target: 'hydrating' },
       on: {
         // A service that was already running (restored): its state is trusted as it stands.
-        'account.resume': { guard: 'streamReady', target: 'ready', actions: ['requestStart', 'viaResume'] },
+        'account.restore': { guard: 'streamReady', target: 'restoring' },
         'account.hydrate': 'hydrating',
         'account.start': { target: 'hydrating', actions: 'requestStart' },
       },
@@ -142,6 +155,15 @@ export const accountMachine = setup({
         id: 'startupHydration',
         src: 'startupHydration',
         onDone: [{ guard: 'startRequested', target: 'connecting' }, { target: 'hydrated' }],
+        onError: { target: 'hydrationBackoff', actions: { type: 'onHydrationFailed', params: ({ event }) => ({ error: event.error }) } },
+      },
+    },
+    restoring: {
+      invoke: {
+        id: 'restoreHydration',
+        src: 'restoreHydration',
+        input: ({ event }) => ({ pending: (event as { pending?: readonly unknown[] }).pending ?? [] }),
+        onDone: { target: 'ready', actions: ['requestStart', 'viaResume'] },
         onError: { target: 'hydrationBackoff', actions: { type: 'onHydrationFailed', params: ({ event }) => ({ error: event.error }) } },
       },
     },
@@ -167,6 +189,7 @@ export const accountMachine = setup({
       on: {
         'stream.lost': { target: 'reconnecting', actions: ['markStreamLost', 'onStreamLost'] },
         'account.hydrate': 'hydrating',
+        'account.resync': { target: 'reconnectHydrating', actions: 'markResync' },
       },
     },
     reconnecting: {
@@ -177,7 +200,8 @@ export const accountMachine = setup({
       invoke: {
         id: 'reconnectHydration',
         src: 'reconnectHydration',
-        onDone: { target: 'replaying', actions: 'viaReconnect' },
+        input: ({ context }) => ({ reason: context.resync?.reason ?? 'stream_reconnected' }),
+        onDone: { target: 'replaying', actions: 'viaReconnectOrResync' },
         onError: { target: 'reconnectBackoff', actions: { type: 'onHydrationFailed', params: ({ event }) => ({ error: event.error }) } },
       },
     },

@@ -1,12 +1,12 @@
 // Runs ONE fixture against the real runtime. Only venue (ScriptedVenue), clock (SteppingClock)
 // and durable store (a failable in-memory keyv) are swapped; everything else is what the
 // service runs.
-import { parseBalanceRow, parseExecutionRow, parseFilters, parseOrderRow, parsePositionRow, type RowDefaults } from '../domain/row-parse.js';
+import { parseBalanceRow, parseExecutionRow, parseFilters, parseOrderRow, parsePositionRow, type RowDefaults } from './row-parse.js';
 import { TERMINAL_STATUSES, type PrivateRow } from '../domain/rows.js';
 import { scopeKey as keyOfScope, parseScopeKey, type Scope } from '../domain/scope.js';
 import { configuredProtectiveSlots } from '../domain/strategy.js';
 import { AccountRuntime } from '../runtime/account-runtime.js';
-import { SteppingClock } from '../runtime/clock.js';
+import { SteppingClock } from './stepping-clock.js';
 import { Journal, type JournalRecord } from '../runtime/journal.js';
 import type { SubmitOutcome, VenueMutation } from '../venues/port.js';
 import { createFailingStore, durablyHolds, type FailingMap } from './failing-store.js';
@@ -144,8 +144,12 @@ export class FixtureHarness {
     this.createRuntime();
     await this.drain();
     const serviceReady = account.serviceReady ?? true;
-    if (serviceReady === true) {
-      await this.runtime.resumeRunning(this.initialPending);
+    if (serviceReady === true && !this.runtime.configRejected()) {
+      // A running service is restored through the account machine: the stream opens through the
+      // venue, then `account.restore` (its snapshot and contexts trusted as they stand).
+      this.venue.push({ kind: 'stream', status: 'open' });
+      await this.drain();
+      this.runtime.root.send({ type: 'account.restore', pending: this.initialPending });
       await this.drain();
     }
   }
@@ -247,10 +251,9 @@ export class FixtureHarness {
     if (subject === 'startup') {
       this.runtime.hydrate();
     } else if (subject === 'reconnect') {
-      await this.runtime.reconnectHydration('explicit_reconnect');
-      for (const key of this.runtime.core.known.keys()) this.runtime.core.affect(key, 'reconnect', true);
+      this.runtime.root.send({ type: 'account.resync', reason: 'explicit_reconnect' });
     } else if (subject === 'recovery') {
-      await this.runtime.recoverScope(step.scope === undefined ? this.fixtureKey : this.scopeKeyOf(step.scope), 'explicit_recovery');
+      this.runtime.root.send({ type: 'scope.recover', scopeKey: step.scope === undefined ? this.fixtureKey : this.scopeKeyOf(step.scope), reason: 'explicit_recovery' });
     } else {
       throw new FixtureError(`rest_hydration.subject must be startup, reconnect or recovery, got ${JSON.stringify(subject)}`);
     }

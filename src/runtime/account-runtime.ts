@@ -2,7 +2,8 @@
 // lifecycle, one scope actor per symbol-side owns each workflow, and the modules in logic/
 // provide every named actor, action and delay the machines declare. The service and the
 // conformance harness run exactly this class; they differ only in venue, clock, store and
-// configuration source.
+// configuration source. Everything else reaches it as a machine event on `root` (start, restore,
+// resync, scoped recovery, stop), the same events an operator's control plane sends.
 import { createActor, waitFor, type Actor, type AnyActorRef } from 'xstate';
 import { accountMachine, shardOf, type AccountEvent } from '../../machines/account.machine.js';
 import { streamMachine } from '../../machines/stream.machine.js';
@@ -92,22 +93,6 @@ export class AccountRuntime {
     this.root.send({ type: 'account.start' });
   }
 
-  /**
-   * Resumes a service that was already running, without a startup hydration record or queued
-   * work; restored pending confirmations re-arm their timeouts. Used to restore a running
-   * service (the harness's `serviceReady: true`).
-   */
-  async resumeRunning(pending: Array<{ scopeKey: ScopeKey; action: 'place' | 'amend' | 'cancel'; slot: string; customOrderId: string; sinceMs: number }>): Promise<void> {
-    if (this.configRejected()) return;
-    this.stream.send({ type: 'transport.open' });
-    await this.hydrator.resume();
-    this.root.send({ type: 'account.resume' });
-    for (const p of pending) {
-      this.core.tracker.register({ ...p, state: 'accepted' });
-      this.core.send(p.scopeKey, { type: 'confirmation.restored' });
-    }
-  }
-
   /** Readiness as the machines hold it: the account in `ready`, the private stream `open`. */
   readiness(): { service: boolean; stream: boolean } {
     return { service: this.root.getSnapshot().matches('ready'), stream: this.stream.getSnapshot().matches('open') };
@@ -119,21 +104,6 @@ export class AccountRuntime {
 
   configRejected(): boolean {
     return this.root.getSnapshot().value === 'rejected';
-  }
-
-  async reconnectHydration(reason: string): Promise<void> {
-    await this.hydrator.reconnect(reason);
-  }
-
-  async recoverScope(key: ScopeKey, reason: string): Promise<void> {
-    this.core.know(key);
-    try {
-      await this.hydrator.recoverScope(key, reason);
-    } catch (error) {
-      // Evidence still unresolved: the scope stays in recovery and its owner retries with backoff.
-      this.core.journal.record('recovery_incomplete', { scope: this.core.scopeOf(key), reason: String((error as Error)?.message ?? error) });
-    }
-    this.core.affect(key, 'recovery_hydration', true);
   }
 
   command(name: CommandName): CommandResult {

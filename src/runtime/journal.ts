@@ -1,6 +1,9 @@
 // The Journal: one typed stream of domain records. Logs, metrics, the dashboard, tests and the
-// conformance harness all read it; nothing else reports domain facts on its own.
+// conformance harness all read it; nothing else reports domain facts on its own. Every string of
+// every record passes the one scrubber (src/runtime/redact.ts) before any sink sees it: a venue
+// error text that carries a signed URL, a key or a listen key is cut here whoever recorded it.
 import type { RuntimeClock } from './clock.js';
+import { scrubDeep } from './redact.js';
 
 export interface JournalRecord {
   seq: number;
@@ -18,7 +21,7 @@ export class Journal {
   constructor(private readonly clock: Pick<RuntimeClock, 'now'>) {}
 
   record(event: string, fields: Record<string, unknown> = {}): JournalRecord {
-    const record: JournalRecord = { ...fields, seq: ++this.seq, atMs: this.clock.now(), event };
+    const record: JournalRecord = { ...scrubDeep(fields), seq: ++this.seq, atMs: this.clock.now(), event };
     for (const sink of this.sinks) sink(record);
     return record;
   }

@@ -1,9 +1,10 @@
 // pino sink for the Journal, with redaction of secret-bearing fields. On a terminal the lines
-// are short and readable; elsewhere they are JSON lines.
+// are short and readable; elsewhere they are JSON lines. Every line a logger made here writes,
+// its fields and its message, passes the one scrubber (src/runtime/redact.ts), whoever logs.
 import pino, { type Logger } from 'pino';
 import { Writable } from 'node:stream';
 import type { Journal } from './journal.js';
-import { redact } from './redact.js';
+import { redact, scrubText } from './redact.js';
 
 const REDACT_PATHS = ['apiKey', 'secret', 'signature', 'listenKey', '*.apiKey', '*.secret', '*.signature', '*.listenKey'];
 const LEVELS: Record<number, string> = { 10: 'TRACE', 20: 'DEBUG', 30: 'INFO ', 40: 'WARN ', 50: 'ERROR', 60: 'FATAL' };
@@ -32,7 +33,17 @@ function prettyStream(out: NodeJS.WritableStream): Writable {
 }
 
 export function createLogger(options: { level?: string; pretty?: boolean; destination?: NodeJS.WritableStream } = {}): Logger {
-  const base: pino.LoggerOptions = { level: options.level ?? 'info', redact: { paths: REDACT_PATHS, censor: '[redacted]' }, base: undefined };
+  const base: pino.LoggerOptions = {
+    level: options.level ?? 'info',
+    redact: { paths: REDACT_PATHS, censor: '[redacted]' },
+    base: undefined,
+    formatters: { log: (object) => redact(object) },
+    hooks: {
+      logMethod(args, method) {
+        method.apply(this, args.map((a) => (typeof a === 'string' ? scrubText(a) : a)) as Parameters<typeof method>);
+      },
+    },
+  };
   const out = options.destination ?? process.stdout;
   return pino(base, options.pretty ? prettyStream(out) : (out as pino.DestinationStream));
 }

@@ -117,7 +117,7 @@ export class RecoveryHydrator {
       core.state.trustAfterSnapshot(key, VENUE_SUBJECTS);
       this.confirmFromSnapshot(key);
       const unresolved = core.tracker.ofScope(key).some((p) => p.state !== 'in_flight') || core.contexts.unresolvedOfScope(key).length > 0;
-      if (!unresolved) core.state.recoveryRequired.delete(key);
+      if (!unresolved) core.recovered(key);
       // A scope waiting in pendingConfirmation learns what the snapshot confirmed.
       core.notifyConfirmation(key);
     }
@@ -150,7 +150,7 @@ export class RecoveryHydrator {
       throw new UnresolvedEvidenceError(unresolved);
     }
     core.state.trustAfterSnapshot(key, VENUE_SUBJECTS);
-    core.state.recoveryRequired.delete(key);
+    core.recovered(key);
     core.journal.record('recovery_completed', { scope, reason });
     core.nudgeOppositeSide(key);
   }

@@ -96,9 +96,13 @@ export class RuntimeCore {
     });
   }
 
+  /** Why each recovery-required scope needs it (the first reason wins until it recovers). */
+  readonly recoveryReasons = new Map<ScopeKey, string>();
+
   requireRecovery(key: ScopeKey, reason: string): void {
     if (this.state.recoveryRequired.has(key)) return;
     this.state.recoveryRequired.add(key);
+    this.recoveryReasons.set(key, reason);
     this.journal.record('recovery_required', { scope: this.scopeOf(key), reason });
   }
 
@@ -119,6 +123,12 @@ export class RuntimeCore {
     const scope = this.scopeOf(key);
     const other = this.keyOf(scope.symbol, oppositeSide(scope.managedSide));
     if (this.state.positions.get(other)?.size.gt(ZERO)) this.affect(other, 'opposite_side_cleanup');
+  }
+
+  /** The scope's recovery is done. */
+  recovered(key: ScopeKey): void {
+    this.state.recoveryRequired.delete(key);
+    this.recoveryReasons.delete(key);
   }
 
   /** Tells the scope's owner how many confirmations it still waits for. */

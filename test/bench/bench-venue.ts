@@ -17,8 +17,18 @@ export class BenchVenue implements Venue {
     return { positions: [], openOrders: [], filters: Object.fromEntries(this.symbols.map((s) => [s, f])), balances: [], fills: [] };
   }
 
+  /** The stream opens at once and then stays quiet (benchmarks feed rows to the router directly). */
   privateRows(): AsyncIterable<StreamItem> {
-    return { [Symbol.asyncIterator]: () => ({ next: () => new Promise<IteratorResult<StreamItem>>(() => undefined) }) };
+    let opened = false;
+    return {
+      [Symbol.asyncIterator]: () => ({
+        next: () => {
+          if (opened) return new Promise<IteratorResult<StreamItem>>(() => undefined);
+          opened = true;
+          return Promise.resolve({ value: { kind: 'stream', status: 'open' } as StreamItem, done: false });
+        },
+      }),
+    };
   }
 
   async submit(mutation: VenueMutation): Promise<SubmitOutcome> {

@@ -7,7 +7,7 @@ import type { PrivateRow } from '../../src/domain/rows.js';
 import { parseStrategy } from '../../src/config/strategy-config.js';
 import { createFailingStore } from '../../src/conformance/failing-store.js';
 import { AccountRuntime } from '../../src/runtime/account-runtime.js';
-import { SteppingClock } from '../../src/runtime/clock.js';
+import { SteppingClock } from '../../src/conformance/stepping-clock.js';
 import { Journal } from '../../src/runtime/journal.js';
 import type { ExecutionMode, RuntimeConfig } from '../../src/runtime/runtime-config.js';
 import { BenchVenue } from './bench-venue.js';
@@ -38,7 +38,7 @@ async function makeRuntime(symbols: string[], mode: ExecutionMode) {
   const runtime = new AccountRuntime({ config, venue, store: createFailingStore().keyv, clock, journal });
   runtime.boot();
   await tick();
-  await runtime.resumeRunning([]);
+  runtime.root.send({ type: 'account.restore', pending: [] });
   await tick();
   const drain = async () => {
     for (let i = 0; i < 5; i++) await tick();

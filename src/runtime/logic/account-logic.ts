@@ -10,6 +10,15 @@ import type { RecoveryHydrator } from '../recovery-hydrator.js';
 import type { RuntimeCore } from '../runtime-core.js';
 import type { SubmissionExecutor } from '../submission-executor.js';
 
+/** A pending confirmation a restored service still waits for. */
+export interface RestoredPending {
+  scopeKey: string;
+  action: 'place' | 'amend' | 'cancel';
+  slot: string;
+  customOrderId: string;
+  sinceMs: number;
+}
+
 export interface AccountLogicDeps {
   core: RuntimeCore;
   hydrator: RecoveryHydrator;
@@ -35,8 +44,17 @@ export function accountLogic(deps: AccountLogicDeps) {
       startupHydration: fromPromise<void, void>(async () => {
         await hydrator.startup();
       }),
-      reconnectHydration: fromPromise<void, void>(async () => {
-        await hydrator.reconnect();
+      reconnectHydration: fromPromise<void, { reason: string }>(async ({ input }) => {
+        await hydrator.reconnect(input.reason);
+      }),
+      restoreHydration: fromPromise<void, { pending: readonly unknown[] }>(async ({ input }) => {
+        // A service that was already running: its snapshot and contexts are trusted as they stand;
+        // its pending confirmations re-arm their timeouts against their own age.
+        await hydrator.resume();
+        for (const p of input.pending as readonly RestoredPending[]) {
+          core.tracker.register({ ...p, state: 'accepted' });
+          core.send(p.scopeKey, { type: 'confirmation.restored' });
+        }
       }),
       replayBuffered: fromPromise<void, void>(async () => {
         const count = router.replay();
@@ -67,8 +85,8 @@ export function accountLogic(deps: AccountLogicDeps) {
         // A restored service was already running: nothing to announce, nothing to queue.
         if (params.via === 'resume') return;
         journal.record('service_ready', { mode: config.mode });
-        if (params.via === 'reconnect') {
-          journal.record('stream_reconnected', {});
+        if (params.via === 'reconnect' || params.via === 'resync') {
+          journal.record(params.via === 'reconnect' ? 'stream_reconnected' : 'resync_completed', {});
           for (const key of core.known.keys()) core.affect(key, 'reconnect', true);
         } else {
           for (const key of core.deferredForReadiness) core.affect(key, 'service_ready', true);
@@ -97,6 +115,11 @@ export function accountLogic(deps: AccountLogicDeps) {
           deps.toAccount({ type: 'scope.spawn', scopeKey: key });
           core.affect(key, 'scope_restarted', true);
         });
+      },
+      onRecoveryRequested: (_args, params) => {
+        core.know(params.scopeKey);
+        core.requireRecovery(params.scopeKey, params.reason);
+        core.affect(params.scopeKey, params.reason, true);
       },
       onHydrationFailed: (_args, params) => {
         journal.record('hydration_failed', { reason: scrubText(String((params.error as Error)?.message ?? params.error), []) });

@@ -17,7 +17,7 @@ export function scopeLogic(core: RuntimeCore, passes: PassRunner, executor: Subm
       submitPlan: fromPromise<{ next: SubmitNext; retryAfterMs?: number }, { scopeKey: string; requests: readonly unknown[] }>(async ({ input }) =>
         executor.submitPlanned(input.scopeKey, input.requests as readonly PlannedRequest[])),
       recoverScope: fromPromise<void, { scopeKey: string }>(async ({ input }) => {
-        const reason = core.tracker.ofScope(input.scopeKey).some((p) => p.state === 'unknown') ? 'unknown_outcome' : 'recovery_required';
+        const reason = core.tracker.ofScope(input.scopeKey).some((p) => p.state === 'unknown') ? 'unknown_outcome' : core.recoveryReasons.get(input.scopeKey) ?? 'recovery_required';
         await hydrator.recoverScope(input.scopeKey, reason);
       }),
     },

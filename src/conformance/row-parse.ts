@@ -1,8 +1,8 @@
 // Plain JSON (decimal strings) -> normalized rows, with errors that name the field and value.
 // Used wherever rows cross a boundary as data: fixtures, recorded payloads, replayed journals.
-import { parseDecimal, parseOptionalDecimal } from './decimal.js';
-import { ALL_ORDER_TYPES, ORDER_STATUSES, type BalanceRow, type ExecutionRow, type Filters, type OrderRow, type OrderStatus, type OrderType, type PositionRow, type RowSide } from './rows.js';
-import type { ManagedSide } from './scope.js';
+import { parseDecimal, parseOptionalDecimal } from '../domain/decimal.js';
+import { ALL_ORDER_TYPES, ORDER_STATUSES, type BalanceRow, type ExecutionRow, type Filters, type OrderRow, type OrderStatus, type OrderType, type PositionRow, type RowSide } from '../domain/rows.js';
+import type { ManagedSide } from '../domain/scope.js';
 
 export class RowParseError extends Error {
   constructor(readonly field: string, readonly value: unknown, readonly reason: string) {
