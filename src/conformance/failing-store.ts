@@ -4,13 +4,31 @@ import Keyv from 'keyv';
 
 export class FailingMap extends Map<string, unknown> {
   failWrites = 0;
+  private aimed: { remaining: number; slot?: string; customOrderId?: string } | undefined;
+
+  /** The next N writes of the contexts of one slot or one custom id fail (others succeed). */
+  failFor(count: number, target: { slot?: string; customOrderId?: string }): void {
+    this.aimed = { remaining: count, ...target };
+  }
 
   override set(key: string, value: unknown): this {
     if (this.failWrites > 0) {
       this.failWrites--;
       throw new Error('injected store write failure');
     }
+    if (this.aimed && this.aimed.remaining > 0 && this.hits(key, value)) {
+      this.aimed.remaining--;
+      throw new Error('injected store write failure');
+    }
     return super.set(key, value);
+  }
+
+  private hits(key: string, value: unknown): boolean {
+    const a = this.aimed!;
+    if (!key.includes('ctx:')) return false;
+    if (a.customOrderId !== undefined) return key.endsWith(`ctx:${a.customOrderId}`);
+    const text = typeof value === 'string' ? value : JSON.stringify(value);
+    return text.includes(`"slot":"${a.slot}"`);
   }
 }
 

@@ -26,7 +26,10 @@ export const STEP_FIELDS: Record<string, readonly string[]> = {
   private_event: ['event'],
   submit_result: ['match', 'outcome', 'exchangeOrderId', 'code', 'message', 'httpStatus', 'applied'],
   planner_tick: [],
-  context_store: ['failWrites'],
+  context_store: ['failWrites', 'failFor'],
+  venue_fault: ['call', 'fault', 'count', 'code', 'httpStatus', 'applied', 'match'],
+  venue_hold: ['call', 'count'],
+  venue_release: ['call'],
   command: ['name'],
   restart: [],
 };

@@ -1,7 +1,8 @@
 // Runs ONE fixture against the real runtime. Only venue (ScriptedVenue), clock (SteppingClock)
 // and durable store (a failable in-memory keyv) are swapped; everything else is what the
 // service runs.
-import { parseBalanceRow, parseExecutionRow, parseFilters, parseOrderRow, parsePositionRow, type RowDefaults } from './row-parse.js';
+import { parseBalanceRow, parseExecutionRow, parseFilters, parseOrderRow, parsePositionRow, RowParseError, type RowDefaults } from './row-parse.js';
+import { FAULT_KINDS, VENUE_CALLS, type ArmedFault, type FaultKind, type VenueCall } from './venue-script.js';
 import { TERMINAL_STATUSES, type PrivateRow } from '../domain/rows.js';
 import { scopeKey as keyOfScope, parseScopeKey, type Scope } from '../domain/scope.js';
 import { configuredProtectiveSlots } from '../domain/strategy.js';
@@ -114,7 +115,13 @@ export class FixtureHarness {
         });
       },
       onLookup: (entry) => this.trace.add({ t: 'lookup', ...entry, atMs: this.clock.now() }),
-    });
+      onFaultAnswer: (s, outcome) => this.trace.add({
+        t: 'answer', seq: s.seq, action: s.mutation.action, customOrderId: s.mutation.customOrderId,
+        outcome: outcome.kind === 'unknown' ? 'timeout' : 'rejected',
+        ...(outcome.kind === 'rejected' && outcome.code !== undefined ? { code: outcome.code } : {}),
+        ...(outcome.kind === 'rejected' && outcome.httpStatus !== undefined ? { httpStatus: outcome.httpStatus } : {}), atMs: this.clock.now(),
+      }),
+    }, () => this.clock.now());
     for (const symbol of symbolsIn(this.fx as unknown as Json)) this.venue.extraSymbols.add(symbol);
     this.venue.replace(this.restPayload(account, 'initial.accountState'));
     this.initialOpenOrderIds = this.venue.view.openOrders.map((o) => this.trace.idOf(o)).filter((x): x is string => Boolean(x));
@@ -218,9 +225,24 @@ export class FixtureHarness {
       case 'context_store': {
         const n = step.failWrites;
         if (typeof n !== 'number' || n < 0) throw new FixtureError(`failWrites must be a non-negative number, got ${JSON.stringify(n)}`);
-        this.store.map.failWrites = n;
+        const target = step.failFor;
+        if (target !== undefined) {
+          if (!isObject(target) || (typeof target.slot !== 'string' && typeof target.customOrderId !== 'string')) {
+            throw new FixtureError('failFor must be {slot} or {customOrderId}');
+          }
+          this.store.map.failFor(n, { slot: target.slot as string | undefined, customOrderId: target.customOrderId as string | undefined });
+        } else this.store.map.failWrites = n;
         return this.settle();
       }
+      case 'venue_fault':
+        this.venue.script.arm(readFault(step));
+        return this.settle();
+      case 'venue_hold':
+        this.venue.script.holdNext(readCall(step.call, false), typeof step.count === 'number' ? step.count : 1);
+        return this.settle();
+      case 'venue_release':
+        if (!this.venue.script.release(readCall(step.call, false))) throw new FixtureError(`venue_release: no ${String(step.call)} is held`);
+        return this.settle();
       case 'command': {
         if (step.name !== 'status' && step.name !== 'doctor') throw new FixtureError(`unknown command ${JSON.stringify(step.name)}`);
         this.inCommand = true;
@@ -270,7 +292,17 @@ export class FixtureHarness {
 
   private async privateEvent(event: Json | undefined): Promise<void> {
     if (!isObject(event)) throw new FixtureError('private_event.event must be an object');
-    const row = this.parseEvent(event);
+    let row: PrivateRow;
+    try {
+      row = this.parseEvent(event);
+    } catch (error) {
+      // A malformed figure ("NaN", "", "1e") reaches the runtime as the ccxt adapter would hand it
+      // over: a malformed stream item naming the field. Anything else is a fixture error.
+      if (!(error instanceof RowParseError) || !MALFORMED_VALUE.test(error.reason)) throw error;
+      this.trace.add({ t: 'event', kind: 'malformed', terminal: false, atMs: this.clock.now() });
+      this.venue.push({ kind: 'malformed', reason: `${event.kind}: ${error.message}` });
+      return this.settle();
+    }
     if (row.kind === 'order' || row.kind === 'execution') {
       this.trace.add({
         t: 'event', kind: row.kind, symbol: row.symbol, customOrderId: row.customOrderId, exchangeOrderId: row.exchangeOrderId,
@@ -348,6 +380,10 @@ export class FixtureHarness {
    * "absent" for those orders, as Binance does once a finished order passes its retention window.
    */
   private venueBehaviour(p: JsonObject): void {
+    if (p.retentionMs !== undefined) {
+      if (typeof p.retentionMs !== 'number' || p.retentionMs < 0) throw new FixtureError(`payload.retentionMs must be a non-negative number, got ${JSON.stringify(p.retentionMs)}`);
+      this.venue.retentionMs = p.retentionMs;
+    }
     if (p.lookupFailures !== undefined) {
       if (typeof p.lookupFailures !== 'number' || !Number.isInteger(p.lookupFailures) || p.lookupFailures < 0) {
         throw new FixtureError(`payload.lookupFailures must be a non-negative integer, got ${JSON.stringify(p.lookupFailures)}`);
@@ -457,4 +493,30 @@ function symbolsIn(value: Json): Set<string> {
   };
   walk(value);
   return out;
+}
+
+/** Parse failures that mean "a malformed figure", delivered to the runtime rather than refused. */
+const MALFORMED_VALUE = /not a decimal number|not a finite number|expected a decimal string/;
+
+function readCall(value: unknown, allowSubmission: boolean): VenueCall {
+  const calls = allowSubmission ? VENUE_CALLS : VENUE_CALLS.filter((c) => c !== 'submission');
+  if (typeof value !== 'string' || !(calls as readonly string[]).includes(value)) throw new FixtureError(`call must be one of ${calls.join(', ')}, got ${JSON.stringify(value)}`);
+  return value as VenueCall;
+}
+
+function readFault(step: FixtureStep): ArmedFault {
+  const call = readCall(step.call, true);
+  if (typeof step.fault !== 'string' || !(FAULT_KINDS as readonly string[]).includes(step.fault)) throw new FixtureError(`venue_fault.fault must be one of ${FAULT_KINDS.join(', ')}, got ${JSON.stringify(step.fault)}`);
+  const count = step.count ?? 1;
+  if (typeof count !== 'number' || !Number.isInteger(count) || count < 1) throw new FixtureError(`venue_fault.count must be a positive integer, got ${JSON.stringify(count)}`);
+  const match = (step.match ?? {}) as JsonObject;
+  if (call !== 'submission' && (step.match !== undefined || step.applied !== undefined)) throw new FixtureError('venue_fault: match and applied apply to submissions only');
+  return {
+    call, kind: step.fault as FaultKind, remaining: count,
+    ...(typeof step.code === 'number' ? { code: step.code } : {}),
+    ...(typeof step.httpStatus === 'number' ? { httpStatus: step.httpStatus } : {}),
+    ...(step.applied === true ? { applied: true } : {}),
+    ...(typeof match.action === 'string' ? { action: match.action } : {}),
+    ...(typeof match.slot === 'string' ? { slot: match.slot } : {}),
+  };
 }

@@ -5,6 +5,7 @@ import type { ExecutionRow, Filters, OrderRow, RestSnapshot } from '../domain/ro
 import type { Scope } from '../domain/scope.js';
 import type { HydrationRequest, StreamItem, SubmitOutcome, Venue, VenueMutation } from '../venues/port.js';
 import { AsyncQueue } from './async-queue.js';
+import { faultError, VenueScript, type ArmedFault } from './venue-script.js';
 
 export interface RestView {
   positions: NonNullable<RestSnapshot['positions']>;
@@ -23,6 +24,8 @@ export interface ScriptedSubmission {
 
 export interface VenueHooks {
   onSubmit?: (s: ScriptedSubmission) => void;
+  /** A scripted fault answered a submission at once. */
+  onFaultAnswer?: (s: ScriptedSubmission, outcome: SubmitOutcome, fault: ArmedFault) => void;
   onHydrate?: (request: HydrationRequest, snapshot: RestSnapshot) => void;
   onLookup?: (entry: { kind: 'lookup' | 'fills'; customOrderId?: string; outcome: string }) => void;
 }
@@ -37,6 +40,11 @@ export class ScriptedVenue implements Venue {
   lookupFailures = 0;
   /** Orders the venue no longer serves to a lookup (Binance's retention window for finished orders). */
   readonly forgotten = new Set<string>();
+  /** Finished orders older than this are no longer served to a lookup (none: served forever). */
+  retentionMs: number | undefined;
+  private readonly finishedAt = new Map<string, number>();
+  /** Faults and held calls the steps arm. */
+  readonly script = new VenueScript();
   /** Every lookup and fill-history read, in order (what crossed the venue boundary). */
   readonly lookups: Array<{ customOrderId?: string; kind: 'lookup' | 'fills'; outcome: string }> = [];
 
@@ -51,7 +59,17 @@ export class ScriptedVenue implements Venue {
     readonly view: RestView,
     private readonly defaultFilters: Filters | undefined,
     private readonly hooks: VenueHooks = {},
+    private readonly now: () => number = () => 0,
   ) {}
+
+  /** Runs a read through the script: a fault throws, a hold parks the answer until released. */
+  private async scripted<T>(call: 'hydration' | 'lookup' | 'fills', read: () => T): Promise<T> {
+    const fault = this.script.take(call);
+    if (fault) throw faultError(fault);
+    const answer = read();
+    if (!this.script.takeHold(call)) return answer;
+    return new Promise<T>((resolve) => this.script.park(call, () => resolve(answer)));
+  }
 
   replace(payload: Partial<RestView>): void {
     if (payload.positions) this.view.positions = payload.positions;
@@ -69,6 +87,11 @@ export class ScriptedVenue implements Venue {
   }
 
   async hydrate(request: HydrationRequest): Promise<RestSnapshot> {
+    return this.scripted('hydration', () => this.snapshot(request));
+  }
+
+  /** The REST view as of the request (a held answer keeps it even if steps change the view). */
+  private snapshot(request: HydrationRequest): RestSnapshot {
     const snapshot: RestSnapshot = {
       positions: this.view.positions.map((p) => ({ ...p })),
       openOrders: this.view.openOrders.map((o) => ({ ...o })),
@@ -104,7 +127,22 @@ export class ScriptedVenue implements Venue {
       const s: ScriptedSubmission = { seq: ++this.seq, mutation, answered: false, resolve };
       this.submissions.push(s);
       this.hooks.onSubmit?.(s);
+      const fault = this.script.take('submission', { action: mutation.action, slot: mutation.slot });
+      if (fault) this.answerWithFault(s, fault);
     });
+  }
+
+  /** A scripted fault answers at once, as the venue's failure would reach the adapter. */
+  private answerWithFault(s: ScriptedSubmission, fault: ArmedFault): void {
+    s.answered = true;
+    if (fault.applied) this.applyAccepted(s.mutation, s.mutation.action === 'place' ? `${9_000_000 + this.nextExchangeId++}` : undefined);
+    const outcome: SubmitOutcome = fault.kind === 'timeout' || fault.kind === 'network_error'
+      ? { kind: 'unknown', reason: fault.kind }
+      : fault.kind === 'auth'
+        ? { kind: 'rejected', code: -2015, httpStatus: 401, message: 'Invalid API-key, IP, or permissions for action.' }
+        : { kind: 'rejected', ...(fault.code !== undefined ? { code: fault.code } : {}), httpStatus: fault.httpStatus ?? 503 };
+    this.hooks.onFaultAnswer?.(s, outcome, fault);
+    s.resolve(outcome);
   }
 
   /** Answers the oldest unanswered submission that matches. */
@@ -122,14 +160,25 @@ export class ScriptedVenue implements Venue {
     return s;
   }
 
-  async findByCustomId(_scope: Scope, customOrderId: string): Promise<OrderRow | 'absent'> {
+  async findByCustomId(scope: Scope, customOrderId: string): Promise<OrderRow | 'absent'> {
+    const fault = this.script.take('lookup');
+    if (fault) {
+      this.noteLookup({ customOrderId, kind: 'lookup', outcome: 'failed' });
+      throw faultError(fault);
+    }
+    return this.scripted('lookup', () => this.lookup(scope, customOrderId));
+  }
+
+  private lookup(_scope: Scope, customOrderId: string): OrderRow | 'absent' {
     if (this.lookupFailures > 0) {
       this.lookupFailures--;
       this.noteLookup({ customOrderId, kind: 'lookup', outcome: 'failed' });
       throw new Error('venue error -1000: An unknown error occurred while processing the request.');
     }
     const open = this.view.openOrders.find((o) => o.customOrderId === customOrderId);
-    const known = open ?? (this.forgotten.has(customOrderId) ? undefined : this.history.get(customOrderId));
+    const finished = this.finishedAt.get(customOrderId);
+    const expired = finished !== undefined && this.retentionMs !== undefined && this.now() - finished > this.retentionMs;
+    const known = open ?? (this.forgotten.has(customOrderId) || expired ? undefined : this.history.get(customOrderId));
     this.noteLookup({ customOrderId, kind: 'lookup', outcome: known ? known.status : 'absent' });
     return known ? { ...known } : 'absent';
   }
@@ -140,10 +189,20 @@ export class ScriptedVenue implements Venue {
       if (!row.customOrderId) continue;
       this.view.openOrders = this.view.openOrders.filter((o) => o.customOrderId !== row.customOrderId);
       this.history.set(row.customOrderId, { ...row });
+      this.finishedAt.set(row.customOrderId, this.now());
     }
   }
 
   async fillsSince(scope: Scope, sinceMs: number): Promise<ExecutionRow[]> {
+    const fault = this.script.take('fills');
+    if (fault) {
+      this.noteLookup({ kind: 'fills', outcome: 'failed' });
+      throw faultError(fault);
+    }
+    return this.scripted('fills', () => this.fills(scope, sinceMs));
+  }
+
+  private fills(scope: Scope, sinceMs: number): ExecutionRow[] {
     if (this.lookupFailures > 0) {
       this.lookupFailures--;
       this.noteLookup({ kind: 'fills', outcome: 'failed' });
@@ -190,7 +249,10 @@ export class ScriptedVenue implements Venue {
       const index = this.view.openOrders.findIndex((o) => o.customOrderId === m.customOrderId);
       if (index >= 0) {
         const [row] = this.view.openOrders.splice(index, 1);
-        if (row && row.customOrderId) this.history.set(row.customOrderId, { ...row, status: 'CANCELED' });
+        if (row && row.customOrderId) {
+          this.history.set(row.customOrderId, { ...row, status: 'CANCELED' });
+          this.finishedAt.set(row.customOrderId, this.now());
+        }
       }
     }
   }
