@@ -24,6 +24,8 @@ export interface AccountContext {
   readyVia: 'startup' | 'reconnect' | 'resync' | 'resume';
   /** Why the next reconnect hydration runs: the stream came back, or an operator asked for a resync. */
   resync?: { reason: string };
+  /** Hydrations failed in a row: the retry waits longer each time. */
+  hydrationFailures: number;
 }
 
 export type AccountEvent =
@@ -89,6 +91,8 @@ export const accountMachine = setup({
     viaStartup: assign({ readyVia: 'startup' as const }),
     viaResume: assign({ readyVia: 'resume' as const }),
     viaReconnectOrResync: assign({ readyVia: ({ context }) => (context.resync ? 'resync' as const : 'reconnect' as const), resync: () => undefined }),
+    countHydrationFailure: assign({ hydrationFailures: ({ context }) => context.hydrationFailures + 1 }),
+    resetHydrationFailures: assign({ hydrationFailures: 0 }),
     markResync: assign({ resync: ({ event }) => ({ reason: (event as { reason?: string }).reason ?? 'operator' }) }),
     // Runtime hooks (journal + AccountState): provided by the runtime.
     onConfigRejected: (_args, _params: { error: unknown }) => {},
@@ -104,7 +108,7 @@ export const accountMachine = setup({
   },
 }).createMachine({
   id: 'account',
-  context: { streamReady: false, startRequested: false, shards: {}, readyVia: 'startup' },
+  context: { streamReady: false, startRequested: false, shards: {}, readyVia: 'startup', hydrationFailures: 0 },
   initial: 'configuring',
   on: {
     'stream.ready': { actions: 'markStreamReady' },
@@ -154,8 +158,8 @@ export const accountMachine = setup({
       invoke: {
         id: 'startupHydration',
         src: 'startupHydration',
-        onDone: [{ guard: 'startRequested', target: 'connecting' }, { target: 'hydrated' }],
-        onError: { target: 'hydrationBackoff', actions: { type: 'onHydrationFailed', params: ({ event }) => ({ error: event.error }) } },
+        onDone: [{ guard: 'startRequested', target: 'connecting', actions: 'resetHydrationFailures' }, { target: 'hydrated', actions: 'resetHydrationFailures' }],
+        onError: { target: 'hydrationBackoff', actions: ['countHydrationFailure', { type: 'onHydrationFailed', params: ({ event }) => ({ error: event.error }) }] },
       },
     },
     restoring: {
@@ -163,8 +167,8 @@ export const accountMachine = setup({
         id: 'restoreHydration',
         src: 'restoreHydration',
         input: ({ event }) => ({ pending: (event as { pending?: readonly unknown[] }).pending ?? [] }),
-        onDone: { target: 'ready', actions: ['requestStart', 'viaResume'] },
-        onError: { target: 'hydrationBackoff', actions: { type: 'onHydrationFailed', params: ({ event }) => ({ error: event.error }) } },
+        onDone: { target: 'ready', actions: ['requestStart', 'viaResume', 'resetHydrationFailures'] },
+        onError: { target: 'hydrationBackoff', actions: ['countHydrationFailure', { type: 'onHydrationFailed', params: ({ event }) => ({ error: event.error }) }] },
       },
     },
     hydrationBackoff: {
@@ -201,8 +205,8 @@ export const accountMachine = setup({
         id: 'reconnectHydration',
         src: 'reconnectHydration',
         input: ({ context }) => ({ reason: context.resync?.reason ?? 'stream_reconnected' }),
-        onDone: { target: 'replaying', actions: 'viaReconnectOrResync' },
-        onError: { target: 'reconnectBackoff', actions: { type: 'onHydrationFailed', params: ({ event }) => ({ error: event.error }) } },
+        onDone: { target: 'replaying', actions: ['viaReconnectOrResync', 'resetHydrationFailures'] },
+        onError: { target: 'reconnectBackoff', actions: ['countHydrationFailure', { type: 'onHydrationFailed', params: ({ event }) => ({ error: event.error }) }] },
       },
     },
     reconnectBackoff: {

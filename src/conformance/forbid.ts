@@ -145,6 +145,8 @@ export function findViolations(input: ForbidInputs): ForbidId[] {
     if (e.t === 'stream') streamHealthy = e.status !== 'disconnected';
     if (e.t === 'restart') restarted = true;
     if (e.t === 'answer' && (e.outcome === 'timeout' || e.outcome === 'network_error')) unknownSeen = true;
+    // Refused credentials pause the account, and it probes the venue again with a signed read.
+    if (e.t === 'answer' && e.outcome === 'rejected' && (e.httpStatus === 401 || e.httpStatus === 403 || e.code === -2015 || e.code === -2014 || e.code === -1022)) recoveryCode = true;
     if (e.t === 'answer' && e.outcome === 'rejected') {
       const cls = classifyVenueError({ exchange: input.exchange, action: e.action as 'place', code: e.code, httpStatus: e.httpStatus, targetTerminal: false });
       if (cls === 'unknown' || cls === 'lookup' || e.action !== 'place') recoveryCode = true;

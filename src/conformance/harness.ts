@@ -163,7 +163,8 @@ export class FixtureHarness {
 
   private createRuntime(): void {
     const journal = new Journal(this.clock);
-    const runtime = new AccountRuntime({ config: this.cfg.config, venue: this.venue, store: this.store.keyv, clock: this.clock, journal, validateConfig: this.cfg.validate });
+    // Injected: venue, clock, store, configuration, and a constant backoff jitter (the full delay).
+    const runtime = new AccountRuntime({ config: this.cfg.config, venue: this.venue, store: this.store.keyv, clock: this.clock, journal, validateConfig: this.cfg.validate, jitter: () => 1 - Number.EPSILON });
     journal.subscribe((record) => {
       if (this.runtime === runtime) this.onRecord(record);
     });

@@ -38,6 +38,8 @@ export interface ScopeView {
   consumedDcaSteps: number;
   /** One-way mode: the other side still has app orders or pending work to clean first. */
   oppositeSideBusy: boolean;
+  /** The account's system mode allows new exposure (false in DEGRADED and PAUSED; absent: allowed). */
+  exposureAllowed?: boolean;
 }
 
 export type Mutation =
@@ -142,6 +144,7 @@ export function planScope(view: ScopeView): Plan {
   }
   const next = view.consumedDcaSteps + 1;
   if (next > view.strategy.dca.length) return plan('noop', [], [], 'dca_ladder_complete');
+  if (view.exposureAllowed === false) return plan('noop', [], [], 'exposure_held_by_system_mode');
   const slot = dcaSlot(next);
   const block = desired.blocks.get(slot);
   if (block) return plan('blocked', [], [{ slot, reason: block }]);

@@ -1,6 +1,7 @@
 // `npm run docs`: regenerates the diagrams in docs/WORKFLOW_STATE_MACHINE.md from the machines.
 import { readFileSync, writeFileSync } from 'node:fs';
 import { accountMachine } from '../../machines/account.machine.js';
+import { modeMachine } from '../../machines/mode.machine.js';
 import { scopeMachine } from '../../machines/scope.machine.js';
 import { streamMachine } from '../../machines/stream.machine.js';
 import { mermaidOf, withDiagram } from './machine-diagram.js';
@@ -10,7 +11,8 @@ export const WORKFLOW_DOC = 'docs/WORKFLOW_STATE_MACHINE.md';
 export function renderWorkflowDoc(current: string): string {
   let doc = withDiagram(current, 'account', mermaidOf(accountMachine));
   doc = withDiagram(doc, 'scope', mermaidOf(scopeMachine));
-  return withDiagram(doc, 'stream', mermaidOf(streamMachine));
+  doc = withDiagram(doc, 'stream', mermaidOf(streamMachine));
+  return withDiagram(doc, 'mode', mermaidOf(modeMachine));
 }
 
 if (process.argv[1] && import.meta.url.endsWith(process.argv[1].split('/').pop()!)) {

@@ -6,6 +6,7 @@
 // resync, scoped recovery, stop), the same events an operator's control plane sends.
 import { createActor, waitFor, type Actor, type AnyActorRef } from 'xstate';
 import { accountMachine, shardOf, type AccountEvent } from '../../machines/account.machine.js';
+import { modeMachine } from '../../machines/mode.machine.js';
 import { streamMachine } from '../../machines/stream.machine.js';
 import type { ScopeKey } from '../domain/scope.js';
 import type { Venue } from '../venues/port.js';
@@ -28,6 +29,8 @@ import type Keyv from 'keyv';
 
 /** How long a stopping service waits for venue calls already sent, unless configured. */
 const DEFAULT_DRAIN_TIMEOUT_MS = 5_000;
+/** How long a paused account waits before asking the venue again whether it takes our key. */
+const DEFAULT_PAUSED_PROBE_MS = 30_000;
 
 export interface AccountRuntimeOptions {
   config: RuntimeConfig;
@@ -37,6 +40,8 @@ export interface AccountRuntimeOptions {
   journal: Journal;
   /** Validation of the raw configuration; a rejection stops the start before any venue call. */
   validateConfig?: () => void;
+  /** Backoff jitter in [0, 1) (default Math.random; the harness injects a constant). */
+  jitter?: () => number;
 }
 
 export class AccountRuntime {
@@ -47,6 +52,8 @@ export class AccountRuntime {
   readonly hydrator: RecoveryHydrator;
   readonly root: Actor<typeof accountMachine>;
   private readonly stream: Actor<typeof streamMachine>;
+  /** The account's system mode (NORMAL, DEGRADED, PAUSED), as operators and the inspector see it. */
+  readonly mode: Actor<typeof modeMachine>;
   private readonly pump: StreamPump;
   private stopped = false;
 
@@ -61,10 +68,28 @@ export class AccountRuntime {
     this.root = createActor(accountLogic({
       core: this.core, hydrator: this.hydrator, router: this.router, executor: this.executor, toAccount,
       scope: scopeLogic(this.core, this.passes, this.executor, this.hydrator),
-      validateConfig: options.validateConfig, drainTimeoutMs: config.drainTimeoutMs ?? DEFAULT_DRAIN_TIMEOUT_MS,
+      validateConfig: options.validateConfig, drainTimeoutMs: config.drainTimeoutMs ?? DEFAULT_DRAIN_TIMEOUT_MS, jitter: options.jitter ?? Math.random,
     }), { clock });
     this.stream = createActor(streamLogic(this.core, toAccount), { clock });
     this.pump = new StreamPump(this.core, this.router, (event) => this.stream.send(event));
+    this.mode = createActor(modeMachine.provide({
+      actions: {
+        onModeChanged: ({ context, event }, params) => {
+          if (event.type === 'mode.set') journal.record('mode_changed', { mode: params.mode, reasons: event.reasons, since: context.sinceMs });
+        },
+      },
+    }), { clock });
+    this.core.modes.attach((event) => this.mode.send(event));
+    // Refused credentials or signatures pause the account; it asks the venue again, slowly (a
+    // resync is a signed read), until an answer clears them.
+    let probe: unknown;
+    this.core.modes.onRaised = (reason) => {
+      if ((reason !== 'AUTH_FAILED' && reason !== 'CLOCK_SKEW') || probe !== undefined) return;
+      probe = clock.setTimeout(() => {
+        probe = undefined;
+        if (this.core.modes.has('AUTH_FAILED') || this.core.modes.has('CLOCK_SKEW')) this.root.send({ type: 'account.resync', reason: `probe_${reason.toLowerCase()}` });
+      }, config.pausedProbeMs ?? DEFAULT_PAUSED_PROBE_MS);
+    };
     const reason = (error: unknown) => scrubText(String((error as Error)?.message ?? error), []);
     this.root.subscribe({ error: (error) => journal.record('account_failed', { reason: reason(error) }) });
     this.stream.subscribe({ error: (error) => journal.record('stream_failed', { reason: reason(error) }) });
@@ -80,6 +105,7 @@ export class AccountRuntime {
 
   /** Starts the statecharts (config validation runs first) and the private stream pump. */
   boot(): void {
+    this.mode.start();
     this.root.start();
     this.stream.start();
     this.pump.start();
@@ -141,6 +167,7 @@ export class AccountRuntime {
     }
     this.stream.stop();
     this.root.stop();
+    this.mode.stop();
     await this.core.venue.close();
   }
 }

@@ -20,6 +20,8 @@ export function runCommand(core: RuntimeCore, name: CommandName, lifecycle: stri
       ok: true,
       output: {
         mode: config.mode,
+        systemMode: core.modes.mode(),
+        modeReasons: core.modes.reasons().map((r) => ({ reason: r.reason, sinceMs: r.sinceMs, detail: r.detail })),
         lifecycle,
         serviceReady: state.serviceReady,
         privateStreamReady: state.privateStreamReady,

@@ -161,14 +161,24 @@ export class OrderContextStore {
     return write.finally(() => this.writes.delete(write));
   }
 
+  private observer: ((ok: boolean, detail: string) => void) | undefined;
+
+  /** Told the outcome of every durable context write (the account degrades while writes fail). */
+  observeWrites(observer: (ok: boolean, detail: string) => void): void {
+    this.observer = observer;
+  }
+
   /** Durable write; throws ContextWriteError and leaves the mirror unchanged when it fails. */
   async put(ctx: OrderContext): Promise<void> {
     try {
       const ok = await this.tracked(this.keyv.set(CONTEXT_PREFIX + ctx.customOrderId, ctx));
       if (ok === false) throw new Error('store refused the write');
     } catch (error) {
-      throw new ContextWriteError(ctx.customOrderId, error);
+      const failure = new ContextWriteError(ctx.customOrderId, error);
+      this.observer?.(false, failure.message);
+      throw failure;
     }
+    this.observer?.(true, '');
     this.remember(ctx);
   }
 

@@ -20,6 +20,8 @@ export interface RuntimeConfig {
   heartbeatTimeoutMs: number;
   /** How long a stopping service waits for venue calls already sent (default 5 s; 0: not at all). */
   drainTimeoutMs?: number;
+  /** How long a PAUSED account (refused credentials, clock skew) waits before asking the venue again (default 30 s). */
+  pausedProbeMs?: number;
   /** Gates for write-capable modes: LIVE also needs the operator's explicit confirmation. */
   gates: { conformancePassed: boolean; liveConfirmed: boolean };
 }

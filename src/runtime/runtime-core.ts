@@ -6,6 +6,7 @@ import { ZERO } from '../domain/decimal.js';
 import type { Venue } from '../venues/port.js';
 import type { RuntimeClock } from './clock.js';
 import { ConfirmationTracker } from './confirmation-tracker.js';
+import { ModeSupervisor } from './mode-supervisor.js';
 import type { Journal } from './journal.js';
 import type { OrderContextStore } from './order-context-store.js';
 import type { RuntimeConfig } from './runtime-config.js';
@@ -19,6 +20,8 @@ export interface ScopeSink {
 export class RuntimeCore {
   readonly state: AccountState;
   readonly tracker: ConfirmationTracker;
+  /** The account's system mode and its reasons (NORMAL, DEGRADED, PAUSED). */
+  readonly modes: ModeSupervisor;
   /** Scopes with a workflow owner, in the order they became known. */
   readonly known = new Map<ScopeKey, Scope>();
   /** Scopes whose last pass planned mutations that readiness withheld. */
@@ -34,6 +37,12 @@ export class RuntimeCore {
   ) {
     this.state = new AccountState(config.product);
     this.tracker = new ConfirmationTracker(journal, (key) => this.scopeOf(key));
+    this.modes = new ModeSupervisor(journal, clock);
+    // Work a mode held back (a DCA in DEGRADED, anything in PAUSED) is planned again.
+    this.modes.onImproved = () => {
+      for (const key of this.known.keys()) this.affect(key, 'mode_improved');
+    };
+    contexts.observeWrites((ok, detail) => (ok ? this.modes.clear('STORE_WRITE_FAILED') : this.modes.raise('STORE_WRITE_FAILED', detail)));
   }
 
   attach(sink: ScopeSink): void {

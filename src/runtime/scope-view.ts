@@ -38,5 +38,6 @@ export function buildScopeView(core: RuntimeCore, key: ScopeKey): ScopeView {
     pending: pending.map((p) => ({ action: p.action, slot: p.slot as Slot, customOrderId: p.customOrderId })),
     consumedDcaSteps: core.contexts.consumedSteps(key),
     oppositeSideBusy: oppositeSideBusy && (position?.size ?? ZERO).gt(ZERO),
+    exposureAllowed: core.modes.exposureAllowed(),
   };
 }

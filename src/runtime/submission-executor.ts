@@ -6,6 +6,7 @@
 import type { SubmitNext } from '../../machines/scope.machine.js';
 import { classifyVenueError } from '../domain/error-classifier.js';
 import type { LifecycleReport } from '../domain/order-lifecycle.js';
+import { dcaStepOf } from '../domain/strategy.js';
 import { plainOrderFields } from '../domain/order-intent.js';
 import type { ScopeKey } from '../domain/scope.js';
 import type { SubmitOutcome } from '../venues/port.js';
@@ -17,6 +18,14 @@ import type { RuntimeCore } from './runtime-core.js';
 import { writesEnabled } from './runtime-config.js';
 
 type RequestResult = 'sent' | 'unknown' | 'retry' | 'blocked' | 'skipped';
+
+/** Binance codes of a refused key, signature or permission (Bybit's come with 401/403). */
+const AUTH_CODES: ReadonlySet<number> = new Set([-2014, -2015, -1022, -2008, 10003, 10004, 10005]);
+
+/** A place in a DCA slot adds exposure; everything else protects or cleans up. */
+function increasesExposure(r: PlannedRequest): boolean {
+  return r.mutation.action === 'place' && dcaStepOf(r.mutation.slot) !== undefined;
+}
 
 export interface SubmitResult {
   next: SubmitNext;
@@ -48,9 +57,14 @@ export class SubmissionExecutor {
     const { core } = this;
     const scope = core.scopeOf(r.scopeKey);
     const { action, slot } = r.mutation;
-    // Final gates: mode and readiness are checked again at the moment of sending.
+    // Final gates: execution mode, readiness and the system mode are checked again at the moment
+    // of sending. PAUSED sends nothing; DEGRADED sends no new exposure.
     if (!writesEnabled(core.config) || !core.state.serviceReady) {
       core.journal.record('submission_withheld', { scope, action, slot, customOrderId: r.customOrderId, reason: 'gates_closed' });
+      return 'skipped';
+    }
+    if (!core.modes.writesAllowed() || (increasesExposure(r) && !core.modes.exposureAllowed())) {
+      core.journal.record('submission_withheld', { scope, action, slot, customOrderId: r.customOrderId, reason: `mode_${core.modes.mode().toLowerCase()}` });
       return 'skipped';
     }
     try {
@@ -100,6 +114,7 @@ export class SubmissionExecutor {
     const { core } = this;
     const scope = core.scopeOf(r.scopeKey);
     const { action, slot } = r.mutation;
+    this.noteModeEvidence(outcome);
     if (outcome.kind === 'accepted') {
       if (action === 'place') this.advance(r, { kind: 'rest_accepted' }, outcome.exchangeOrderId ? { exchangeOrderId: outcome.exchangeOrderId } : {});
       // A private confirmation that beat the answer resolves the entry now (the row already moved the context).
@@ -152,6 +167,23 @@ export class SubmissionExecutor {
     core.journal.record('submission_unknown', { scope: core.scopeOf(r.scopeKey), action: r.mutation.action, slot: r.mutation.slot, customOrderId: r.customOrderId, reason });
     if (core.tracker.get(key)) core.requireRecovery(r.scopeKey, 'unknown_outcome');
     return core.tracker.get(key) ? 'unknown' : 'sent';
+  }
+
+  /**
+   * What an answer says about the account's mode: refused credentials or signature pause it, a
+   * rejected timestamp means clock skew, a rate limit degrades it; an accepted call clears them.
+   */
+  private noteModeEvidence(outcome: SubmitOutcome): void {
+    const { modes } = this.core;
+    if (outcome.kind === 'accepted') {
+      for (const reason of ['AUTH_FAILED', 'CLOCK_SKEW', 'RATE_LIMITED'] as const) modes.clear(reason);
+      return;
+    }
+    if (outcome.kind !== 'rejected') return;
+    const code = Number(outcome.code);
+    if (AUTH_CODES.has(code) || outcome.httpStatus === 401 || outcome.httpStatus === 403) modes.raise('AUTH_FAILED', `venue refused the credentials (${outcome.code ?? outcome.httpStatus})`);
+    else if (code === -1021) modes.raise('CLOCK_SKEW', 'venue rejected the request timestamp (-1021)');
+    else if (outcome.httpStatus === 429 || outcome.httpStatus === 418 || code === -1003 || code === -1015) modes.raise('RATE_LIMITED', `rate limited (${outcome.httpStatus ?? outcome.code})`);
   }
 
   /** Moves the placed order's context along its lifecycle; a failed write is journaled. */

@@ -10,6 +10,9 @@ import type { RecoveryHydrator } from '../recovery-hydrator.js';
 import type { RuntimeCore } from '../runtime-core.js';
 import type { SubmissionExecutor } from '../submission-executor.js';
 
+/** A hydration failure that means the venue refuses our key, signature or permissions. */
+const AUTH_FAILURE = /-2015\b|-2014\b|-1022\b|HTTP 401|HTTP 403|AuthenticationError|PermissionDenied/;
+
 /** A pending confirmation a restored service still waits for. */
 export interface RestoredPending {
   scopeKey: string;
@@ -30,7 +33,11 @@ export interface AccountLogicDeps {
   validateConfig?: () => void;
   /** How long a stopping account waits for venue calls already sent (0: not at all). */
   drainTimeoutMs: number;
+  /** A number in [0, 1) for backoff jitter (the harness makes it constant). */
+  jitter: () => number;
 }
+
+const MAX_HYDRATION_RETRY_MS = 60_000;
 
 export function accountLogic(deps: AccountLogicDeps) {
   const { core, hydrator, router, executor } = deps;
@@ -75,6 +82,13 @@ export function accountLogic(deps: AccountLogicDeps) {
         await core.contexts.flush();
       }),
     },
+    delays: {
+      // 1 s doubling to 60 s, with jitter: a venue that refuses us is not asked once a second.
+      HYDRATION_RETRY: ({ context }) => {
+        const cap = Math.min(MAX_HYDRATION_RETRY_MS, 1_000 * 2 ** Math.max(0, context.hydrationFailures - 1));
+        return Math.round(cap / 2 + deps.jitter() * (cap / 2));
+      },
+    },
     actions: {
       onConfigRejected: (_args, params) => {
         const error = params.error as { field?: string; reason?: string; message?: string; value?: unknown };
@@ -82,8 +96,13 @@ export function accountLogic(deps: AccountLogicDeps) {
       },
       onServiceReady: (_args, params) => {
         core.state.serviceReady = true;
+        // A hydration just succeeded with a live stream: the venue takes our signature again
+        // (cleared after the scopes are queued, so their passes say why they run).
+        const clearModeReasons = () => {
+          for (const reason of ['STREAM_DOWN', 'STREAM_STALE', 'AUTH_FAILED', 'CLOCK_SKEW'] as const) core.modes.clear(reason);
+        };
         // A restored service was already running: nothing to announce, nothing to queue.
-        if (params.via === 'resume') return;
+        if (params.via === 'resume') return clearModeReasons();
         journal.record('service_ready', { mode: config.mode });
         if (params.via === 'reconnect' || params.via === 'resync') {
           journal.record(params.via === 'reconnect' ? 'stream_reconnected' : 'resync_completed', {});
@@ -92,12 +111,16 @@ export function accountLogic(deps: AccountLogicDeps) {
           for (const key of core.deferredForReadiness) core.affect(key, 'service_ready', true);
         }
         core.deferredForReadiness.clear();
+        clearModeReasons();
       },
       onServiceNotReady: () => {
         core.state.serviceReady = false;
       },
-      onStreamLost: () => {
-        journal.record('stream_disconnected', {});
+      onStreamLost: ({ event }) => {
+        const reason = (event as { reason?: string }).reason ?? 'unknown';
+        journal.record('stream_disconnected', { reason: scrubText(reason, []) });
+        if (reason === 'heartbeat_timeout') core.modes.raise('STREAM_STALE', 'no private row or heartbeat within HEARTBEAT_TIMEOUT_MS');
+        else core.modes.raise('STREAM_DOWN', scrubText(reason, []).slice(0, 200));
         core.state.baselineTrust = { ...core.state.baselineTrust, order: 'untrusted', position: 'untrusted' };
         for (const key of core.known.keys()) {
           core.state.setTrust(key, 'order', 'untrusted');
@@ -122,7 +145,10 @@ export function accountLogic(deps: AccountLogicDeps) {
         core.affect(params.scopeKey, params.reason, true);
       },
       onHydrationFailed: (_args, params) => {
-        journal.record('hydration_failed', { reason: scrubText(String((params.error as Error)?.message ?? params.error), []) });
+        const reason = scrubText(String((params.error as Error)?.message ?? params.error), []);
+        journal.record('hydration_failed', { reason });
+        if (AUTH_FAILURE.test(reason)) core.modes.raise('AUTH_FAILED', reason.slice(0, 200));
+        else if (/-1021\b/.test(reason)) core.modes.raise('CLOCK_SKEW', reason.slice(0, 200));
       },
     },
   });

@@ -10,15 +10,30 @@ import type { SubmissionExecutor } from '../submission-executor.js';
 
 const MAX_RETRY_BACKOFF_MS = 30_000;
 
+/** Consecutive failed recoveries of one scope before the account raises RECOVERY_FAILING. */
+const RECOVERY_FAILURES_BEFORE_ALERT = 3;
+
 export function scopeLogic(core: RuntimeCore, passes: PassRunner, executor: SubmissionExecutor, hydrator: RecoveryHydrator) {
   const { config } = core;
+  const recoveryFailures = new Map<string, number>();
   return scopeMachine.provide({
     actors: {
       submitPlan: fromPromise<{ next: SubmitNext; retryAfterMs?: number }, { scopeKey: string; requests: readonly unknown[] }>(async ({ input }) =>
         executor.submitPlanned(input.scopeKey, input.requests as readonly PlannedRequest[])),
       recoverScope: fromPromise<void, { scopeKey: string }>(async ({ input }) => {
-        const reason = core.tracker.ofScope(input.scopeKey).some((p) => p.state === 'unknown') ? 'unknown_outcome' : core.recoveryReasons.get(input.scopeKey) ?? 'recovery_required';
-        await hydrator.recoverScope(input.scopeKey, reason);
+        const key = input.scopeKey;
+        const reason = core.tracker.ofScope(key).some((p) => p.state === 'unknown') ? 'unknown_outcome' : core.recoveryReasons.get(key) ?? 'recovery_required';
+        try {
+          await hydrator.recoverScope(key, reason);
+        } catch (error) {
+          // The scope retries with backoff; an account whose recoveries keep failing is DEGRADED.
+          const failures = (recoveryFailures.get(key) ?? 0) + 1;
+          recoveryFailures.set(key, failures);
+          if (failures >= RECOVERY_FAILURES_BEFORE_ALERT) core.modes.raise('RECOVERY_FAILING', `scoped recovery of ${key} failed ${failures} times in a row`);
+          throw error;
+        }
+        recoveryFailures.delete(key);
+        if (recoveryFailures.size === 0 || ![...recoveryFailures.values()].some((n) => n >= RECOVERY_FAILURES_BEFORE_ALERT)) core.modes.clear('RECOVERY_FAILING');
       }),
     },
     actions: {
