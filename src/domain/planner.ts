@@ -135,11 +135,11 @@ export function planScope(view: ScopeView): Plan {
   const dcaOrders = view.appOrders.filter((o) => dcaStepOf(o.slot) !== undefined);
   const dcaPending = view.pending.some((p) => dcaStepOf(p.slot) !== undefined);
   if (dcaPending) return plan('noop', [], [], 'awaiting_dca_confirmation');
+  // Any open DCA order holds the ladder, even one whose own level is now blocked: the next step
+  // never goes out while an earlier one can still fill.
   for (const order of dcaOrders) {
     const want = desired.intents.get(order.slot);
-    if (!want) continue;
-    if (equivalent(want, order.row)) return plan('noop', [], [], 'dca_step_active');
-    if (amendable(want, order.row)) return plan('dca', [{ action: 'amend', slot: order.slot, target: order.customOrderId, intent: want }]);
+    if (want && !equivalent(want, order.row) && amendable(want, order.row)) return plan('dca', [{ action: 'amend', slot: order.slot, target: order.customOrderId, intent: want }]);
     return plan('noop', [], [], 'dca_step_active');
   }
   const next = view.consumedDcaSteps + 1;

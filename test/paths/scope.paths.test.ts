@@ -1,6 +1,8 @@
-// Every state and every transition of the scope machine, reached on the real machine.
+// Every state and every transition of the scope machine, reached on the real machine, and every
+// step checked against the behaviour table (machines/scope.behaviour.ts).
+import { scopeBehaviour } from '../../machines/scope.behaviour.js';
 import { scopeMachine } from '../../machines/scope.machine.js';
-import { coverMachine, type ReplayContext } from './path-driver.js';
+import { assertBehaviour, coverMachine, type ReplayContext } from './path-driver.js';
 
 const delays = { EVENT_BURST: 150, MAX_BURST_DELAY: 1000, CONFIRMATION_TIMEOUT: 5000, RETRY_BACKOFF: 1000 };
 
@@ -41,7 +43,7 @@ function fireDelay(name: string, ctx: ReplayContext) {
   }
 }
 
-test('scope machine: every state and every transition is reached', async () => {
+test('scope machine: every state and transition is reached and behaves as its table says', async () => {
   const coverage = await coverMachine({
     machine: scopeMachine,
     actors: ['submitPlan', 'recoverScope'],
@@ -50,8 +52,12 @@ test('scope machine: every state and every transition is reached', async () => {
     payloads,
     fireDelay,
     serialize: (s: any) => JSON.stringify({ v: s.value, reasons: s.context.reasons.length > 0 }),
+    table: scopeBehaviour,
   });
-  process.stdout.write(`scope machine coverage: states ${coverage.states.covered}/${coverage.states.total}, transitions ${coverage.transitions.covered}/${coverage.transitions.total} (${coverage.paths} shortest paths, ${coverage.replays} replays)\n`);
+  const b = coverage.behaviour!;
+  process.stdout.write(`scope machine coverage: states ${coverage.states.covered}/${coverage.states.total}, transitions ${coverage.transitions.covered}/${coverage.transitions.total}, behaviour rows ${b.reached}/${b.rows} over ${b.steps} steps (${coverage.paths} shortest paths, ${coverage.replays} replays)\n`);
+  for (const d of b.defects) process.stdout.write(`scope machine known defect: ${d}\n`);
+  assertBehaviour('scope', b);
   expect(coverage.states.missing).toEqual([]);
   expect(coverage.transitions.missing).toEqual([]);
 });

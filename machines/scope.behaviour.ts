@@ -1,0 +1,95 @@
+// Expected behaviour of the scope machine (scope.machine.ts), one row per transition and guard
+// outcome, written from what each transition is FOR (the header comment of scope.machine.ts and
+// docs/WORKFLOW_STATE_MACHINE.md). test/paths/scope.paths.test.ts replays every transition of the
+// real machine and checks each step against its row: target, named actions in order (with
+// params), actors started, timers armed.
+//
+// Conventions: every way INTO `planning` runs the pass (startPass takes the recorded reasons,
+// then runPass plans once); every way into `settling` arms the burst wait (MAX_BURST_DELAY once,
+// EVENT_BURST quiet window); `pendingConfirmation` arms the confirmation deadline, `backoff`
+// counts a retry and arms RETRY_BACKOFF; leaving `submitting` drops the planned requests,
+// leaving `backoff` drops the venue's Retry-After. A row arriving anywhere is recorded as a
+// follow-up reason and, outside `idle`/`blocked`/`settling`, changes nothing else.
+import type { BehaviourRow, BehaviourTable, StepView } from './common.behaviour.js';
+import type { ScopeContext } from './scope.machine.js';
+
+type S = StepView<ScopeContext>;
+
+const PASS = ['startPass', 'runPass'];
+const BURST = ['MAX_BURST_DELAY', 'EVENT_BURST'];
+const immediate = (s: S) => s.event.immediate === true;
+const queued = (s: S) => s.event.immediate !== true;
+/** Rows recorded while the scope was busy: they ask for one more pass. */
+const followUps = (s: S) => s.context.reasons.length > 0;
+const passNext = (s: S) => s.event.next as string;
+const submitNext = (s: S) => s.event.output?.next as string | undefined;
+
+/** Entering `settling` or `planning` from a resting state (idle, blocked): a new row. */
+function fromRest(from: 'idle' | 'blocked', why: string): BehaviourRow<ScopeContext>[] {
+  return [
+    { from, event: 'scope.affected', guard: 'immediate (hydration queued it)', when: immediate, to: 'planning', actions: ['recordReason', ...PASS], why: `${why}: work queued by a hydration skips the burst wait` },
+    { from, event: 'scope.affected', guard: 'a row', when: queued, to: 'settling.quiet', actions: ['recordReason'], timers: BURST, why: `${why}: a row starts the burst wait (quiet window and max delay)` },
+    { from, event: 'confirmation.restored', to: 'pendingConfirmation', timers: ['CONFIRMATION_TIMEOUT'], why: 'a restored running service re-arms the deadline of a pending confirmation' },
+  ];
+}
+
+export const scopeBehaviour: BehaviourTable<ScopeContext> = {
+  machine: 'scope',
+  rows: [
+    { from: '(start)', event: '(start)', to: 'idle', why: 'a new scope owner rests until something affects it' },
+
+    ...fromRest('idle', 'idle'),
+    ...fromRest('blocked', 'blocked: only a new row leaves it'),
+
+    // settling: the event-burst wait.
+    { from: 'settling.quiet', event: 'scope.affected', guard: 'immediate', when: immediate, to: 'planning', actions: ['recordReason', ...PASS], why: 'hydration work ends the wait at once' },
+    { from: 'settling.quiet', event: 'scope.affected', guard: 'a row', when: queued, to: 'settling.quiet', actions: ['recordReason'], timers: ['EVENT_BURST'], why: 'each row re-arms the quiet window; the max delay is kept (not re-armed)' },
+    { from: 'settling.quiet', event: 'xstate.after.EVENT_BURST', to: 'planning', actions: PASS, why: 'the burst went quiet: plan once for all of it' },
+    { from: 'settling', event: 'xstate.after.MAX_BURST_DELAY', to: 'planning', actions: PASS, why: 'a burst that never goes quiet is planned after the max delay' },
+    { from: 'settling', event: 'scope.resume', to: 'settling.quiet', timers: BURST, why: 'resuming restarts the burst wait' },
+    { from: 'settling', event: 'confirmation.restored', to: 'pendingConfirmation', timers: ['CONFIRMATION_TIMEOUT'], why: 'a restored pending confirmation takes precedence: wait for it' },
+
+    // planning: one pass, one action family; its outcome decides.
+    { from: 'planning', event: 'scope.affected', actions: ['recordReason'], why: 'a row during a pass is a follow-up reason (at most one deferred pass)' },
+    { from: 'planning', event: 'pass.done', guard: 'next=submit', when: (s) => passNext(s) === 'submit', to: 'submitting', actions: ['keepPlanned'], actors: ['submitPlan'], why: 'the pass planned requests: hand them to the submitter' },
+    { from: 'planning', event: 'pass.done', guard: 'next=recover', when: (s) => passNext(s) === 'recover', to: 'recovering', actors: ['recoverScope'], why: 'the pass selected recovery: run the scoped recovery hydration' },
+    { from: 'planning', event: 'pass.done', guard: 'nothing to send, follow-ups recorded', when: (s) => ['blocked', 'done'].includes(passNext(s)) && followUps(s), to: 'settling.quiet', actions: ['resetRetries'], timers: BURST, why: 'rows arrived during the pass: one deferred pass after a burst wait' },
+    { from: 'planning', event: 'pass.done', guard: 'next=blocked, no follow-ups', when: (s) => passNext(s) === 'blocked' && !followUps(s), to: 'blocked', actions: ['resetRetries'], why: 'missing evidence or configuration: rest until a new row' },
+    { from: 'planning', event: 'pass.done', guard: 'next=done, no follow-ups', when: (s) => passNext(s) === 'done' && !followUps(s), to: 'idle', actions: ['resetRetries'], why: 'nothing to do: rest' },
+    { from: 'planning', event: 'pass.failed', to: 'backoff', actions: [{ type: 'onStepFailed', params: { step: 'pass' } }, 'countRetry'], timers: ['RETRY_BACKOFF'], why: 'a pass that threw is journaled and retried after a backoff' },
+
+    // submitting: contexts written, requests sent.
+    { from: 'submitting', event: 'scope.affected', actions: ['recordReason'], why: 'a row during a submission is a follow-up reason' },
+    { from: 'submitting', event: 'xstate.done.actor.submitPlan', guard: 'unknown outcome (recover)', when: (s) => submitNext(s) === 'recover', to: 'planning', actions: ['clearPlanned', ...PASS], why: 'an unknown outcome goes back to planning, whose pass selects recovery' },
+    { from: 'submitting', event: 'xstate.done.actor.submitPlan', guard: 'rate limited or write failed (retry)', when: (s) => submitNext(s) === 'retry', to: 'backoff', actions: ['clearPlanned', 'keepRetryAfter', 'countRetry'], timers: ['RETRY_BACKOFF'], why: 'back off, honouring the venue\'s Retry-After' },
+    { from: 'submitting', event: 'xstate.done.actor.submitPlan', guard: 'accepted (await_confirmation)', when: (s) => submitNext(s) === 'await_confirmation', to: 'pendingConfirmation', actions: ['clearPlanned', 'resetRetries'], timers: ['CONFIRMATION_TIMEOUT'], why: 'accepted mutations wait for their private confirmations, under a deadline' },
+    { from: 'submitting', event: 'xstate.done.actor.submitPlan', guard: 'done, follow-ups recorded', when: (s) => submitNext(s) === 'done' && followUps(s), to: 'settling.quiet', actions: ['clearPlanned', 'resetRetries'], timers: BURST, why: 'rows arrived during the submission: one deferred pass' },
+    { from: 'submitting', event: 'xstate.done.actor.submitPlan', guard: 'done, no follow-ups', when: (s) => submitNext(s) === 'done' && !followUps(s), to: 'idle', actions: ['clearPlanned', 'resetRetries'], why: 'nothing left to wait for' },
+    { from: 'submitting', event: 'xstate.error.actor.submitPlan', to: 'backoff', actions: ['clearPlanned', { type: 'onStepFailed', params: { step: 'submit' } }, 'countRetry'], timers: ['RETRY_BACKOFF'], why: 'a submitter that threw is journaled and retried after a backoff' },
+
+    // pendingConfirmation: waiting for private confirmations.
+    { from: 'pendingConfirmation', event: 'scope.affected', actions: ['recordReason'], why: 'rows do not move the deadline (it runs from the oldest accepted mutation)' },
+    { from: 'pendingConfirmation', event: 'confirmation.resolved', guard: 'none remaining', when: (s) => s.event.remaining === 0, to: 'settling.quiet', timers: BURST, why: 'trusted state changed: plan again after the burst wait' },
+    { from: 'pendingConfirmation', event: 'confirmation.resolved', guard: 'some remaining', when: (s) => s.event.remaining !== 0, to: 'pendingConfirmation', timers: ['CONFIRMATION_TIMEOUT'], why: 're-arm the deadline against the next oldest pending confirmation' },
+    { from: 'pendingConfirmation', event: 'confirmation.restored', to: 'pendingConfirmation', timers: ['CONFIRMATION_TIMEOUT'], why: 'a restored confirmation re-arms the deadline' },
+    { from: 'pendingConfirmation', event: 'scope.resume', to: 'pendingConfirmation', timers: ['CONFIRMATION_TIMEOUT'], why: 'resuming re-arms the deadline' },
+    { from: 'pendingConfirmation', event: 'xstate.after.CONFIRMATION_TIMEOUT', to: 'planning', actions: ['onConfirmationTimeout', ...PASS], why: 'a missed deadline marks the scope for recovery; the pass then selects it' },
+
+    // recovering: scoped recovery hydration and lookups by custom id.
+    { from: 'recovering', event: 'scope.affected', actions: ['recordReason'], why: 'a row during recovery is a follow-up reason' },
+    { from: 'recovering', event: 'xstate.done.actor.recoverScope', to: 'planning', actions: PASS, why: 'recovered: plan from the settled view' },
+    { from: 'recovering', event: 'xstate.error.actor.recoverScope', to: 'backoff', actions: [{ type: 'onStepFailed', params: { step: 'recovery' } }, 'countRetry'], timers: ['RETRY_BACKOFF'], why: 'a failed recovery is journaled and retried after a backoff' },
+
+    // backoff: rate limits and failed steps.
+    { from: 'backoff', event: 'scope.affected', actions: ['recordReason'], why: 'a row during the backoff is a follow-up reason; it does not cut the wait short' },
+    { from: 'backoff', event: 'xstate.after.RETRY_BACKOFF', to: 'planning', actions: ['clearRetryAfter', ...PASS], why: 'the wait is over: plan again; the Retry-After applied to this wait only' },
+    {
+      from: 'backoff', event: 'scope.resume', to: 'backoff', timers: ['RETRY_BACKOFF'],
+      why: 'resuming restarts the wait; it is not another failed attempt',
+      defect: {
+        note: 're-entering backoff counts another retry (doubling the next wait) and drops the venue\'s Retry-After, so a resume during a rate-limit wait can retry before Retry-After (scope.resume is never sent by the runtime today)',
+        now: { to: 'backoff', actions: ['clearRetryAfter', 'countRetry'], timers: ['RETRY_BACKOFF'] },
+      },
+    },
+  ],
+};
