@@ -40,22 +40,13 @@ export function readinessVia(history: readonly ObservedStep[]): 'startup' | 'rec
   return 'startup';
 }
 
-const DEAD_STREAM = 'readiness opens while the private stream is down: the rows of the gap are never hydrated, and stream.ready later only marks the stream ready';
 
-/** A stream loss in a state that is about to open readiness. */
-function lossBeforeReadiness(from: 'replaying' | 'restoring', doneEvent: string, now: BehaviourRow<AccountContext>['actions']): BehaviourRow<AccountContext>[] {
-  return [
-    {
-      from, event: 'stream.lost', to: 'reconnecting', actions: ['markStreamLost', 'onStreamLost'],
-      why: 'a gap before readiness: known scopes become recovery-required and the reconnect hydration runs before readiness',
-      defect: { note: `${from} ignores the loss (only marks it): ${DEAD_STREAM}`, now: { actions: ['markStreamLost'] } },
-    },
-    {
-      from, event: doneEvent, guard: 'stream lost meanwhile', when: streamDown, to: 'reconnecting',
-      why: 'readiness never opens while the private stream is down',
-      defect: { note: `${DEAD_STREAM} (once ${from} handles stream.lost this step no longer occurs: delete the row)`, now: { to: 'ready', actions: now } },
-    },
-  ];
+/** A stream loss in a state that is about to open readiness: the reconnect snapshot runs first. */
+function lossBeforeReadiness(from: 'replaying' | 'restoring'): BehaviourRow<AccountContext> {
+  return {
+    from, event: 'stream.lost', to: 'reconnecting', actions: ['markStreamLost', 'onStreamLost'],
+    why: 'a gap before readiness: known scopes become recovery-required and the reconnect hydration runs before readiness',
+  };
 }
 
 export const accountBehaviour: BehaviourTable<AccountContext> = {
@@ -100,14 +91,14 @@ export const accountBehaviour: BehaviourTable<AccountContext> = {
     { from: 'configured', event: 'account.start', to: 'hydrating', actions: ['requestStart', 'viaStartup'], actors: ['startupHydration'], why: 'a start runs the startup hydration' },
 
     // restoring
-    { from: 'restoring', event: 'xstate.done.actor.restoreHydration', guard: 'stream ready', when: streamUp, to: 'ready', actions: ['requestStart', 'viaResume', 'resetHydrationFailures', { type: 'onServiceReady', params: { via: 'resume' } }], why: 'restored: ready at once, nothing announced or queued' },
-    { from: 'restoring', event: 'xstate.error.actor.restoreHydration', to: 'hydrationBackoff', actions: ['countHydrationFailure', (s: S) => ({ type: 'onHydrationFailed', params: failed(s) })], timers: ['HYDRATION_RETRY'], why: 'a failed restore falls back to a startup hydration after a backoff' },
-    ...lossBeforeReadiness('restoring', 'xstate.done.actor.restoreHydration', ['requestStart', 'viaResume', 'resetHydrationFailures', { type: 'onServiceReady', params: { via: 'resume' } }]),
+    { from: 'restoring', event: 'xstate.done.actor.restoreHydration', to: 'ready', actions: ['requestStart', 'viaResume', 'resetHydrationFailures', 'snapshotTaken', { type: 'onServiceReady', params: { via: 'resume' } }], why: 'restored: ready at once, nothing announced or queued' },
+    { from: 'restoring', event: 'xstate.error.actor.restoreHydration', to: 'hydrationBackoff', actions: ['requestStart', 'countHydrationFailure', (s: S) => ({ type: 'onHydrationFailed', params: failed(s) })], timers: ['HYDRATION_RETRY'], why: 'a failed restore falls back to a startup hydration after a backoff, and still starts on its own' },
+    lossBeforeReadiness('restoring'),
 
     // hydrating
     { from: 'hydrating', event: 'account.start', actions: ['requestStart'], why: 'a start during the hydration is remembered' },
-    { from: 'hydrating', event: 'xstate.done.actor.startupHydration', guard: 'start requested', when: (s) => s.context.startRequested, to: 'connecting', actions: ['resetHydrationFailures'], why: 'hydrated and started: wait for the private stream (the failure streak ends)' },
-    { from: 'hydrating', event: 'xstate.done.actor.startupHydration', guard: 'not started', when: (s) => !s.context.startRequested, to: 'hydrated', actions: ['resetHydrationFailures'], why: 'hydrated only: wait for a start (the failure streak ends)' },
+    { from: 'hydrating', event: 'xstate.done.actor.startupHydration', guard: 'start requested', when: (s) => s.context.startRequested, to: 'connecting', actions: ['resetHydrationFailures', 'snapshotTaken'], why: 'hydrated and started: wait for the private stream (the failure streak ends; no gap since this snapshot)' },
+    { from: 'hydrating', event: 'xstate.done.actor.startupHydration', guard: 'not started', when: (s) => !s.context.startRequested, to: 'hydrated', actions: ['resetHydrationFailures', 'snapshotTaken'], why: 'hydrated only: wait for a start (the failure streak ends; no gap since this snapshot)' },
     { from: 'hydrating', event: 'xstate.error.actor.startupHydration', to: 'hydrationBackoff', actions: ['countHydrationFailure', (s: S) => ({ type: 'onHydrationFailed', params: failed(s) })], timers: ['HYDRATION_RETRY'], why: 'a failed hydration is counted (longer waits in a streak), journaled and retried after a backoff' },
     { from: 'hydrationBackoff', event: 'xstate.after.HYDRATION_RETRY', to: 'hydrating', ...startup, why: 'retry the startup hydration' },
 
@@ -116,14 +107,15 @@ export const accountBehaviour: BehaviourTable<AccountContext> = {
     { from: 'hydrated', event: 'account.start', to: 'connecting', actions: ['requestStart'], why: 'started after hydrating: wait for the private stream' },
 
     // connecting
-    { from: 'connecting', event: 'always', guard: 'stream ready', when: streamUp, to: 'replaying', actors: ['replayBuffered'], why: 'the stream is usable: apply the rows buffered since the snapshot' },
+    { from: 'connecting', event: 'always', guard: 'stream ready, no gap since the snapshot', when: (s) => streamUp(s) && !s.context.gapSinceSnapshot, to: 'replaying', actors: ['replayBuffered'], why: 'the stream is usable: apply the rows buffered since the snapshot' },
+    { from: 'connecting', event: 'always', guard: 'stream ready after a gap since the snapshot', when: (s) => streamUp(s) && s.context.gapSinceSnapshot, to: 'reconnectHydrating', actors: ['reconnectHydration'], why: 'the stream dropped after the startup snapshot: rows may be missing, take a fresh snapshot before readiness' },
     { from: 'connecting', event: 'account.hydrate', to: 'hydrating', ...startup, why: 'hydrate again before readiness' },
 
     // replaying
-    { from: 'replaying', event: 'xstate.done.actor.replayBuffered', guard: 'stream ready', when: streamUp, to: 'ready', actions: (s) => [{ type: 'onServiceReady', params: { via: readinessVia(s.history) } }],
+    { from: 'replaying', event: 'xstate.done.actor.replayBuffered', to: 'ready', actions: (s) => [{ type: 'onServiceReady', params: { via: readinessVia(s.history) } }],
       reach: { by: (s) => readinessVia(s.history), each: ['startup', 'reconnect', 'resync'] }, why: 'replayed: readiness opens, announced with how it came about' },
-    { from: 'replaying', event: 'xstate.error.actor.replayBuffered', to: 'reconnecting', why: 'the buffer cannot be trusted: take the full reconnect snapshot' },
-    ...lossBeforeReadiness('replaying', 'xstate.done.actor.replayBuffered', (s: S) => [{ type: 'onServiceReady', params: { via: readinessVia(s.history) } }]),
+    { from: 'replaying', event: 'xstate.error.actor.replayBuffered', to: 'reconnecting', actions: ['markGap', (s: S) => ({ type: 'onHydrationFailed', params: failed(s) })], why: 'the buffer cannot be trusted: said, then the full reconnect snapshot' },
+    lossBeforeReadiness('replaying'),
 
     // ready
     { from: 'ready', event: 'stream.lost', to: 'reconnecting', actions: ['onServiceNotReady', 'markStreamLost', 'onStreamLost'], why: 'a gap: readiness drops, known scopes become recovery-required' },
@@ -136,28 +128,16 @@ export const accountBehaviour: BehaviourTable<AccountContext> = {
 
     // reconnectHydrating
     { from: 'reconnectHydrating', event: 'stream.lost', to: 'reconnecting', actions: ['markStreamLost', 'onStreamLost'], why: 'lost again: the snapshot may predate the new gap, wait and start over' },
-    { from: 'reconnectHydrating', event: 'xstate.done.actor.reconnectHydration', to: 'replaying', actions: ['viaReconnectOrResync', 'resetHydrationFailures'], actors: ['replayBuffered'], why: 'the snapshot is in (the failure streak ends): replay the buffered rows' },
+    { from: 'reconnectHydrating', event: 'xstate.done.actor.reconnectHydration', to: 'replaying', actions: ['viaReconnectOrResync', 'resetHydrationFailures', 'snapshotTaken'], actors: ['replayBuffered'], why: 'the snapshot is in (the failure streak ends): replay the buffered rows' },
     { from: 'reconnectHydrating', event: 'xstate.error.actor.reconnectHydration', to: 'reconnectBackoff', actions: ['countHydrationFailure', (s: S) => ({ type: 'onHydrationFailed', params: failed(s) })], timers: ['HYDRATION_RETRY'], why: 'a failed reconnect hydration is journaled and retried after a backoff' },
 
     // reconnectBackoff
-    { from: 'reconnectBackoff', event: 'xstate.after.HYDRATION_RETRY', guard: 'stream ready', when: streamUp, to: 'reconnectHydrating', actors: ['reconnectHydration'], why: 'retry the reconnect hydration' },
-    {
-      from: 'reconnectBackoff', event: 'stream.lost', to: 'reconnecting', actions: ['markStreamLost', 'onStreamLost'],
-      why: 'lost during the backoff: wait for the stream before hydrating again',
-      defect: { note: `reconnectBackoff ignores the loss (only marks it) and retries the hydration with the stream down: ${DEAD_STREAM}`, now: { actions: ['markStreamLost'] } },
-    },
-    {
-      from: 'reconnectBackoff', event: 'xstate.after.HYDRATION_RETRY', guard: 'stream lost meanwhile', when: streamDown, to: 'reconnecting',
-      why: 'no reconnect hydration (and no readiness) while the stream is down',
-      defect: { note: `the retry hydrates with the stream down and goes on to readiness: ${DEAD_STREAM}`, now: { to: 'reconnectHydrating', actors: ['reconnectHydration'] } },
-    },
+    { from: 'reconnectBackoff', event: 'xstate.after.HYDRATION_RETRY', to: 'reconnectHydrating', actors: ['reconnectHydration'], why: 'retry the reconnect hydration (a loss during the backoff leaves for reconnecting first)' },
+    { from: 'reconnectBackoff', event: 'stream.lost', to: 'reconnecting', actions: ['markStreamLost', 'onStreamLost'], why: 'lost during the backoff: wait for the stream before hydrating again' },
 
     // stopping
     { from: 'stopping', event: 'xstate.done.actor.drain', to: 'stopped', why: 'drained: done' },
     { from: 'stopping', event: 'xstate.error.actor.drain', to: 'stopped', why: 'a failed drain still ends the account' },
-    {
-      from: 'stopping', event: 'account.stop', why: 'already stopping: a second stop changes nothing',
-      defect: { note: 'a second stop re-enters stopping and restarts the drain (journals account_draining again, waits its timeout again)', now: { to: 'stopping', actors: ['drain'] } },
-    },
+    { from: 'stopping', event: 'account.stop', why: 'already stopping: a second stop changes nothing (the drain is not restarted)' },
   ],
 };

@@ -26,6 +26,8 @@ export interface AccountContext {
   resync?: { reason: string };
   /** Hydrations failed in a row: the retry waits longer each time. */
   hydrationFailures: number;
+  /** The stream dropped after the last snapshot was taken: rows may be missing, replay alone is not enough. */
+  gapSinceSnapshot: boolean;
 }
 
 export type AccountEvent =
@@ -70,6 +72,7 @@ export const accountMachine = setup({
   },
   guards: {
     streamReady: ({ context }) => context.streamReady,
+    streamReadyAfterGap: ({ context }) => context.streamReady && context.gapSinceSnapshot,
     startRequested: ({ context }) => context.startRequested,
   },
   actions: {
@@ -86,7 +89,9 @@ export const accountMachine = setup({
       enqueue.sendTo(shard, { type: e.type, scopeKey: e.scopeKey });
     }) as never,
     markStreamReady: assign({ streamReady: true }),
-    markStreamLost: assign({ streamReady: false }),
+    markStreamLost: assign({ streamReady: false, gapSinceSnapshot: true }),
+    snapshotTaken: assign({ gapSinceSnapshot: false }),
+    markGap: assign({ gapSinceSnapshot: true }),
     requestStart: assign({ startRequested: true }),
     viaStartup: assign({ readyVia: 'startup' as const }),
     viaResume: assign({ readyVia: 'resume' as const }),
@@ -108,7 +113,7 @@ export const accountMachine = setup({
   },
 }).createMachine({
   id: 'account',
-  context: { streamReady: false, startRequested: false, shards: {}, readyVia: 'startup', hydrationFailures: 0 },
+  context: { streamReady: false, startRequested: false, shards: {}, readyVia: 'startup', hydrationFailures: 0, gapSinceSnapshot: false },
   initial: 'configuring',
   on: {
     'stream.ready': { actions: 'markStreamReady' },
@@ -158,17 +163,20 @@ export const accountMachine = setup({
       invoke: {
         id: 'startupHydration',
         src: 'startupHydration',
-        onDone: [{ guard: 'startRequested', target: 'connecting', actions: 'resetHydrationFailures' }, { target: 'hydrated', actions: 'resetHydrationFailures' }],
+        onDone: [{ guard: 'startRequested', target: 'connecting', actions: ['resetHydrationFailures', 'snapshotTaken'] }, { target: 'hydrated', actions: ['resetHydrationFailures', 'snapshotTaken'] }],
         onError: { target: 'hydrationBackoff', actions: ['countHydrationFailure', { type: 'onHydrationFailed', params: ({ event }) => ({ error: event.error }) }] },
       },
     },
     restoring: {
+      // A gap before readiness: the reconnect snapshot runs before readiness opens.
+      on: { 'stream.lost': { target: 'reconnecting', actions: ['markStreamLost', 'onStreamLost'] } },
       invoke: {
         id: 'restoreHydration',
         src: 'restoreHydration',
         input: ({ event }) => ({ pending: (event as { pending?: readonly unknown[] }).pending ?? [] }),
-        onDone: { target: 'ready', actions: ['requestStart', 'viaResume', 'resetHydrationFailures'] },
-        onError: { target: 'hydrationBackoff', actions: ['countHydrationFailure', { type: 'onHydrationFailed', params: ({ event }) => ({ error: event.error }) }] },
+        onDone: { target: 'ready', actions: ['requestStart', 'viaResume', 'resetHydrationFailures', 'snapshotTaken'] },
+        // A restore that fails falls back to a full startup (and still starts on its own).
+        onError: { target: 'hydrationBackoff', actions: ['requestStart', 'countHydrationFailure', { type: 'onHydrationFailed', params: ({ event }) => ({ error: event.error }) }] },
       },
     },
     hydrationBackoff: {
@@ -181,11 +189,17 @@ export const accountMachine = setup({
       },
     },
     connecting: {
-      always: { guard: 'streamReady', target: 'replaying' },
+      // Rows may be missing when the stream dropped after the startup snapshot: take a fresh one.
+      always: [{ guard: 'streamReadyAfterGap', target: 'reconnectHydrating' }, { guard: 'streamReady', target: 'replaying' }],
       on: { 'account.hydrate': 'hydrating' },
     },
     replaying: {
-      invoke: { id: 'replayBuffered', src: 'replayBuffered', onDone: 'ready', onError: 'reconnecting' },
+      on: { 'stream.lost': { target: 'reconnecting', actions: ['markStreamLost', 'onStreamLost'] } },
+      invoke: {
+        id: 'replayBuffered', src: 'replayBuffered', onDone: 'ready',
+        // The buffer cannot be trusted: said, then the full reconnect snapshot.
+        onError: { target: 'reconnecting', actions: ['markGap', { type: 'onHydrationFailed', params: ({ event }) => ({ error: event.error }) }] },
+      },
     },
     ready: {
       entry: { type: 'onServiceReady', params: ({ context }) => ({ via: context.readyVia }) },
@@ -205,14 +219,17 @@ export const accountMachine = setup({
         id: 'reconnectHydration',
         src: 'reconnectHydration',
         input: ({ context }) => ({ reason: context.resync?.reason ?? 'stream_reconnected' }),
-        onDone: { target: 'replaying', actions: ['viaReconnectOrResync', 'resetHydrationFailures'] },
+        onDone: { target: 'replaying', actions: ['viaReconnectOrResync', 'resetHydrationFailures', 'snapshotTaken'] },
         onError: { target: 'reconnectBackoff', actions: ['countHydrationFailure', { type: 'onHydrationFailed', params: ({ event }) => ({ error: event.error }) }] },
       },
     },
     reconnectBackoff: {
+      on: { 'stream.lost': { target: 'reconnecting', actions: ['markStreamLost', 'onStreamLost'] } },
       after: { HYDRATION_RETRY: 'reconnectHydrating' },
     },
     stopping: {
+      // Already stopping: a second stop changes nothing (the drain is not restarted).
+      on: { 'account.stop': {} },
       invoke: { id: 'drain', src: 'drain', onDone: 'stopped', onError: 'stopped' },
     },
     stopped: { type: 'final' },

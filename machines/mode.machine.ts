@@ -5,6 +5,7 @@ import { assign, setup } from 'xstate';
 import type { ModeReason, SystemMode } from '../src/domain/system-mode.js';
 
 export interface ModeContext {
+  mode: SystemMode;
   reasons: ModeReason[];
   sinceMs: number;
 }
@@ -15,9 +16,11 @@ export const modeMachine = setup({
   types: { context: {} as ModeContext, events: {} as ModeEvent },
   guards: {
     modeIs: ({ event }, params: { mode: SystemMode }) => event.mode === params.mode,
+    sameMode: ({ context, event }) => event.mode === context.mode,
   },
   actions: {
     keep: assign({
+      mode: ({ context, event }) => (event.type === 'mode.set' ? event.mode : context.mode),
       reasons: ({ context, event }) => (event.type === 'mode.set' ? event.reasons : context.reasons),
       sinceMs: ({ context, event }) => (event.type === 'mode.set' ? event.atMs : context.sinceMs),
     }),
@@ -27,10 +30,12 @@ export const modeMachine = setup({
   },
 }).createMachine({
   id: 'mode',
-  context: { reasons: [], sinceMs: 0 },
+  context: { mode: 'NORMAL', reasons: [], sinceMs: 0 },
   initial: 'normal',
   on: {
     'mode.set': [
+      // The same mode with other reasons: keep them; nothing is entered, nothing journaled.
+      { guard: 'sameMode', actions: 'keepReasons' },
       { guard: { type: 'modeIs', params: { mode: 'PAUSED' } }, target: '.paused', actions: 'keepReasons' },
       { guard: { type: 'modeIs', params: { mode: 'DEGRADED' } }, target: '.degraded', actions: 'keepReasons' },
       { target: '.normal', actions: 'keepReasons' },

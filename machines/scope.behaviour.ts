@@ -46,7 +46,6 @@ export const scopeBehaviour: BehaviourTable<ScopeContext> = {
     { from: 'settling.quiet', event: 'scope.affected', guard: 'a row', when: queued, to: 'settling.quiet', actions: ['recordReason'], timers: ['EVENT_BURST'], why: 'each row re-arms the quiet window; the max delay is kept (not re-armed)' },
     { from: 'settling.quiet', event: 'xstate.after.EVENT_BURST', to: 'planning', actions: PASS, why: 'the burst went quiet: plan once for all of it' },
     { from: 'settling', event: 'xstate.after.MAX_BURST_DELAY', to: 'planning', actions: PASS, why: 'a burst that never goes quiet is planned after the max delay' },
-    { from: 'settling', event: 'scope.resume', to: 'settling.quiet', timers: BURST, why: 'resuming restarts the burst wait' },
     { from: 'settling', event: 'confirmation.restored', to: 'pendingConfirmation', timers: ['CONFIRMATION_TIMEOUT'], why: 'a restored pending confirmation takes precedence: wait for it' },
 
     // planning: one pass, one action family; its outcome decides.
@@ -72,7 +71,6 @@ export const scopeBehaviour: BehaviourTable<ScopeContext> = {
     { from: 'pendingConfirmation', event: 'confirmation.resolved', guard: 'none remaining', when: (s) => s.event.remaining === 0, to: 'settling.quiet', timers: BURST, why: 'trusted state changed: plan again after the burst wait' },
     { from: 'pendingConfirmation', event: 'confirmation.resolved', guard: 'some remaining', when: (s) => s.event.remaining !== 0, to: 'pendingConfirmation', timers: ['CONFIRMATION_TIMEOUT'], why: 're-arm the deadline against the next oldest pending confirmation' },
     { from: 'pendingConfirmation', event: 'confirmation.restored', to: 'pendingConfirmation', timers: ['CONFIRMATION_TIMEOUT'], why: 'a restored confirmation re-arms the deadline' },
-    { from: 'pendingConfirmation', event: 'scope.resume', to: 'pendingConfirmation', timers: ['CONFIRMATION_TIMEOUT'], why: 'resuming re-arms the deadline' },
     { from: 'pendingConfirmation', event: 'xstate.after.CONFIRMATION_TIMEOUT', to: 'planning', actions: ['onConfirmationTimeout', ...PASS], why: 'a missed deadline marks the scope for recovery; the pass then selects it' },
 
     // recovering: scoped recovery hydration and lookups by custom id.
@@ -83,13 +81,5 @@ export const scopeBehaviour: BehaviourTable<ScopeContext> = {
     // backoff: rate limits and failed steps.
     { from: 'backoff', event: 'scope.affected', actions: ['recordReason'], why: 'a row during the backoff is a follow-up reason; it does not cut the wait short' },
     { from: 'backoff', event: 'xstate.after.RETRY_BACKOFF', to: 'planning', actions: ['clearRetryAfter', ...PASS], why: 'the wait is over: plan again; the Retry-After applied to this wait only' },
-    {
-      from: 'backoff', event: 'scope.resume', to: 'backoff', timers: ['RETRY_BACKOFF'],
-      why: 'resuming restarts the wait; it is not another failed attempt',
-      defect: {
-        note: 're-entering backoff counts another retry (doubling the next wait) and drops the venue\'s Retry-After, so a resume during a rate-limit wait can retry before Retry-After (scope.resume is never sent by the runtime today)',
-        now: { to: 'backoff', actions: ['clearRetryAfter', 'countRetry'], timers: ['RETRY_BACKOFF'] },
-      },
-    },
   ],
 };

@@ -34,7 +34,6 @@ export type ScopeEvent =
   | { type: 'scope.affected'; reason: string; immediate?: boolean }
   | { type: 'confirmation.resolved'; remaining: number }
   | { type: 'confirmation.restored' }
-  | { type: 'scope.resume' }
   | { type: 'pass.done'; next: PassNext; requests?: readonly unknown[] }
   | { type: 'pass.failed'; reason: string };
 
@@ -117,7 +116,6 @@ export const scopeMachine = setup({
       after: { MAX_BURST_DELAY: 'planning' },
       initial: 'quiet',
       on: {
-        'scope.resume': { target: 'settling', reenter: true },
         'confirmation.restored': 'pendingConfirmation',
       },
       states: {
@@ -167,7 +165,6 @@ export const scopeMachine = setup({
       after: { CONFIRMATION_TIMEOUT: { target: 'planning', actions: 'onConfirmationTimeout' } },
       on: {
         'scope.affected': { actions: 'recordReason' },
-        'scope.resume': { target: 'pendingConfirmation', reenter: true },
         'confirmation.restored': { target: 'pendingConfirmation', reenter: true },
         'confirmation.resolved': [
           { guard: 'allResolved', target: 'settling' },
@@ -192,7 +189,6 @@ export const scopeMachine = setup({
       after: { RETRY_BACKOFF: 'planning' },
       on: {
         'scope.affected': { actions: 'recordReason' },
-        'scope.resume': { target: 'backoff', reenter: true },
       },
     },
   },

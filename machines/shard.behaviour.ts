@@ -16,10 +16,6 @@ export const shardBehaviour: BehaviourTable = {
     {
       from: '*', event: 'scope.spawn', guard: 'owner already there', when: running, actions: ['spawnScope'],
       why: 'one owner per scope: a second spawn keeps the running owner (its timers and pending work)',
-      defect: {
-        note: 'a second spawn of a key creates a second scope actor under the same id; the first is dropped from the children but keeps running (timers, passes), and a later scope.stop stops only the second (the runtime only spawns a key it has not seen, or after a stop)',
-        now: { actions: ['spawnScope'], actors: ['scope'] },
-      },
     },
     { from: '*', event: 'scope.stop', guard: 'owner running', when: running, actions: ['stopScope'], why: 'stop the scope\'s owner' },
     { from: '*', event: 'scope.stop', guard: 'no owner', when: (s) => !running(s), actions: ['stopScope'], why: 'stopping an unknown scope is harmless' },

@@ -1,7 +1,7 @@
 // A shard supervises a slice of the account's scope actors. XState copies a parent's children
 // map on every spawn and stop, so one flat parent of N scopes costs O(N^2); 256 shards keep each
 // copy small. A shard has no logic of its own: it spawns, stops, and reports failed scopes up.
-import { sendParent, setup, spawnChild, stopChild } from 'xstate';
+import { enqueueActions, sendParent, setup, stopChild } from 'xstate';
 import { scopeMachine } from './scope.machine.js';
 
 export type ShardEvent =
@@ -12,9 +12,11 @@ export const shardMachine = setup({
   types: { events: {} as ShardEvent },
   actors: { scope: scopeMachine },
   actions: {
-    spawnScope: spawnChild('scope', {
-      id: ({ event }) => (event as { scopeKey: string }).scopeKey,
-      input: ({ event }) => ({ scopeKey: (event as { scopeKey: string }).scopeKey }),
+    /** One owner per scope: a second spawn of a running key keeps the owner it has. */
+    spawnScope: enqueueActions(({ enqueue, event, self }) => {
+      const scopeKey = (event as { scopeKey: string }).scopeKey;
+      if ((self.getSnapshot() as { children?: Record<string, unknown> } | undefined)?.children?.[scopeKey]) return;
+      enqueue.spawnChild('scope', { id: scopeKey, input: { scopeKey } });
     }),
     stopScope: stopChild(({ event }) => (event as { scopeKey: string }).scopeKey),
     reportFailure: sendParent(({ event }) => {
