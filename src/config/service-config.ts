@@ -1,7 +1,9 @@
 // The service configuration: parsed and validated from the environment BEFORE any client,
 // socket or store exists. Every rejection names the variable and the value.
+import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import type { ExecutionMode, RuntimeConfig } from '../runtime/runtime-config.js';
+import { registerSecret } from '../runtime/redact.js';
 import { ConfigError } from './config-error.js';
 import type { Env } from './env.js';
 import { parseStrategy } from './strategy-config.js';
@@ -16,6 +18,11 @@ const MODE_MAP: Record<ExecutionModeName, ExecutionMode> = {
 /** The exact sentence an operator must set in LIVE_CONFIRMATION to allow LIVE writes. */
 export const LIVE_CONFIRMATION_TEXT = 'I accept that exstate will trade real money on this account';
 
+/** The pack shipped with exstate (fixtures/conformance of the installation), as an absolute path. */
+export function shippedConformancePack(): string {
+  return fileURLToPath(new URL('../../fixtures/conformance', import.meta.url));
+}
+
 export interface ServiceConfig {
   runtime: RuntimeConfig;
   /** sim: the built-in simulated exchange on 127.0.0.1; binanceusdm: a venue at the configured URLs. */
@@ -25,11 +32,14 @@ export interface ServiceConfig {
   simDriver: 'none' | 'walk' | 'demo';
   simSeed: number;
   storePath: string;
+  /** As configured (blank: the shipped pack, absolute); the gate refuses a relative path. */
   conformancePack: string;
   logLevel: string;
   logFormat: 'pretty' | 'json';
   credentials: { apiKey?: string; secret?: string };
   listenKeyRefreshMs: number;
+  /** How long a REST call to the venue may take before it counts as a timeout (an unknown outcome for a submission). */
+  venueTimeoutMs: number;
 }
 
 function url(name: string, value: string | undefined, scheme: RegExp): string {
@@ -56,6 +66,7 @@ const schema = z.object({
   SIM_DRIVER: z.string().optional(),
   SIM_SEED: z.string().optional(),
   LISTEN_KEY_REFRESH_MS: ms('LISTEN_KEY_REFRESH_MS', 30 * 60_000),
+  VENUE_TIMEOUT_MS: ms('VENUE_TIMEOUT_MS', 10_000),
   PRODUCT: z.string().optional(),
   POSITION_MODE: z.string().optional(),
   SYMBOLS: z.string().optional(),
@@ -93,6 +104,9 @@ function dcaSteps(text: string | undefined): Array<{ offsetPct: string; sizePct:
 }
 
 export function parseServiceConfig(env: Env): ServiceConfig {
+  // First of all: the scrubber learns the credentials, so no message from here on can carry them.
+  registerSecret(env.API_KEY);
+  registerSecret(env.API_SECRET);
   const parsed = schema.safeParse(env);
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
@@ -124,6 +138,7 @@ export function parseServiceConfig(env: Env): ServiceConfig {
   for (const s of symbols) if (!/^[A-Z0-9._-]+$/.test(s)) throw new ConfigError('SYMBOLS', e.SYMBOLS, `${JSON.stringify(s)} is not a venue symbol (upper-case letters and digits, e.g. BTCUSDT)`);
   const strategy = parseStrategyFromEnv(e.TAKE_PROFIT_PCT, e.STOP_LOSS_PCT, e.DCA_STEPS);
   if (e.MAX_BURST_DELAY_MS < e.EVENT_BURST_MS) throw new ConfigError('MAX_BURST_DELAY_MS', String(e.MAX_BURST_DELAY_MS), `must not be shorter than EVENT_BURST_MS (${e.EVENT_BURST_MS})`);
+  if (e.VENUE_TIMEOUT_MS < 100) throw new ConfigError('VENUE_TIMEOUT_MS', String(e.VENUE_TIMEOUT_MS), 'must be at least 100 milliseconds');
   const liveConfirmed = e.LIVE_CONFIRMATION === LIVE_CONFIRMATION_TEXT;
   if (mode === 'live' && !liveConfirmed) {
     throw new ConfigError('LIVE_CONFIRMATION', e.LIVE_CONFIRMATION ? '[set]' : undefined, `LIVE needs LIVE_CONFIRMATION set to exactly "${LIVE_CONFIRMATION_TEXT}"`);
@@ -142,8 +157,9 @@ export function parseServiceConfig(env: Env): ServiceConfig {
     simDriver,
     simSeed,
     listenKeyRefreshMs: e.LISTEN_KEY_REFRESH_MS,
+    venueTimeoutMs: e.VENUE_TIMEOUT_MS,
     storePath: e.STORE_PATH && e.STORE_PATH.trim() ? e.STORE_PATH.trim() : './data/exstate.sqlite',
-    conformancePack: e.CONFORMANCE_PACK && e.CONFORMANCE_PACK.trim() ? e.CONFORMANCE_PACK.trim() : 'fixtures/conformance',
+    conformancePack: e.CONFORMANCE_PACK && e.CONFORMANCE_PACK.trim() ? e.CONFORMANCE_PACK.trim() : shippedConformancePack(),
     logLevel,
     logFormat,
     credentials: { apiKey: e.API_KEY || undefined, secret: e.API_SECRET || undefined },

@@ -2,6 +2,7 @@
 // person goes to stdout here; domain facts go through the Journal and pino.
 import { Command } from 'commander';
 import { observeFixture, runConformance } from '../conformance/runner.js';
+import { evaluateConformanceGate } from './conformance-gate.js';
 import { loadServiceConfig, startService } from './service.js';
 import { startSimulator } from '../sim/server.js';
 import { loadScenario } from '../sim/scenario.js';
@@ -44,20 +45,24 @@ program
   .command('doctor')
   .option('--profile <file>', 'an env file that fills what neither the environment nor .env sets')
   .description('validate the configuration and show the execution gates; reads only, writes nothing')
-  .action((opts: { profile?: string }) => {
+  .action(async (opts: { profile?: string }) => {
     const config = loadServiceConfig(opts);
     if (!config) {
       process.exitCode = 2;
       return;
     }
     const r = config.runtime;
+    const writeMode = ['demo', 'testnet', 'live'].includes(r.mode);
+    // The same gate `start` evaluates (the pack is run against the in-memory harness: nothing is sent).
+    const gate = writeMode ? await evaluateConformanceGate(config.conformancePack) : undefined;
     const report = {
       ok: true,
       mode: r.mode,
       venue: config.venue,
       symbols: r.configuredSymbols?.length ? r.configuredSymbols : 'auto-detect open positions',
       strategy: { takeProfitPct: r.strategy.takeProfitPct?.toFixed(), stopLossPct: r.strategy.stopLossPct?.toFixed(), dca: r.strategy.dca.map((s) => ({ offsetPct: s.offsetPct.toFixed(), sizePct: s.sizePct.toFixed() })) },
-      writes: ['demo', 'testnet', 'live'].includes(r.mode) ? 'after the conformance gate passes at start' : 'never in this mode',
+      writes: writeMode ? 'after the conformance gate passes at start' : 'never in this mode',
+      ...(gate ? { conformanceGate: { open: gate.open, reason: gate.reason, pack: gate.pack } } : {}),
       liveConfirmed: r.gates.liveConfirmed,
       credentials: config.credentials.apiKey ? 'set' : 'not set',
     };

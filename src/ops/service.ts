@@ -1,58 +1,90 @@
 // `exstate start`: one account, until SIGINT/SIGTERM. Config is validated before any client,
-// socket or store exists; write-capable modes pass the conformance gate first; shutdown drains
-// the runtime and closes the store so no context is half-written.
+// socket or store exists; write-capable modes pass the conformance gate first (the configured
+// pack complete and clean, see conformance-gate.ts); shutdown drains the runtime and closes the
+// store so no context is half-written. Every line it prints passes the one scrubber.
 import { join, dirname } from 'node:path';
 import { ConfigError } from '../config/config-error.js';
-import { loadEnvironment } from '../config/env.js';
+import { loadEnvironment, type Env } from '../config/env.js';
 import { parseServiceConfig, type ServiceConfig } from '../config/service-config.js';
-import { runConformance } from '../conformance/runner.js';
 import { AccountRuntime } from '../runtime/account-runtime.js';
 import { systemClock } from '../runtime/clock.js';
-import { Journal } from '../runtime/journal.js';
+import { Journal, type JournalRecord } from '../runtime/journal.js';
 import { attachLogger, createLogger } from '../runtime/logger.js';
+import { scrubText } from '../runtime/redact.js';
 import { WRITE_MODES } from '../runtime/runtime-config.js';
+import { evaluateConformanceGate } from './conformance-gate.js';
 import { openVenue } from './venue-factory.js';
 import { acquireInstanceLock } from './instance-lock.js';
 import { openDurableStore, openReadOnlyCopy } from './store.js';
 
 export interface StartOptions {
   profile?: string;
+  /** Embedding (tests): this environment instead of the process's and `.env`. */
+  env?: Env;
+  /** Where log lines go (default stdout). */
+  logDestination?: NodeJS.WritableStream;
+  /** Where one-line operator errors go (default stderr). */
+  errors?: NodeJS.WritableStream;
+  /** Embedding: stops the service when aborted, instead of SIGINT/SIGTERM. */
+  signal?: AbortSignal;
+  /** Embedding: sees every journal record. */
+  onRecord?: (record: JournalRecord) => void;
 }
 
-/** Validates configuration; returns it, or prints the rejection and returns undefined. */
+/** One line of an error for a person: scrubbed, no stack. */
+export function errorLine(error: unknown): string {
+  return scrubText(String((error as Error)?.message ?? error)).split('\n')[0]!.slice(0, 500);
+}
+
+/** Validates configuration; returns it, or prints the rejection (one line) and returns undefined. */
 export function loadServiceConfig(options: StartOptions): ServiceConfig | undefined {
   try {
-    return parseServiceConfig(loadEnvironment({ profile: options.profile }));
+    return parseServiceConfig(options.env ?? loadEnvironment({ profile: options.profile }));
   } catch (error) {
-    if (error instanceof ConfigError) {
-      process.stderr.write(`exstate: configuration rejected: ${error.field}=${JSON.stringify(error.value)}: ${error.reason}\n`);
-      return undefined;
-    }
-    throw error;
+    const line = error instanceof ConfigError ? `${error.field}=${JSON.stringify(error.value)}: ${error.reason}` : errorLine(error);
+    (options.errors ?? process.stderr).write(`exstate: configuration rejected: ${scrubText(line)}\n`);
+    return undefined;
   }
 }
 
 export async function startService(options: StartOptions): Promise<number> {
   const config = loadServiceConfig(options);
   if (!config) return 2;
-  const logger = createLogger({ level: config.logLevel, pretty: config.logFormat === 'pretty' });
+  const logger = createLogger({ level: config.logLevel, pretty: config.logFormat === 'pretty', ...(options.logDestination ? { destination: options.logDestination } : {}) });
   const journal = new Journal(systemClock);
+  if (options.onRecord) journal.subscribe(options.onRecord);
   attachLogger(journal, logger);
   const writes = WRITE_MODES.has(config.runtime.mode);
   journal.record('service_starting', { mode: config.runtime.mode, venue: config.venue, symbols: config.runtime.configuredSymbols?.length ? config.runtime.configuredSymbols : 'auto' });
 
   if (writes) {
-    const report = await runConformance(config.conformancePack);
-    const required = report.fixtures.length > 0 && report.failed === 0;
-    config.runtime.gates.conformancePassed = required;
-    journal.record('conformance_gate', { passed: report.passed, failed: report.failed, open: required });
-    if (!required) logger.warn({ failed: report.fixtures.filter((f) => !f.passed).map((f) => f.name) }, 'conformance gate closed: venue writes stay off');
+    const gate = await evaluateConformanceGate(config.conformancePack);
+    config.runtime.gates.conformancePassed = gate.open;
+    journal.record('conformance_gate', {
+      open: gate.open, reason: gate.reason, pack: gate.pack, passed: gate.passed, failed: gate.failed,
+      ...(gate.failedFixtures.length ? { failedFixtures: gate.failedFixtures } : {}), ...(gate.missing.length ? { missing: gate.missing } : {}),
+    });
+    if (!gate.open) logger.warn({ reason: gate.reason }, 'conformance gate closed: venue writes stay off');
   }
 
-  const releaseLock = writes ? acquireInstanceLock(join(dirname(config.storePath), 'exstate.lock')) : () => undefined;
-  const store = writes ? await openDurableStore(config.storePath) : await openReadOnlyCopy(config.storePath);
-  const handle = await openVenue(config, journal);
-  const runtime = new AccountRuntime({ config: config.runtime, venue: handle.venue, store: store.keyv, clock: systemClock, journal });
+  let releaseLock: () => void = () => undefined;
+  let store: Awaited<ReturnType<typeof openDurableStore>> | undefined;
+  let handle: Awaited<ReturnType<typeof openVenue>>;
+  try {
+    if (writes) releaseLock = acquireInstanceLock(join(dirname(config.storePath), 'exstate.lock'));
+    store = writes ? await openDurableStore(config.storePath) : await openReadOnlyCopy(config.storePath);
+    handle = await openVenue(config, journal);
+  } catch (error) {
+    // An operator's problem (a second instance, an unwritable store): one line, exit code 2.
+    journal.record('service_start_failed', { reason: errorLine(error) });
+    (options.errors ?? process.stderr).write(`exstate: start failed: ${errorLine(error)}\n`);
+    await store?.close().catch(() => undefined);
+    releaseLock();
+    logger.flush();
+    return 2;
+  }
+  const openStore = store;
+  const runtime = new AccountRuntime({ config: config.runtime, venue: handle.venue, store: openStore.keyv, clock: systemClock, journal });
 
   let stopping: Promise<void> | undefined;
   const stop = (signal: string) => {
@@ -60,7 +92,7 @@ export async function startService(options: StartOptions): Promise<number> {
       journal.record('service_stopping', { signal });
       await runtime.stop();
       await handle.close();
-      await store.close();
+      await openStore.close();
       releaseLock();
       journal.record('service_stopped', {});
       logger.flush();
@@ -68,10 +100,16 @@ export async function startService(options: StartOptions): Promise<number> {
     return stopping;
   };
   const done = new Promise<void>((resolve) => {
+    if (options.signal) {
+      const onAbort = () => void stop('abort').then(resolve);
+      if (options.signal.aborted) onAbort();
+      else options.signal.addEventListener('abort', onAbort, { once: true });
+      return;
+    }
     process.once('SIGINT', () => void stop('SIGINT').then(resolve));
     process.once('SIGTERM', () => void stop('SIGTERM').then(resolve));
+    process.on('unhandledRejection', (reason) => journal.record('unhandled_rejection', { reason: errorLine(reason) }));
   });
-  process.on('unhandledRejection', (reason) => journal.record('unhandled_rejection', { reason: String((reason as Error)?.message ?? reason) }));
 
   runtime.boot();
   runtime.start();

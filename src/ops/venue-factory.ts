@@ -16,7 +16,7 @@ export interface VenueHandle {
 export async function openVenue(config: ServiceConfig, journal: Journal): Promise<VenueHandle> {
   const log = (event: string, fields: Record<string, unknown>) => journal.record(event, fields);
   const common = {
-    positionMode: config.runtime.positionMode, listenKeyRefreshMs: config.listenKeyRefreshMs, timeoutMs: 10_000,
+    positionMode: config.runtime.positionMode, listenKeyRefreshMs: config.listenKeyRefreshMs, timeoutMs: config.venueTimeoutMs,
     weightLimit: 2400, protectiveHeadroom: 0.2, log,
   };
   if (config.venue === 'binanceusdm') {

@@ -15,6 +15,8 @@ const MAX_DYNAMIC_SECRETS = 64;
 
 const permanent = new Set<string>();
 const dynamic = new Set<string>();
+/** Every registered value, longest first (a value that is a prefix of another must not cut it in two). */
+let ordered: string[] | undefined;
 
 /**
  * Tells the scrubber a secret value held by this process. `permanent` (credentials) values stay
@@ -24,8 +26,10 @@ export function registerSecret(value: string | undefined | null, kind: 'credenti
   if (typeof value !== 'string') return;
   const v = value.trim();
   if (v.length < MIN_SECRET_LENGTH || permanent.has(v)) return;
+  ordered = undefined;
   if (kind === 'credential') {
     permanent.add(v);
+    dynamic.delete(v);
     return;
   }
   dynamic.delete(v);
@@ -42,6 +46,7 @@ export function registeredSecretCount(): number {
 export function clearRegisteredSecrets(): void {
   permanent.clear();
   dynamic.clear();
+  ordered = undefined;
 }
 
 // name=value in query strings and forms; "name":"value" in JSON; name: value in headers.
@@ -55,7 +60,7 @@ function withEncodings(secret: string): string[] {
   return encoded === secret ? [secret] : [secret, encoded];
 }
 
-function cutKnown(text: string, secrets: Iterable<string>): string {
+function cutKnown(text: string, secrets: readonly string[]): string {
   let out = text;
   for (const s of secrets) {
     if (!s || s.length < 4) continue;
@@ -67,8 +72,9 @@ function cutKnown(text: string, secrets: Iterable<string>): string {
 /** Removes secret values (registered and given) and secret-bearing parameters from free text. */
 export function scrubText(text: string, secrets: readonly string[] = []): string {
   if (typeof text !== 'string' || text.length === 0) return text;
-  let out = cutKnown(cutKnown(text, permanent), dynamic);
-  if (secrets.length > 0) out = cutKnown(out, secrets);
+  ordered ??= [...permanent, ...dynamic].sort((a, b) => b.length - a.length);
+  let out = cutKnown(text, ordered);
+  if (secrets.length > 0) out = cutKnown(out, [...secrets].sort((a, b) => b.length - a.length));
   if (out.length < 16) return out;
   return out.replace(NAMED, `$1${REDACTED}`).replace(HEX64, REDACTED).replace(WS_PATH_KEY, `$1${REDACTED}`);
 }

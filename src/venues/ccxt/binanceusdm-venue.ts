@@ -13,7 +13,7 @@ import { filtersOf, positionRows, restAlgoRow, restOrderRow, restTradeRow } from
 import { codeOf, outcomeOfError, short, venueCallError } from './outcome.js';
 import { httpStatusOf } from './client.js';
 import { PrivateStream } from './private-stream.js';
-import { scrubText } from '../../runtime/redact.js';
+import { registerSecret, scrubText } from '../../runtime/redact.js';
 import { buildCall, unifiedSymbol } from './requests.js';
 
 type Raw = Record<string, unknown>;
@@ -38,13 +38,16 @@ export class BinanceUsdmVenue implements Venue {
   private readonly stream: PrivateStream;
 
   private constructor(private readonly ex: BinanceClient, private readonly config: BinanceVenueConfig, private readonly scrub: (text: string) => string) {
-    this.stream = new PrivateStream(ex, config.log, (orderId, clientId) => this.rememberId(orderId, clientId));
+    this.stream = new PrivateStream(ex, config.log, (orderId, clientId) => this.rememberId(orderId, clientId), scrub);
   }
 
   static async create(config: BinanceVenueConfig): Promise<BinanceUsdmVenue> {
+    // Everything the adapter logs, returns or throws passes the shared scrubber: venue error texts
+    // can echo signed URLs, and nothing may ever carry the key or the secret (registered for the
+    // whole process: the runtime's own scrubbing of what it records knows them too).
+    registerSecret(config.apiKey);
+    registerSecret(config.secret);
     const ex = await createBinanceClient(config);
-    // Everything the adapter logs passes the shared scrubber: venue error texts can echo signed
-    // URLs, and nothing may ever carry the key or the secret.
     const secrets = [config.apiKey, config.secret];
     const scrub = (text: string) => scrubText(text, secrets);
     const log = (event: string, fields: Record<string, unknown>) =>
@@ -133,7 +136,10 @@ export class BinanceUsdmVenue implements Venue {
       const retryAfterMs = this.retryAfter();
       if (retryAfterMs !== undefined) this.blockedUntil = Date.now() + retryAfterMs;
       this.config.log('venue_call_failed', { action: m.action, slot: m.slot, customOrderId: m.customOrderId, error: short(String((error as Error)?.message ?? error)) });
-      return outcomeOfError(error, retryAfterMs);
+      const outcome = outcomeOfError(error, retryAfterMs);
+      if (outcome.kind === 'rejected' && outcome.message !== undefined) return { ...outcome, message: this.scrub(outcome.message) };
+      if (outcome.kind === 'unknown') return { ...outcome, reason: this.scrub(outcome.reason) };
+      return outcome;
     }
   }
 

@@ -14,6 +14,7 @@
 import { rowDefect } from '../../domain/row-validation.js';
 import type { PrivateRow } from '../../domain/rows.js';
 import type { StreamItem } from '../port.js';
+import { registerSecret, scrubText } from '../../runtime/redact.js';
 import type { BinanceClient } from './client.js';
 import { balanceRows, liquidationExecutionRow, positionRows, streamAlgoRow, streamOrderRow, streamTradeRow, type FrameTimes } from './normalize.js';
 
@@ -35,6 +36,8 @@ export class PrivateStream {
     private readonly onLog: (event: string, fields: Record<string, unknown>) => void,
     /** Told every (order id, client id) pair a frame shows, so fill history can name its orders. */
     private readonly onOrderIdentity: (exchangeOrderId: string, customOrderId: string) => void = () => undefined,
+    /** The adapter's scrubber: every reason this stream hands on (items, logs) passes it. */
+    private readonly scrub: (text: string) => string = (text) => scrubText(text),
   ) {
     const handlers = ex as unknown as Record<string, (client: unknown, message: unknown) => unknown>;
     for (const [name, read] of [['handleOrderUpdate', (m: Raw) => this.onOrderFrame(m)], ['handleAcountUpdate', (m: Raw) => this.onAccountFrame(m)]] as const) {
@@ -45,13 +48,14 @@ export class PrivateStream {
           try {
             read(message as Raw);
           } catch (error) {
-            this.push({ kind: 'malformed', reason: reasonOf(error) });
+            this.push({ kind: 'malformed', reason: this.scrub(reasonOf(error)) });
           }
         }
         return original.call(ex, client, message);
       };
     }
     (ex as unknown as { onConnected: (client: unknown) => void }).onConnected = () => {
+      this.noteListenKey();
       if (this.connected) return;
       this.connected = true;
       this.failures = 0;
@@ -84,7 +88,7 @@ export class PrivateStream {
 
   /** Forces a reconnect (a watchdog saw silence): closing the socket fails every watch. */
   async restart(reason: string): Promise<void> {
-    this.onLog('stream_restart_requested', { reason });
+    this.onLog('stream_restart_requested', { reason: this.scrub(reason) });
     const clients = Object.values((this.ex as unknown as { clients: Record<string, { close: () => Promise<void> | undefined }> }).clients);
     await Promise.all(clients.map((c) => Promise.resolve().then(() => c.close()).catch(() => undefined)));
   }
@@ -130,6 +134,15 @@ export class PrivateStream {
     for (const p of Array.isArray(a.P) ? (a.P as Raw[]) : []) this.emitAll(() => positionRows(p, 'pa', 'ep', times));
   }
 
+  /** The listen key ccxt holds is a secret: the scrubber learns each one as soon as it is used. */
+  private noteListenKey(): void {
+    const options = (this.ex as unknown as { options?: Record<string, { listenKey?: unknown } | undefined> }).options ?? {};
+    for (const type of ['future', 'delivery']) {
+      const key = options[type]?.listenKey;
+      if (typeof key === 'string') registerSecret(key, 'listen_key');
+    }
+  }
+
   private identify(orderId: unknown, clientId: unknown): void {
     if ((typeof orderId === 'string' || typeof orderId === 'number') && typeof clientId === 'string' && clientId) this.onOrderIdentity(String(orderId), clientId);
   }
@@ -144,7 +157,7 @@ export class PrivateStream {
     try {
       rows = build();
     } catch (error) {
-      this.push({ kind: 'malformed', reason: reasonOf(error) });
+      this.push({ kind: 'malformed', reason: this.scrub(reasonOf(error)) });
       return;
     }
     for (const row of rows) {
@@ -170,8 +183,9 @@ export class PrivateStream {
     this.failures++;
     // ccxt reuses its listen key for 20 min; after a gap (perhaps an expired key) get a fresh one.
     const options = (this.ex as unknown as { options: Record<string, { lastAuthenticatedTime?: number } | undefined> }).options;
+    this.noteListenKey();
     for (const type of ['future', 'delivery']) if (options[type]) options[type]!.lastAuthenticatedTime = 0;
-    const message = String((error as Error)?.message ?? error).slice(0, 200);
+    const message = this.scrub(String((error as Error)?.message ?? error)).slice(0, 200);
     if (this.connected) {
       this.connected = false;
       this.epoch++;

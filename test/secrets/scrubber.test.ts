@@ -1,0 +1,59 @@
+// The one scrubber: registered values, secret-bearing parameters in any notation, signatures by
+// shape, listen keys in socket paths; the journal applies it to every record (copy on write).
+import { Decimal } from 'decimal.js';
+import { parseServiceConfig } from '../../src/config/service-config.js';
+import { Journal } from '../../src/runtime/journal.js';
+import { REDACTED, clearRegisteredSecrets, registerSecret, scrubDeep, scrubText } from '../../src/runtime/redact.js';
+
+afterEach(() => clearRegisteredSecrets());
+
+test('values the configuration registered are cut from any text, also URL-encoded', () => {
+  parseServiceConfig({ TAKE_PROFIT_PCT: '1', STOP_LOSS_PCT: '2', DCA_STEPS: '1:100', API_KEY: 'cfgKEYvalue123', API_SECRET: 'cfg/SECRET+value' });
+  const out = scrubText('key cfgKEYvalue123 secret cfg/SECRET+value encoded cfg%2FSECRET%2Bvalue');
+  expect(out).toBe(`key ${REDACTED} secret ${REDACTED} encoded ${REDACTED}`);
+});
+
+test.each([
+  ['query', 'GET /fapi/v1/order?symbol=BTCUSDT&timestamp=1&signature=abc123def', 'abc123def'],
+  ['json', '{"listenKey":"lkVALUEabcdef","code":-1}', 'lkVALUEabcdef'],
+  ['header', 'X-MBX-APIKEY: hdrVALUE42 rest', 'hdrVALUE42'],
+  ['ws path', 'Connection to ws://127.0.0.1:1/ws/AbCdEfGhIjKlMnOpQrStUv failed', 'AbCdEfGhIjKlMnOpQrStUv'],
+  ['64 hex', `sig ${'a1'.repeat(32)} end`, 'a1'.repeat(32)],
+])('%s', (_what, text, secret) => {
+  expect(scrubText(text)).not.toContain(secret);
+});
+
+test('ordinary words and short values stay; "undefined" after a name stays', () => {
+  registerSecret('abc');
+  expect(scrubText('abc order BTCUSDT')).toBe('abc order BTCUSDT');
+  expect(scrubText('API_SECRET=undefined: VENUE=binanceusdm needs API_SECRET')).toBe('API_SECRET=undefined: VENUE=binanceusdm needs API_SECRET');
+});
+
+test('listen keys registered by the adapter are cut; only the latest 64 are kept', () => {
+  for (let i = 0; i < 70; i++) registerSecret(`listen-key-number-${i}`, 'listen_key');
+  expect(scrubText('x listen-key-number-69 y')).toBe(`x ${REDACTED} y`);
+  expect(scrubText('x listen-key-number-0 y')).toBe('x listen-key-number-0 y');
+});
+
+test('scrubDeep copies only what changes and leaves class instances alone', () => {
+  registerSecret('deepSECRET99');
+  const scope = { symbol: 'BTCUSDT' };
+  const price = new Decimal('65000');
+  const fields = { scope, price, nested: [{ reason: 'failed for deepSECRET99' }] };
+  const out = scrubDeep(fields);
+  expect(out).not.toBe(fields);
+  expect(out.scope).toBe(scope);
+  expect(out.price).toBe(price);
+  expect(out.nested[0]!.reason).toBe(`failed for ${REDACTED}`);
+  const clean = { scope, price };
+  expect(scrubDeep(clean)).toBe(clean);
+});
+
+test('every journal record is scrubbed before any sink sees it', () => {
+  registerSecret('journalSECRET77');
+  const journal = new Journal({ now: () => 0 });
+  const seen: unknown[] = [];
+  journal.subscribe((r) => seen.push(r));
+  const r = journal.record('recovery_incomplete', { reason: 'GET /x?signature=ffee&k=journalSECRET77' });
+  expect(JSON.stringify([r, seen])).not.toMatch(/journalSECRET77|signature=ffee/);
+});
