@@ -39,6 +39,9 @@ program
   .description('run one account until SIGINT/SIGTERM')
   .action(async (opts: { profile?: string }) => {
     process.exitCode = await startService(opts);
+    // Everything is closed and the last line is out; a stray foreign timer must not keep a
+    // stopped service around.
+    setTimeout(() => process.exit(process.exitCode), 2_000).unref();
   });
 
 program

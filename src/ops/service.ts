@@ -86,6 +86,10 @@ export async function startService(options: StartOptions): Promise<number> {
   const openStore = store;
   const runtime = new AccountRuntime({ config: config.runtime, venue: handle.venue, store: openStore.keyv, clock: systemClock, journal });
 
+  // The process never exits unless told to: whatever fails inside retries on its own timers, and
+  // some of those (ccxt's, the stream backoff) do not hold the event loop, so this one does.
+  const keepAlive = setInterval(() => undefined, KEEP_ALIVE_MS);
+  let exitCode = 0;
   let stopping: Promise<void> | undefined;
   const stop = (signal: string) => {
     stopping ??= (async () => {
@@ -94,12 +98,23 @@ export async function startService(options: StartOptions): Promise<number> {
       await handle.close();
       await openStore.close();
       releaseLock();
-      journal.record('service_stopped', {});
+      clearInterval(keepAlive);
+      journal.record('service_stopped', { exitCode });
       logger.flush();
     })();
     return stopping;
   };
   const done = new Promise<void>((resolve) => {
+    // Refused credentials before the service was ever ready are an operator's mistake: one line, exit 2.
+    let everReady = false;
+    journal.subscribe((record) => {
+      if (record.event === 'service_ready') everReady = true;
+      if (!everReady && record.event === 'alert_raised' && record.reason === 'AUTH_FAILED' && exitCode === 0) {
+        exitCode = 2;
+        (options.errors ?? process.stderr).write(`exstate: start failed: the venue refused the API key or its signature (${errorLine(record.detail)}); check API_KEY, API_SECRET and the key's permissions\n`);
+        void stop('auth_failed').then(resolve);
+      }
+    });
     if (options.signal) {
       const onAbort = () => void stop('abort').then(resolve);
       if (options.signal.aborted) onAbort();
@@ -108,11 +123,20 @@ export async function startService(options: StartOptions): Promise<number> {
     }
     process.once('SIGINT', () => void stop('SIGINT').then(resolve));
     process.once('SIGTERM', () => void stop('SIGTERM').then(resolve));
+    // Whatever escapes is said and survived: the machines retry on their own.
     process.on('unhandledRejection', (reason) => journal.record('unhandled_rejection', { reason: errorLine(reason) }));
+    process.on('uncaughtException', (error) => journal.record('uncaught_exception', { reason: errorLine(error) }));
+    process.once('exit', (code) => {
+      if (!stopping) journal.record('process_exit_unexpected', { code });
+      logger.flush();
+    });
   });
 
   runtime.boot();
   runtime.start();
   await done;
-  return 0;
+  return exitCode;
 }
+
+/** The keep-alive timer's period (it does nothing; it only holds the event loop open). */
+const KEEP_ALIVE_MS = 60_000;

@@ -25,6 +25,18 @@ export class UserStream {
     this.timer.unref();
   }
 
+  private keepaliveCount = 0;
+
+  /** How many distinct listen keys were issued (tests: a fresh key after an expiry). */
+  issuedKeys(): number {
+    return this.keys.size;
+  }
+
+  /** How many keepalives (PUT /fapi/v1/listenKey) kept a live key alive. */
+  keepalives(): number {
+    return this.keepaliveCount;
+  }
+
   /** POST /fapi/v1/listenKey: Binance returns the same active key while it lives. */
   create(): string {
     for (const k of this.keys.values()) if (!k.expired) {
@@ -40,6 +52,7 @@ export class UserStream {
     const k = key ? this.keys.get(key) : [...this.keys.values()].find((x) => !x.expired);
     if (!k || k.expired) return false;
     k.expiresAt = this.now() + this.ttlMs;
+    this.keepaliveCount++;
     return true;
   }
 

@@ -27,9 +27,17 @@ export class PrivateStream {
   private waiter: ((r: IteratorResult<StreamItem>) => void) | undefined;
   private running = false;
   private stopped = false;
+  /** `open` was announced for the current connection. */
   private connected = false;
   private failures = 0;
+  /** The connection generation: a failure ends it once, however many loops notice. */
   private epoch = 0;
+  /** Loops that are watching on the current connection (the stream is ready only when all are). */
+  private readonly armed = new Set<string>();
+  /** ccxt reported the socket of the current connection up. */
+  private socketUp = false;
+  /** The one backoff every loop waits out after a failure of the connection. */
+  private backoff: Promise<void> = Promise.resolve();
 
   constructor(
     private readonly ex: BinanceClient,
@@ -54,12 +62,21 @@ export class PrivateStream {
         return original.call(ex, client, message);
       };
     }
+    // ccxt drops `listenKeyExpired` (it is in no handler table): seen here, it is a gap at once.
+    const handleMessage = handlers.handleMessage;
+    if (typeof handleMessage !== 'function') throw new Error('ccxt binanceusdm has no handleMessage: the private stream cannot see listenKeyExpired');
+    handlers.handleMessage = (client: unknown, message: unknown) => {
+      if (this.running && message && typeof message === 'object' && (message as Raw).e === 'listenKeyExpired') {
+        this.onLog('listen_key_expired', {});
+        this.fail('stream', this.epoch, new Error('listenKeyExpired: the venue expired the listen key'), 0);
+        return undefined;
+      }
+      return handleMessage.call(ex, client, message);
+    };
     (ex as unknown as { onConnected: (client: unknown) => void }).onConnected = () => {
       this.noteListenKey();
-      if (this.connected) return;
-      this.connected = true;
-      this.failures = 0;
-      this.push({ kind: 'stream', status: 'open' });
+      this.socketUp = true;
+      this.maybeOpen();
     };
   }
 
@@ -89,8 +106,8 @@ export class PrivateStream {
   /** Forces a reconnect (a watchdog saw silence): closing the socket fails every watch. */
   async restart(reason: string): Promise<void> {
     this.onLog('stream_restart_requested', { reason: this.scrub(reason) });
-    const clients = Object.values((this.ex as unknown as { clients: Record<string, { close: () => Promise<void> | undefined }> }).clients);
-    await Promise.all(clients.map((c) => Promise.resolve().then(() => c.close()).catch(() => undefined)));
+    this.fail('watchdog', this.epoch, new Error(reason));
+    await this.closeSockets();
   }
 
   async stop(): Promise<void> {
@@ -169,29 +186,60 @@ export class PrivateStream {
 
   private async loop(name: string, once: () => Promise<void>): Promise<void> {
     while (this.running) {
+      const epoch = this.epoch;
+      this.arm(name, epoch);
       try {
         await once();
       } catch (error) {
         if (!this.running) return;
-        this.gap(name, error);
-        await sleep(this.backoffMs());
+        this.fail(name, epoch, error);
+        await this.backoff;
       }
     }
   }
 
-  private gap(loop: string, error: unknown): void {
+  /** A loop watches on this connection; when all do and the socket is up, the stream is ready. */
+  private arm(loop: string, epoch: number): void {
+    if (epoch !== this.epoch) return;
+    this.armed.add(loop);
+    this.maybeOpen();
+  }
+
+  private maybeOpen(): void {
+    if (this.connected || !this.socketUp || this.armed.size < LOOPS.length) return;
+    this.connected = true;
+    this.failures = 0;
+    this.push({ kind: 'stream', status: 'open' });
+  }
+
+  /**
+   * One failure state for the whole stream: the first loop to notice ends the connection (closing
+   * the socket, so every watch fails with it), announces the gap once, and starts the one backoff
+   * all loops wait out; a loop that notices an ended connection just waits. The next connection
+   * asks for a fresh listen key (the old one may be what expired).
+   */
+  private fail(loop: string, epoch: number, error: unknown, waitMs?: number): void {
+    if (epoch !== this.epoch) return;
     this.failures++;
-    // ccxt reuses its listen key for 20 min; after a gap (perhaps an expired key) get a fresh one.
+    this.epoch++;
+    this.armed.clear();
+    this.socketUp = false;
     const options = (this.ex as unknown as { options: Record<string, { lastAuthenticatedTime?: number } | undefined> }).options;
     this.noteListenKey();
     for (const type of ['future', 'delivery']) if (options[type]) options[type]!.lastAuthenticatedTime = 0;
     const message = this.scrub(String((error as Error)?.message ?? error)).slice(0, 200);
     if (this.connected) {
       this.connected = false;
-      this.epoch++;
       this.push({ kind: 'stream', status: 'closed', reason: `${loop}: ${message}` });
     }
     this.onLog('stream_watch_failed', { loop, reason: message, failures: this.failures, epoch: this.epoch });
+    this.backoff = sleep(waitMs ?? this.backoffMs());
+    void this.closeSockets();
+  }
+
+  private async closeSockets(): Promise<void> {
+    const clients = Object.values((this.ex as unknown as { clients: Record<string, { close: () => Promise<void> | undefined }> }).clients ?? {});
+    await Promise.all(clients.map((c) => Promise.resolve().then(() => c.close()).catch(() => undefined)));
   }
 
   /** Exponential backoff with full jitter: 250 ms doubling to 30 s. */
@@ -210,5 +258,8 @@ export class PrivateStream {
 }
 
 const reasonOf = (error: unknown) => String((error as Error)?.message ?? error).slice(0, 300);
+
+/** The watch loops that share the user-data socket. */
+const LOOPS = ['orders', 'fills', 'positions', 'balances'] as const;
 
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms).unref());
