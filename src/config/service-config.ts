@@ -5,7 +5,8 @@ import { z } from 'zod';
 import type { ExecutionMode, RuntimeConfig } from '../runtime/runtime-config.js';
 import { registerSecret } from '../runtime/redact.js';
 import { ConfigError } from './config-error.js';
-import type { Env } from './env.js';
+import { variablesFromFiles, type Env } from './env.js';
+import { checkUnknownVariables } from './unknown-variables.js';
 import { parseStrategy } from './strategy-config.js';
 
 export const EXECUTION_MODES = ['PUBLIC', 'READ_ONLY_PRIVATE', 'DRY_RUN_PRIVATE', 'DEMO', 'TESTNET', 'LIVE'] as const;
@@ -107,6 +108,7 @@ export function parseServiceConfig(env: Env): ServiceConfig {
   // First of all: the scrubber learns the credentials, so no message from here on can carry them.
   registerSecret(env.API_KEY);
   registerSecret(env.API_SECRET);
+  checkUnknownVariables(env, variablesFromFiles(env), Object.keys(schema.shape));
   const parsed = schema.safeParse(env);
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;

@@ -3,7 +3,10 @@
 import { Command } from 'commander';
 import { observeFixture, runConformance } from '../conformance/runner.js';
 import { evaluateConformanceGate } from './conformance-gate.js';
-import { loadServiceConfig, startService } from './service.js';
+import { accessSync, constants, existsSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { lockHolder } from './instance-lock.js';
+import { accountLock, loadServiceConfig, startService } from './service.js';
 import { startSimulator } from '../sim/server.js';
 import { loadScenario } from '../sim/scenario.js';
 
@@ -58,8 +61,18 @@ program
     const writeMode = ['demo', 'testnet', 'live'].includes(r.mode);
     // The same gate `start` evaluates (the pack is run against the in-memory harness: nothing is sent).
     const gate = writeMode ? await evaluateConformanceGate(config.conformancePack) : undefined;
+    // Every check `start` runs before it touches the venue: the pack, the store's path, the locks.
+    const storeDir = dirname(resolve(config.storePath));
+    const storeOk = canCreateIn(storeDir);
+    const holders = writeMode ? [lockHolder(accountLock(config)), lockHolder(join(storeDir, 'exstate.lock'))].filter((p): p is number => p !== undefined) : [];
+    const checks = [
+      ...(gate ? [{ check: 'conformance_gate', ok: gate.open, detail: gate.reason }] : []),
+      { check: 'store_path', ok: storeOk, detail: storeOk ? `${storeDir} is usable` : `${storeDir} cannot be created or written` },
+      ...(writeMode ? [{ check: 'instance_lock', ok: holders.length === 0, detail: holders.length === 0 ? 'free' : `held by a running exstate (pid ${holders.join(', ')})` }] : []),
+    ];
     const report = {
-      ok: true,
+      ok: checks.every((c) => c.ok),
+      checks,
       mode: r.mode,
       venue: config.venue,
       symbols: r.configuredSymbols?.length ? r.configuredSymbols : 'auto-detect open positions',
@@ -70,6 +83,7 @@ program
       credentials: config.credentials.apiKey ? 'set' : 'not set',
     };
     process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
+    if (!report.ok) process.exitCode = 1;
   });
 
 program
@@ -93,3 +107,19 @@ program
   });
 
 await program.parseAsync(process.argv);
+
+/** Whether a file can be created in this directory (or the nearest existing parent can hold it). */
+function canCreateIn(dir: string): boolean {
+  let d = dir;
+  while (!existsSync(d)) {
+    const parent = dirname(d);
+    if (parent === d) return false;
+    d = parent;
+  }
+  try {
+    accessSync(d, constants.W_OK);
+    return true;
+  } catch {
+    return false;
+  }
+}

@@ -2,7 +2,7 @@
 // socket or store exists; write-capable modes pass the conformance gate first (the configured
 // pack complete and clean, see conformance-gate.ts); shutdown drains the runtime and closes the
 // store so no context is half-written. Every line it prints passes the one scrubber.
-import { join, dirname } from 'node:path';
+import { join, dirname, resolve as resolvePath } from 'node:path';
 import { ConfigError } from '../config/config-error.js';
 import { loadEnvironment, type Env } from '../config/env.js';
 import { parseServiceConfig, type ServiceConfig } from '../config/service-config.js';
@@ -14,7 +14,7 @@ import { scrubText } from '../runtime/redact.js';
 import { WRITE_MODES } from '../runtime/runtime-config.js';
 import { evaluateConformanceGate } from './conformance-gate.js';
 import { openVenue } from './venue-factory.js';
-import { acquireInstanceLock } from './instance-lock.js';
+import { accountLockPath, acquireInstanceLock } from './instance-lock.js';
 import { openDurableStore, openReadOnlyCopy } from './store.js';
 
 export interface StartOptions {
@@ -71,7 +71,19 @@ export async function startService(options: StartOptions): Promise<number> {
   let store: Awaited<ReturnType<typeof openDurableStore>> | undefined;
   let handle: Awaited<ReturnType<typeof openVenue>>;
   try {
-    if (writes) releaseLock = acquireInstanceLock(join(dirname(config.storePath), 'exstate.lock'));
+    if (writes) {
+      const releaseAccount = acquireInstanceLock(accountLock(config));
+      try {
+        const releaseStore = acquireInstanceLock(join(dirname(config.storePath), 'exstate.lock'));
+        releaseLock = () => {
+          releaseStore();
+          releaseAccount();
+        };
+      } catch (error) {
+        releaseAccount();
+        throw error;
+      }
+    }
     store = writes ? await openDurableStore(config.storePath) : await openReadOnlyCopy(config.storePath);
     handle = await openVenue(config, journal);
   } catch (error) {
@@ -109,6 +121,12 @@ export async function startService(options: StartOptions): Promise<number> {
     let everReady = false;
     journal.subscribe((record) => {
       if (record.event === 'service_ready') everReady = true;
+      if (!everReady && record.event === 'symbols_unlisted' && exitCode === 0) {
+        exitCode = 2;
+        const symbols = (record.symbols as string[]).join(',');
+        (options.errors ?? process.stderr).write(`exstate: configuration rejected: SYMBOLS=${JSON.stringify(config.runtime.configuredSymbols?.join(',') ?? '')}: the venue does not list ${symbols}\n`);
+        void stop('symbols_unlisted').then(resolve);
+      }
       if (!everReady && record.event === 'alert_raised' && record.reason === 'AUTH_FAILED' && exitCode === 0) {
         exitCode = 2;
         (options.errors ?? process.stderr).write(`exstate: start failed: the venue refused the API key or its signature (${errorLine(record.detail)}); check API_KEY, API_SECRET and the key's permissions\n`);
@@ -140,3 +158,9 @@ export async function startService(options: StartOptions): Promise<number> {
 
 /** The keep-alive timer's period (it does nothing; it only holds the event loop open). */
 const KEEP_ALIVE_MS = 60_000;
+
+/** The account's lock: the venue, where it is reached, and (hashed) which key manages it. */
+export function accountLock(config: ServiceConfig): string {
+  // The built-in simulator is an account of its own per store.
+  return accountLockPath({ venue: config.venue, url: config.venueUrls?.rest ?? `sim:${resolvePath(config.storePath)}`, apiKey: config.credentials.apiKey ?? 'sim' });
+}

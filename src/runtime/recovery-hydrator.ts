@@ -54,6 +54,13 @@ export class RecoveryHydrator {
     await core.contexts.load();
     core.state.seedFills(core.contexts.fillIds);
     await this.hydrate('startup', reason, undefined);
+    // A configured symbol the venue does not list is an operator's mistake: its positions would go
+    // unmanaged without a word. The start stops (the service exits 2 on this record).
+    const unlisted = (core.config.configuredSymbols ?? []).filter((symbol) => !core.state.filters.has(symbol));
+    if (unlisted.length > 0) {
+      core.journal.record('symbols_unlisted', { symbols: unlisted, at: 'startup' });
+      throw new Error(`SYMBOLS lists ${unlisted.join(', ')}, which the venue does not list`);
+    }
     const byScope = new Map<ScopeKey, OrderContext[]>();
     for (const ctx of core.contexts.all()) {
       if (ctx.status === 'terminal') continue;
@@ -247,6 +254,12 @@ export class RecoveryHydrator {
     core.journal.record('rest_hydration', { subject, ...(scope ? { scope } : {}), reason });
     const fence = core.state.fence();
     const snapshot = this.validSnapshot(await core.venue.hydrate({ subject, ...(scope ? { scopes: [scope] } : {}) }));
+    if (subject === 'reconnect' && snapshot.filters) {
+      // A configured symbol the venue stopped listing: said, and no new exposure until it is back.
+      const gone = (core.config.configuredSymbols ?? []).filter((symbol) => !snapshot.filters![symbol]);
+      if (gone.length > 0) core.modes.raise('SYMBOL_UNLISTED', `the venue no longer lists ${gone.join(', ')}`);
+      else core.modes.clear('SYMBOL_UNLISTED');
+    }
     const covers = (scopeKey: ScopeKey | undefined, symbol: string) =>
       symbolAllowed(core.config, symbol) && (key === undefined || scopeKey === key || (scopeKey === undefined && symbol === scope!.symbol));
     const openBefore = new Set<ScopeKey>();

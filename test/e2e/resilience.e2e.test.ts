@@ -86,3 +86,11 @@ test('refused credentials at startup stop the start with one line and exit code 
   expect(errors).toHaveLength(1);
   expect(errors[0]).toMatch(/^exstate: start failed: the venue refused the API key/);
 }, 30_000);
+
+test('a configured symbol the venue does not list stops the start with one line and exit code 2', async () => {
+  const sim = await venue();
+  const service = start(sim, { SYMBOLS: 'BTCUSDT,FOOBAR' });
+  const code = await Promise.race([service.exited, sleep(20_000).then(() => -1)]);
+  expect(code).toBe(2);
+  expect(service.stderr().trim().split('\n')).toEqual(['exstate: configuration rejected: SYMBOLS="BTCUSDT,FOOBAR": the venue does not list FOOBAR']);
+}, 30_000);
