@@ -52,6 +52,7 @@ export const scopeBehaviour: BehaviourTable<ScopeContext> = {
     { from: 'planning', event: 'scope.affected', actions: ['recordReason'], why: 'a row during a pass is a follow-up reason (at most one deferred pass)' },
     { from: 'planning', event: 'pass.done', guard: 'next=submit', when: (s) => passNext(s) === 'submit', to: 'submitting', actions: ['keepPlanned'], actors: ['submitPlan'], why: 'the pass planned requests: hand them to the submitter' },
     { from: 'planning', event: 'pass.done', guard: 'next=recover', when: (s) => passNext(s) === 'recover', to: 'recovering', actors: ['recoverScope'], why: 'the pass selected recovery: run the scoped recovery hydration' },
+    { from: 'planning', event: 'pass.done', guard: 'next=unplaceable', when: (s) => passNext(s) === 'unplaceable', to: 'protectionUnplaceable', actions: ['resetRetries'], timers: ['MARK_POLL'], why: 'protection the market refuses for now: watch the mark (lesson 18)' },
     { from: 'planning', event: 'pass.done', guard: 'nothing to send, follow-ups recorded', when: (s) => ['blocked', 'done'].includes(passNext(s)) && followUps(s), to: 'settling.quiet', actions: ['resetRetries'], timers: BURST, why: 'rows arrived during the pass: one deferred pass after a burst wait' },
     { from: 'planning', event: 'pass.done', guard: 'next=blocked, no follow-ups', when: (s) => passNext(s) === 'blocked' && !followUps(s), to: 'blocked', actions: ['resetRetries'], why: 'missing evidence or configuration: rest until a new row' },
     { from: 'planning', event: 'pass.done', guard: 'next=done, no follow-ups', when: (s) => passNext(s) === 'done' && !followUps(s), to: 'idle', actions: ['resetRetries'], why: 'nothing to do: rest' },
@@ -61,6 +62,7 @@ export const scopeBehaviour: BehaviourTable<ScopeContext> = {
     { from: 'submitting', event: 'scope.affected', actions: ['recordReason'], why: 'a row during a submission is a follow-up reason' },
     { from: 'submitting', event: 'xstate.done.actor.submitPlan', guard: 'unknown outcome (recover)', when: (s) => submitNext(s) === 'recover', to: 'planning', actions: ['clearPlanned', ...PASS], why: 'an unknown outcome goes back to planning, whose pass selects recovery' },
     { from: 'submitting', event: 'xstate.done.actor.submitPlan', guard: 'rate limited or write failed (retry)', when: (s) => submitNext(s) === 'retry', to: 'backoff', actions: ['clearPlanned', 'keepRetryAfter', 'countRetry'], timers: ['RETRY_BACKOFF'], why: 'back off, honouring the venue\'s Retry-After' },
+    { from: 'submitting', event: 'xstate.done.actor.submitPlan', guard: 'protection refused for now (unplaceable)', when: (s) => submitNext(s) === 'unplaceable', to: 'protectionUnplaceable', actions: ['clearPlanned', 'resetRetries'], timers: ['MARK_POLL'], why: 'the venue refused protection for a market-state reason: alert raised, watch the mark' },
     { from: 'submitting', event: 'xstate.done.actor.submitPlan', guard: 'accepted (await_confirmation)', when: (s) => submitNext(s) === 'await_confirmation', to: 'pendingConfirmation', actions: ['clearPlanned', 'resetRetries'], timers: ['CONFIRMATION_TIMEOUT'], why: 'accepted mutations wait for their private confirmations, under a deadline' },
     { from: 'submitting', event: 'xstate.done.actor.submitPlan', guard: 'done, follow-ups recorded', when: (s) => submitNext(s) === 'done' && followUps(s), to: 'settling.quiet', actions: ['clearPlanned', 'resetRetries'], timers: BURST, why: 'rows arrived during the submission: one deferred pass' },
     { from: 'submitting', event: 'xstate.done.actor.submitPlan', guard: 'done, no follow-ups', when: (s) => submitNext(s) === 'done' && !followUps(s), to: 'idle', actions: ['clearPlanned', 'resetRetries'], why: 'nothing left to wait for' },
@@ -77,6 +79,14 @@ export const scopeBehaviour: BehaviourTable<ScopeContext> = {
     { from: 'recovering', event: 'scope.affected', actions: ['recordReason'], why: 'a row during recovery is a follow-up reason' },
     { from: 'recovering', event: 'xstate.done.actor.recoverScope', to: 'planning', actions: PASS, why: 'recovered: plan from the settled view' },
     { from: 'recovering', event: 'xstate.error.actor.recoverScope', to: 'backoff', actions: [{ type: 'onStepFailed', params: { step: 'recovery' } }, 'countRetry'], timers: ['RETRY_BACKOFF'], why: 'a failed recovery is journaled and retried after a backoff' },
+
+    // protectionUnplaceable / checkingMark: protection the market refuses for now (lesson 18).
+    { from: 'protectionUnplaceable', event: 'scope.affected', guard: 'immediate', when: immediate, to: 'planning', actions: ['recordReason', ...PASS], why: 'hydration work plans at once' },
+    { from: 'protectionUnplaceable', event: 'scope.affected', guard: 'a row', when: queued, to: 'settling.quiet', actions: ['recordReason'], timers: BURST, why: 'a row may change everything (a flat position needs no protection): plan after the burst wait' },
+    { from: 'protectionUnplaceable', event: 'xstate.after.MARK_POLL', to: 'checkingMark', actors: ['readMark'], why: 'read the mark (bounded: once per MARK_POLL)' },
+    { from: 'checkingMark', event: 'scope.affected', actions: ['recordReason'], why: 'a row while reading the mark is a follow-up reason' },
+    { from: 'checkingMark', event: 'xstate.done.actor.readMark', to: 'planning', actions: PASS, why: 'plan with the new mark: placed if the market allows, still refused otherwise' },
+    { from: 'checkingMark', event: 'xstate.error.actor.readMark', to: 'protectionUnplaceable', actions: [{ type: 'onStepFailed', params: { step: 'mark' } }], timers: ['MARK_POLL'], why: 'a failed read is journaled; read again after the poll period' },
 
     // backoff: rate limits and failed steps.
     { from: 'backoff', event: 'scope.affected', actions: ['recordReason'], why: 'a row during the backoff is a follow-up reason; it does not cut the wait short' },

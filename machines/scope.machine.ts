@@ -10,8 +10,8 @@ import { assign, enqueueActions, fromPromise, setup } from 'xstate';
 
 export const MAX_FOLLOW_UP_REASONS = 8;
 
-export type PassNext = 'submit' | 'recover' | 'blocked' | 'done';
-export type SubmitNext = 'await_confirmation' | 'recover' | 'retry' | 'done';
+export type PassNext = 'submit' | 'recover' | 'blocked' | 'unplaceable' | 'done';
+export type SubmitNext = 'await_confirmation' | 'recover' | 'retry' | 'unplaceable' | 'done';
 
 export interface ScopeInput {
   scopeKey: string;
@@ -49,6 +49,9 @@ export const scopeMachine = setup({
     }),
     recoverScope: fromPromise<void, { scopeKey: string }>(async () => {
       throw new Error('recoverScope is provided by the runtime');
+    }),
+    readMark: fromPromise<void, { scopeKey: string }>(async () => {
+      throw new Error('readMark is provided by the runtime');
     }),
   },
   guards: {
@@ -88,6 +91,7 @@ export const scopeMachine = setup({
     MAX_BURST_DELAY: 1_000,
     CONFIRMATION_TIMEOUT: 5_000,
     RETRY_BACKOFF: 1_000,
+    MARK_POLL: 2_000,
   },
 }).createMachine({
   id: 'scope',
@@ -137,6 +141,7 @@ export const scopeMachine = setup({
         'pass.done': [
           { guard: { type: 'passNextIs', params: { next: 'submit' } }, target: 'submitting', actions: 'keepPlanned' },
           { guard: { type: 'passNextIs', params: { next: 'recover' } }, target: 'recovering' },
+          { guard: { type: 'passNextIs', params: { next: 'unplaceable' } }, target: 'protectionUnplaceable', actions: 'resetRetries' },
           { guard: 'hasFollowUps', target: 'settling', actions: 'resetRetries' },
           { guard: { type: 'passNextIs', params: { next: 'blocked' } }, target: 'blocked', actions: 'resetRetries' },
           { target: 'idle', actions: 'resetRetries' },
@@ -154,6 +159,7 @@ export const scopeMachine = setup({
         onDone: [
           { guard: { type: 'submitNextIs', params: { next: 'recover' } }, target: 'planning' },
           { guard: { type: 'submitNextIs', params: { next: 'retry' } }, target: 'backoff', actions: 'keepRetryAfter' },
+          { guard: { type: 'submitNextIs', params: { next: 'unplaceable' } }, target: 'protectionUnplaceable', actions: 'resetRetries' },
           { guard: { type: 'submitNextIs', params: { next: 'await_confirmation' } }, target: 'pendingConfirmation', actions: 'resetRetries' },
           { guard: 'hasFollowUps', target: 'settling', actions: 'resetRetries' },
           { target: 'idle', actions: 'resetRetries' },
@@ -181,6 +187,27 @@ export const scopeMachine = setup({
         input: ({ context }) => ({ scopeKey: context.scopeKey }),
         onDone: { target: 'planning' },
         onError: { target: 'backoff', actions: { type: 'onStepFailed', params: { step: 'recovery' } } },
+      },
+    },
+    // The venue refused protection for a market-state reason (an SL that would trigger at once):
+    // watch the mark, bounded, and plan again as soon as it allows, or when a row changes things.
+    protectionUnplaceable: {
+      after: { MARK_POLL: 'checkingMark' },
+      on: {
+        'scope.affected': [
+          { guard: 'isImmediate', target: 'planning', actions: 'recordReason' },
+          { target: 'settling', actions: 'recordReason' },
+        ],
+      },
+    },
+    checkingMark: {
+      on: { 'scope.affected': { actions: 'recordReason' } },
+      invoke: {
+        id: 'readMark',
+        src: 'readMark',
+        input: ({ context }) => ({ scopeKey: context.scopeKey }),
+        onDone: { target: 'planning' },
+        onError: { target: 'protectionUnplaceable', actions: { type: 'onStepFailed', params: { step: 'mark' } } },
       },
     },
     backoff: {

@@ -78,6 +78,8 @@ const schema = z.object({
   MAX_BURST_DELAY_MS: ms('MAX_BURST_DELAY_MS', 1000),
   CONFIRMATION_TIMEOUT_MS: ms('CONFIRMATION_TIMEOUT_MS', 5000),
   HEARTBEAT_TIMEOUT_MS: ms('HEARTBEAT_TIMEOUT_MS', 300_000),
+  PROTECTION_FALLBACK: z.string().optional(),
+  MARK_POLL_MS: ms('MARK_POLL_MS', 2_000),
   STORE_PATH: z.string().optional(),
   CONFORMANCE_PACK: z.string().optional(),
   LIVE_CONFIRMATION: z.string().optional(),
@@ -151,6 +153,8 @@ export function parseServiceConfig(env: Env): ServiceConfig {
     runtime: {
       exchange, product, positionMode, mode, configuredSymbols: symbols, strategy,
       eventBurstMs: e.EVENT_BURST_MS, maxBurstDelayMs: e.MAX_BURST_DELAY_MS, confirmationTimeoutMs: e.CONFIRMATION_TIMEOUT_MS, heartbeatTimeoutMs: e.HEARTBEAT_TIMEOUT_MS,
+      protectionFallback: oneOf('PROTECTION_FALLBACK', e.PROTECTION_FALLBACK, ['alert', 'close'] as const, 'alert'),
+      markPollMs: Math.max(250, e.MARK_POLL_MS),
       // The conformance gate is decided at start by running the pack (see service.ts).
       gates: { conformancePassed: false, liveConfirmed },
     },

@@ -43,6 +43,8 @@ export function fixtureConfig(scope: FixtureScope, raw: JsonObject | undefined):
     heartbeatTimeoutMs: 0,
     // The scripted venue answers only when a step says so: a stopping fixture does not wait.
     drainTimeoutMs: 0,
+    ...(c.protectionFallback !== undefined ? { protectionFallback: c.protectionFallback as 'alert' | 'close' } : {}),
+    ...(c.markPollMs !== undefined ? { markPollMs: c.markPollMs as number } : {}),
     gates: { conformancePassed: true, liveConfirmed: true },
   };
   const validate = () => {
@@ -55,6 +57,7 @@ export function fixtureConfig(scope: FixtureScope, raw: JsonObject | undefined):
       if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) throw new ConfigError(field, value, 'expected a non-negative number of milliseconds');
     }
     if (config.maxBurstDelayMs < config.eventBurstMs) throw new ConfigError('maxBurstDelayMs', config.maxBurstDelayMs, 'must not be shorter than eventBurstMs');
+    if (c.protectionFallback !== undefined && c.protectionFallback !== 'alert' && c.protectionFallback !== 'close') throw new ConfigError('protectionFallback', c.protectionFallback, 'expected alert or close');
     if (strategyError) throw strategyError;
   };
   return { config, validate };

@@ -42,7 +42,7 @@ export const EXPECT_KEYS = [
 const FILE_KEYS = ['version', 'fixtures', '$schema'];
 const FIXTURE_KEYS = ['name', 'intent', 'requiredForLiveCapableDemo', 'scope', 'initial', 'steps', 'expect', 'forbid', 'forbidExceptions'];
 const INITIAL_KEYS = ['config', 'accountState', 'orderContextStore', 'pendingConfirmations', 'clockMs'];
-const CONFIG_KEYS = ['mode', 'configuredSymbols', 'positionMode', 'strategy', 'eventBurstMs', 'quietWindowMs', 'maxBurstDelayMs', 'maxDelayMs', 'confirmationTimeoutMs'];
+const CONFIG_KEYS = ['mode', 'configuredSymbols', 'positionMode', 'strategy', 'eventBurstMs', 'quietWindowMs', 'maxBurstDelayMs', 'maxDelayMs', 'confirmationTimeoutMs', 'protectionFallback', 'markPollMs'];
 const ACCOUNT_KEYS = ['serviceReady', 'privateStreamReady', 'positions', 'openOrders', 'filters', 'balances'];
 
 export interface FixtureScope {

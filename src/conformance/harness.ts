@@ -3,6 +3,7 @@
 // service runs.
 import { parseBalanceRow, parseExecutionRow, parseFilters, parseOrderRow, parsePositionRow, RowParseError, type RowDefaults } from './row-parse.js';
 import { FAULT_KINDS, VENUE_CALLS, type ArmedFault, type FaultKind, type VenueCall } from './venue-script.js';
+import { parseDecimal } from '../domain/decimal.js';
 import { TERMINAL_STATUSES, type PrivateRow } from '../domain/rows.js';
 import { scopeKey as keyOfScope, parseScopeKey, type Scope } from '../domain/scope.js';
 import { configuredProtectiveSlots } from '../domain/strategy.js';
@@ -381,6 +382,16 @@ export class FixtureHarness {
    * "absent" for those orders, as Binance does once a finished order passes its retention window.
    */
   private venueBehaviour(p: JsonObject): void {
+    if (p.marks !== undefined) {
+      if (!isObject(p.marks)) throw new FixtureError('payload.marks must be an object: symbol -> mark price');
+      for (const [symbol, price] of Object.entries(p.marks)) {
+        try {
+          this.venue.marks.set(symbol, parseDecimal(price, `payload.marks.${symbol}`));
+        } catch (error) {
+          throw new FixtureError((error as Error).message);
+        }
+      }
+    }
     if (p.retentionMs !== undefined) {
       if (typeof p.retentionMs !== 'number' || p.retentionMs < 0) throw new FixtureError(`payload.retentionMs must be a non-negative number, got ${JSON.stringify(p.retentionMs)}`);
       this.venue.retentionMs = p.retentionMs;

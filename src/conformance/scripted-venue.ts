@@ -1,6 +1,7 @@
 // The conformance harness's venue: an in-memory REST view that steps replace, a private stream
 // that steps push into, and submissions that stay in flight until a `submit_result` step answers
 // them. An accepted answer applies the mutation to the REST view; nothing else changes it.
+import type { Decimal } from '../domain/decimal.js';
 import type { ExecutionRow, Filters, OrderRow, RestSnapshot } from '../domain/rows.js';
 import type { Scope } from '../domain/scope.js';
 import type { HydrationRequest, StreamItem, SubmitOutcome, Venue, VenueMutation } from '../venues/port.js';
@@ -45,6 +46,14 @@ export class ScriptedVenue implements Venue {
   private readonly finishedAt = new Map<string, number>();
   /** Faults and held calls the steps arm. */
   readonly script = new VenueScript();
+  /** Mark prices per symbol (`marks` in a venue_state payload). */
+  readonly marks = new Map<string, Decimal>();
+
+  async markPrice(symbol: string): Promise<Decimal> {
+    const mark = this.marks.get(symbol);
+    if (!mark) throw new Error(`no mark price for ${symbol}`);
+    return mark;
+  }
   /** Every lookup and fill-history read, in order (what crossed the venue boundary). */
   readonly lookups: Array<{ customOrderId?: string; kind: 'lookup' | 'fills'; outcome: string }> = [];
 

@@ -50,8 +50,13 @@ const STATUS_STATE: Record<Exclude<OrderStatus, 'AMENDED'>, LifecycleState> = {
   REJECTED: 'rejected', EXPIRED: 'expired', TRIGGERED: 'triggered',
 };
 
-/** The next state. A terminal state absorbs every report: a finished order never reopens. */
+/**
+ * The next state. A terminal state absorbs every report: a finished order never reopens. The one
+ * exception is `never_placed`, a conclusion drawn from absence, not venue evidence: if the venue
+ * later shows the order (a request that landed late), the venue is right.
+ */
 export function advanceLifecycle(state: LifecycleState, report: LifecycleReport): LifecycleState {
+  if (state === 'never_placed' && report.kind === 'status' && report.status !== 'AMENDED') return STATUS_STATE[report.status];
   if (isTerminalLifecycle(state)) return state;
   switch (report.kind) {
     case 'rest_accepted':

@@ -40,6 +40,8 @@ export interface ScopeView {
   oppositeSideBusy: boolean;
   /** The account's system mode allows new exposure (false in DEGRADED and PAUSED; absent: allowed). */
   exposureAllowed?: boolean;
+  /** The venue refused this protection for a market-state reason: what the mark says now, and the fallback. */
+  unplaceable?: { slot: 'SL' | 'TP'; mark?: Decimal; fallback: 'alert' | 'close' };
 }
 
 export type Mutation =
@@ -122,6 +124,17 @@ export function planScope(view: ScopeView): Plan {
     }
     if (active.some((o) => equivalent(want, o.row))) continue;
     protectionTrusted = false;
+    if (view.unplaceable?.slot === slot) {
+      // The venue refused this protection for a market-state reason (lesson 18).
+      if (view.unplaceable.fallback === 'close') {
+        protective.push({ action: 'place', slot, intent: { slot, side: exitSide(view.side), type: 'MARKET', qty: desired.closeQty, reduceOnly: true } });
+        continue;
+      }
+      if (!placeableAt(view.side, slot, want, view.unplaceable.mark)) {
+        blocks.push({ slot, reason: 'protection_unplaceable' });
+        continue;
+      }
+    }
     const amendTarget = active.find((o) => amendable(want, o.row));
     if (amendTarget) protective.push({ action: 'amend', slot, target: amendTarget.customOrderId, intent: amendIntentFor(want, amendTarget.row) });
     else protective.push({ action: 'place', slot, intent: want });
@@ -154,6 +167,19 @@ export function planScope(view: ScopeView): Plan {
 interface Desired {
   intents: Map<Slot, OrderIntent>;
   blocks: Map<Slot, string>;
+  /** The whole position, quantized down: what a closing order takes. */
+  closeQty: Decimal;
+}
+
+/**
+ * Whether a stop would rest (not trigger at once) at this mark: a long's SL sells below the mark,
+ * its TP above; a short mirrors it. No mark read yet: not known to be placeable.
+ */
+function placeableAt(side: ManagedSide, slot: Slot, want: OrderIntent, mark: Decimal | undefined): boolean {
+  const level = want.triggerPrice ?? want.price;
+  if (!mark || !level) return false;
+  const below = (side === 'LONG') === (slot === 'SL');
+  return below ? mark.gt(level) : mark.lt(level);
 }
 
 function desiredOrders(view: ScopeView, size: Decimal, entry: Decimal, filters: Filters): Desired {
@@ -182,7 +208,7 @@ function desiredOrders(view: ScopeView, size: Decimal, entry: Decimal, filters: 
     if (failure) blocks.set(slot, failure);
     else intents.set(slot, { slot, side: entrySide(view.side), type: 'LIMIT', price: step.price, qty: step.qty });
   });
-  return { intents, blocks };
+  return { intents, blocks, closeQty: levels.closeQty };
 }
 
 function intentOfRow(order: AppOrder): OrderIntent {

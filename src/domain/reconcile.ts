@@ -16,6 +16,12 @@ export interface SettleInput {
   lifecycle: LifecycleState;
   /** The venue once acknowledged the order (accepted it, or showed it open). */
   reachedVenue: boolean;
+  /**
+   * The request may still be applied by the venue: it was sent less than the venue's request
+   * validity ago (Binance applies a request up to recvWindow after its timestamp). Until then,
+   * "absent" proves nothing: the request may be on its way.
+   */
+  mayStillLand?: boolean;
   /** The order shows in the fenced snapshot of open orders just taken. */
   inSnapshot: boolean;
   lookup: LookupAnswer;
@@ -30,7 +36,7 @@ export type Settlement =
   | { kind: 'open'; evidence: 'snapshot' | 'lookup'; row?: OrderRow }
   | { kind: 'terminal'; lifecycle: LifecycleState; filled: boolean; evidence: 'lookup' | 'fills' | 'absent_never_placed' | 'absent_unproven'; row?: OrderRow; filledQty?: Decimal }
   /** Nothing settles it yet: keep the scope in recovery and ask again later. */
-  | { kind: 'unresolved'; reason: 'lookup_failed' | 'fills_unread' | 'lookup_needed' };
+  | { kind: 'unresolved'; reason: 'lookup_failed' | 'fills_unread' | 'lookup_needed' | 'request_may_still_land' };
 
 const STATE_OF_TERMINAL: Record<string, LifecycleState> = {
   FILLED: 'filled', CANCELED: 'canceled', REJECTED: 'rejected', EXPIRED: 'expired', TRIGGERED: 'triggered',
@@ -52,6 +58,7 @@ export function settleOrder(input: SettleInput): Settlement {
   if (lookup === 'not_asked') return { kind: 'unresolved', reason: 'lookup_needed' };
   // lookup === 'absent'
   if (fills === 'failed' || fills === 'not_asked') return { kind: 'unresolved', reason: 'fills_unread' };
+  if (input.mayStillLand) return { kind: 'unresolved', reason: 'request_may_still_land' };
   if (!input.reachedVenue && input.ageMs <= input.retentionMs) {
     // Never acknowledged, and within the window the venue still serves every order it ever
     // held: absent with no fill means the request never reached the venue.

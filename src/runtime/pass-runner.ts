@@ -38,7 +38,10 @@ export class PassRunner {
     core.journal.record('workflow_pass', { scope, actionFamily: plan.family, reason: reasons[0], reasons, passId, ...(plan.note ? { note: plan.note } : {}) });
     for (const block of plan.blocks) core.journal.record('block', { scope, ...(block.slot ? { slot: block.slot } : {}), reason: block.reason, passId });
     if (plan.family === 'recovery') return { next: 'recover' };
-    if (plan.mutations.length === 0) return { next: plan.family === 'blocked' ? 'blocked' : 'done' };
+    if (plan.mutations.length === 0) {
+      if (plan.blocks.some((b) => b.reason === 'protection_unplaceable')) return { next: 'unplaceable' };
+      return { next: plan.family === 'blocked' ? 'blocked' : 'done' };
+    }
 
     const wouldSubmit = writesEnabled(core.config) && core.state.serviceReady;
     const requests = plan.mutations.map((mutation): PlannedRequest => {

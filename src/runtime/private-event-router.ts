@@ -85,6 +85,8 @@ export class PrivateEventRouter {
       }
     }
     if (wasOpen && row.size.lte(ZERO)) this.endLife(key, row.transactionTimeMs);
+    // A flat scope needs no protection: nothing is unplaceable any more.
+    if (row.size.lte(ZERO)) core.protectionPlaceable(key);
     for (const k of affected) core.affect(k, 'position');
   }
 
@@ -114,6 +116,9 @@ export class PrivateEventRouter {
       this.consumeDcaStep(ctx);
       if (native && core.state.fillIsNewerThanPosition(ctx.scopeKey, row.transactionTimeMs)) core.state.setTrust(ctx.scopeKey, 'position', 'untrusted');
     }
+    // The refused protection now rests at the venue.
+    const unplaceable = core.unplaceable.get(ctx.scopeKey);
+    if (unplaceable?.slot === ctx.slot && !TERMINAL_STATUSES.has(row.status)) core.protectionPlaceable(ctx.scopeKey);
     if (endedLife) core.journal.record('previous_life_row', { scope: core.scopeOf(ctx.scopeKey), customOrderId: ctx.customOrderId, slot: ctx.slot, status: row.status });
     core.affect(ctx.scopeKey, 'order');
     if (TERMINAL_STATUSES.has(row.status) && core.config.positionMode === 'one_way') core.nudgeOppositeSide(ctx.scopeKey);

@@ -27,8 +27,8 @@ export const FINISHED_ORDER_RETENTION_MS = 3 * 24 * 60 * 60 * 1000;
 
 /** Thrown when a scoped recovery could not settle every order: the scope retries with backoff. */
 export class UnresolvedEvidenceError extends Error {
-  constructor(readonly customOrderIds: string[]) {
-    super(`unresolved orders: ${customOrderIds.join(', ')}`);
+  constructor(readonly customOrderIds: string[], readonly onlyWaiting: boolean) {
+    super(`unresolved orders: ${customOrderIds.join(', ')}${onlyWaiting ? ' (requests that may still land)' : ''}`);
     this.name = 'UnresolvedEvidenceError';
   }
 }
@@ -154,7 +154,7 @@ export class RecoveryHydrator {
     const unresolved = await this.settle(key, [...candidates.values()], 'recovery');
     if (unresolved.length > 0) {
       core.requireRecovery(key, 'unresolved_evidence');
-      throw new UnresolvedEvidenceError(unresolved);
+      throw new UnresolvedEvidenceError(unresolved, unresolved.every((id) => this.waiting.has(id)));
     }
     core.state.trustAfterSnapshot(key, VENUE_SUBJECTS);
     core.recovered(key);
@@ -169,6 +169,9 @@ export class RecoveryHydrator {
    * custom id, and (only when those do not decide) the scope's fills since the oldest context was
    * written. Returns the custom ids that stay unresolved.
    */
+  /** Orders left unresolved only because their request may still land (not a failing recovery). */
+  private readonly waiting = new Set<string>();
+
   private async settle(key: ScopeKey, contexts: OrderContext[], when: 'startup' | 'recovery'): Promise<string[]> {
     const { core } = this;
     const scope = core.scopeOf(key);
@@ -202,12 +205,17 @@ export class RecoveryHydrator {
         const all = await readFills();
         ownFills = all === 'failed' ? 'failed' : fillsOfOrder(all, { customOrderId: ctx.customOrderId, exchangeOrderId: ctx.exchangeOrderId });
       }
+      const reachedVenue = ctx.reachedVenue === true || ctx.exchangeOrderId !== undefined;
+      const sentAgoMs = core.clock.now() - (ctx.createdAtMs ?? ctx.updatedAtMs);
+      const mayStillLand = !reachedVenue && (ctx.lifecycle === 'submitting' || ctx.lifecycle === 'unknown') && sentAgoMs <= (core.venue.requestValidityMs ?? 0);
       const settlement = settleOrder({
-        lifecycle: ctx.lifecycle ?? 'unknown', reachedVenue: ctx.reachedVenue === true || ctx.exchangeOrderId !== undefined, inSnapshot, lookup, fills: ownFills,
+        lifecycle: ctx.lifecycle ?? 'unknown', reachedVenue, mayStillLand, inSnapshot, lookup, fills: ownFills,
         ageMs: core.clock.now() - (ctx.createdAtMs ?? ctx.updatedAtMs), retentionMs: FINISHED_ORDER_RETENTION_MS,
       });
+      this.waiting.delete(ctx.customOrderId);
       if (settlement.kind === 'unresolved') {
         unresolved.push(ctx.customOrderId);
+        if (settlement.reason === 'request_may_still_land') this.waiting.add(ctx.customOrderId);
         await this.advance(ctx, { kind: 'vanished' });
         core.journal.record('order_unresolved', { scope, slot: ctx.slot, customOrderId: ctx.customOrderId, reason: settlement.reason });
         continue;
@@ -271,6 +279,14 @@ export class RecoveryHydrator {
     // A position that went flat while we were not listening ends its life too.
     for (const k of openBefore) if (!(core.state.positions.get(k)?.size.gt(ZERO) ?? false)) await this.endLife(k);
     for (const order of core.state.orders.values()) if (order.scopeKey && this.isAppOrder(order.row)) core.know(order.scopeKey);
+    // A request judged never placed that landed after all (late, within the venue's window): the
+    // venue is right; the order is ours again, and a duplicate of its slot gets cleaned up.
+    for (const order of [...core.state.orders.values()]) {
+      const ctx = order.row.customOrderId ? core.contexts.get(order.row.customOrderId) : undefined;
+      if (ctx?.lifecycle !== 'never_placed') continue;
+      core.journal.record('late_landing', { scope: core.scopeOf(ctx.scopeKey), slot: ctx.slot, customOrderId: ctx.customOrderId });
+      await this.advance(ctx, { kind: 'status', status: order.row.status }, order.row.exchangeOrderId);
+    }
     if (removedOrders.length > 0) {
       core.journal.record('orders_absent_from_snapshot', { subject, count: removedOrders.length, customOrderIds: removedOrders.map((o) => o.row.customOrderId).filter(Boolean) });
     }

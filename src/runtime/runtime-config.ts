@@ -20,6 +20,14 @@ export interface RuntimeConfig {
   heartbeatTimeoutMs: number;
   /** How long a stopping service waits for venue calls already sent (default 5 s; 0: not at all). */
   drainTimeoutMs?: number;
+  /**
+   * When the venue refuses protection for a market-state reason (an SL that would trigger at
+   * once): `alert` (default) watches the mark and places it as soon as the market allows;
+   * `close` closes the position with a reduce-only market order instead.
+   */
+  protectionFallback?: 'alert' | 'close';
+  /** How often an unplaceable protection reads the mark price (default 2 s). */
+  markPollMs?: number;
   /** How long a PAUSED account (refused credentials, clock skew) waits before asking the venue again (default 30 s). */
   pausedProbeMs?: number;
   /** Gates for write-capable modes: LIVE also needs the operator's explicit confirmation. */

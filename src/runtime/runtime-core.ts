@@ -2,7 +2,7 @@
 // registry of known scopes. Router, pass runner, executor and hydrator all work on this.
 import { AccountState } from '../domain/account-state.js';
 import { oppositeSide, parseScopeKey, scopeKey, type Scope, type ScopeKey } from '../domain/scope.js';
-import { ZERO } from '../domain/decimal.js';
+import { type Decimal, ZERO } from '../domain/decimal.js';
 import type { Venue } from '../venues/port.js';
 import type { RuntimeClock } from './clock.js';
 import { ConfirmationTracker } from './confirmation-tracker.js';
@@ -103,6 +103,18 @@ export class RuntimeCore {
     pending.reasons.forEach((reason, i) => {
       this.sink?.send(key, { type: 'scope.affected', reason, immediate: pending.immediate && i === pending.reasons.length - 1 });
     });
+  }
+
+  /** Scopes whose protection the venue refused for a market-state reason, and since when. */
+  readonly unplaceable = new Map<ScopeKey, { slot: string; code: string; sinceMs: number }>();
+  /** The latest mark price read per symbol (only while some protection is unplaceable). */
+  readonly marks = new Map<string, Decimal>();
+
+  /** Protection of the scope is placeable again (placed, or the position is gone). */
+  protectionPlaceable(key: ScopeKey): void {
+    if (!this.unplaceable.delete(key)) return;
+    this.journal.record('protection_placeable', { scope: this.scopeOf(key) });
+    if (this.unplaceable.size === 0) this.modes.clear('PROTECTION_UNPLACEABLE');
   }
 
   /** Why each recovery-required scope needs it (the first reason wins until it recovers). */

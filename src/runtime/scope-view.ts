@@ -17,6 +17,13 @@ export function appOrdersOf(core: RuntimeCore, key: ScopeKey): AppOrder[] {
   return out;
 }
 
+function unplaceableOf(core: RuntimeCore, key: ScopeKey, symbol: string): Pick<ScopeView, 'unplaceable'> {
+  const u = core.unplaceable.get(key);
+  if (!u) return {};
+  const mark = core.marks.get(symbol);
+  return { unplaceable: { slot: u.slot as 'SL' | 'TP', ...(mark ? { mark } : {}), fallback: core.config.protectionFallback ?? 'alert' } };
+}
+
 export function buildScopeView(core: RuntimeCore, key: ScopeKey): ScopeView {
   const scope = core.scopeOf(key);
   const position = core.state.positions.get(key);
@@ -39,5 +46,6 @@ export function buildScopeView(core: RuntimeCore, key: ScopeKey): ScopeView {
     consumedDcaSteps: core.contexts.consumedSteps(key),
     oppositeSideBusy: oppositeSideBusy && (position?.size ?? ZERO).gt(ZERO),
     exposureAllowed: core.modes.exposureAllowed(),
+    ...unplaceableOf(core, key, scope.symbol),
   };
 }

@@ -17,7 +17,10 @@ import { pendingKey } from './confirmation-tracker.js';
 import type { RuntimeCore } from './runtime-core.js';
 import { writesEnabled } from './runtime-config.js';
 
-type RequestResult = 'sent' | 'unknown' | 'retry' | 'blocked' | 'skipped';
+type RequestResult = 'sent' | 'unknown' | 'retry' | 'blocked' | 'unplaceable' | 'skipped';
+
+/** Codes of protection the market refuses for now (Binance -2021: the stop would trigger at once). */
+const MARKET_STATE_CODES: ReadonlySet<number> = new Set([-2021]);
 
 /** Binance codes of a refused key, signature or permission (Bybit's come with 401/403). */
 const AUTH_CODES: ReadonlySet<number> = new Set([-2014, -2015, -1022, -2008, 10003, 10004, 10005]);
@@ -44,6 +47,7 @@ export class SubmissionExecutor {
     const results = await Promise.all(requests.map((r) => this.submitOne(r, (ms) => (retryAfterMs = Math.max(retryAfterMs ?? 0, ms)))));
     if (results.includes('unknown')) return { next: 'recover' };
     if (results.includes('retry')) return { next: 'retry', ...(retryAfterMs !== undefined ? { retryAfterMs } : {}) };
+    if (results.includes('unplaceable')) return { next: 'unplaceable' };
     if (this.core.tracker.ofScope(key).length > 0) return { next: 'await_confirmation' };
     return { next: 'done' };
   }
@@ -146,6 +150,19 @@ export class SubmissionExecutor {
         core.tracker.resolve(key, 'rejected');
         if (action === 'place') this.advance(r, { kind: 'rest_rejected' });
         core.journal.record('submission_rejected', { scope, action, slot, customOrderId: r.customOrderId, code, message: outcome.message });
+        if (action === 'place' && (slot === 'SL' || slot === 'TP') && MARKET_STATE_CODES.has(Number(code))) {
+          // Protection that cannot be placed now is never left silently (lesson 18).
+          if (!core.unplaceable.has(r.scopeKey)) core.unplaceable.set(r.scopeKey, { slot, code: String(code), sinceMs: core.clock.now() });
+          core.journal.record('protection_unplaceable', { scope, slot, code, fallback: core.config.protectionFallback ?? 'alert' });
+          if (core.config.protectionFallback === 'close') {
+            // The operator chose to close rather than wait: the next pass closes the position.
+            core.modes.raise('PROTECTION_UNPLACEABLE', `${slot} of ${r.scopeKey} refused by the venue (${code}): closing the position`);
+            core.affect(r.scopeKey, 'protection_fallback_close');
+            return 'blocked';
+          }
+          core.modes.raise('PROTECTION_UNPLACEABLE', `${slot} of ${r.scopeKey} refused by the venue (${code}): watching the mark`);
+          return 'unplaceable';
+        }
         core.journal.record('block', { scope, slot, reason: 'venue_rejected', code });
         return 'blocked';
     }

@@ -1,5 +1,6 @@
 // The one interface the runtime sees of a venue. Adapters own every venue quirk and hand over
 // normalized rows; the runtime never sees a venue payload.
+import type { Decimal } from '../domain/decimal.js';
 import type { OrderIntent } from '../domain/order-intent.js';
 import type { ExecutionRow, OrderRow, PrivateRow, RestSnapshot } from '../domain/rows.js';
 import type { ExchangeId, Product, Scope } from '../domain/scope.js';
@@ -35,6 +36,11 @@ export type StreamItem = PrivateRow | StreamSignal | { kind: 'malformed'; reason
 export interface Venue {
   readonly exchange: ExchangeId;
   readonly product: Product;
+  /**
+   * How long after it was sent a request can still be applied by the venue (Binance: recvWindow
+   * plus clock skew). Until then a lookup that answers "absent" proves nothing. 0: never later.
+   */
+  readonly requestValidityMs?: number;
   hydrate(request: HydrationRequest): Promise<RestSnapshot>;
   /** Normalized rows and transport signals, in arrival order. */
   privateRows(): AsyncIterable<StreamItem>;
@@ -51,6 +57,8 @@ export interface Venue {
    * reads them so that a fill is evidence even when its order is no longer served.
    */
   fillsSince(scope: Scope, sinceMs: number): Promise<ExecutionRow[]>;
+  /** The symbol's mark price now (what triggers stops); venues without one leave it out. */
+  markPrice?(symbol: string): Promise<Decimal>;
   /** Drops and re-opens the private stream (a watchdog saw silence); venues without one ignore it. */
   restartStream?(reason: string): Promise<void>;
   close(): Promise<void>;

@@ -44,9 +44,18 @@ describe('isTerminalLifecycle', () => {
   test.each(NON_TERMINAL)('%s is not terminal', (s) => expect(isTerminalLifecycle(s)).toBe(false));
 });
 
+/** `never_placed` is a conclusion from absence; a venue row showing the order proves it wrong (a request that landed late). */
+const venueShowsIt = (state: string, r: { kind: string; status?: string }) => state === 'never_placed' && r.kind === 'status' && r.status !== 'AMENDED';
+
 describe('a terminal state absorbs every report: a finished order never reopens (lesson 14)', () => {
-  test.each(cross(TERMINAL, ALL_REPORTS).map(([s, r]) => [s, label(r), r] as const))('%s + %s stays %s', (state, _l, report) => {
+  test.each(cross(TERMINAL, ALL_REPORTS).filter(([s, r]) => !venueShowsIt(s, r)).map(([s, r]) => [s, label(r), r] as const))('%s + %s stays %s', (state, _l, report) => {
     expect(advanceLifecycle(state, report)).toBe(state);
+  });
+});
+
+describe('never_placed yields to the venue: a request judged never placed that landed late is what the venue shows', () => {
+  test.each([['NEW', 'open'], ['PARTIALLY_FILLED', 'partially_filled'], ['FILLED', 'filled'], ['CANCELED', 'canceled'], ['EXPIRED', 'expired'], ['TRIGGERED', 'triggered'], ['REJECTED', 'rejected']] as const)('never_placed + %s -> %s', (status, next) => {
+    expect(advanceLifecycle('never_placed', { kind: 'status', status })).toBe(next);
   });
 });
 

@@ -177,3 +177,17 @@ describe('fillsOfOrder', () => {
     expect(ids(fillsOfOrder(reused, { customOrderId: 'A', exchangeOrderId: '111' }))).toEqual(['ours']);
   });
 });
+
+describe('a request that may still land (sent within the venue request window) is never judged never placed', () => {
+  const base = { lifecycle: 'unknown' as const, reachedVenue: false, inSnapshot: false, lookup: 'absent' as const, fills: [], ageMs: 1_000, retentionMs: 3 * 24 * 3600 * 1000 };
+  test('absent, no fill, may still land: unresolved (wait, ask again)', () => {
+    expect(settleOrder({ ...base, mayStillLand: true })).toEqual({ kind: 'unresolved', reason: 'request_may_still_land' });
+  });
+  test('absent, no fill, the window has passed: never placed', () => {
+    expect(settleOrder({ ...base, mayStillLand: false })).toMatchObject({ kind: 'terminal', lifecycle: 'never_placed' });
+  });
+  test('a fill or a lookup that finds it settles it even inside the window', () => {
+    const fill = { kind: 'execution' as const, symbol: 'BTCUSDT', managedSide: 'LONG' as const, customOrderId: 'a', tradeId: 't', side: 'BUY' as const, price: new Decimal(1), qty: new Decimal(1) };
+    expect(settleOrder({ ...base, mayStillLand: true, fills: [fill] })).toMatchObject({ kind: 'terminal', lifecycle: 'filled' });
+  });
+});

@@ -4,7 +4,7 @@ import { scopeBehaviour } from '../../machines/scope.behaviour.js';
 import { scopeMachine } from '../../machines/scope.machine.js';
 import { assertBehaviour, coverMachine, type ReplayContext } from './path-driver.js';
 
-const delays = { EVENT_BURST: 150, MAX_BURST_DELAY: 1000, CONFIRMATION_TIMEOUT: 5000, RETRY_BACKOFF: 1000 };
+const delays = { EVENT_BURST: 150, MAX_BURST_DELAY: 1000, CONFIRMATION_TIMEOUT: 5000, RETRY_BACKOFF: 1000, MARK_POLL: 2000 };
 
 function payloads(type: string) {
   switch (type) {
@@ -13,12 +13,13 @@ function payloads(type: string) {
     case 'confirmation.resolved':
       return [{ type, remaining: 0 }, { type, remaining: 1 }];
     case 'pass.done':
-      return ['submit', 'recover', 'blocked', 'done'].map((next) => ({ type, next }));
+      return ['submit', 'recover', 'blocked', 'unplaceable', 'done'].map((next) => ({ type, next }));
     case 'pass.failed':
       return [{ type, reason: 'stub failure' }];
     case 'xstate.done.actor.submitPlan':
-      return ['await_confirmation', 'recover', 'retry', 'done'].map((next) => ({ type, output: { next } }));
+      return ['await_confirmation', 'recover', 'retry', 'unplaceable', 'done'].map((next) => ({ type, output: { next } }));
     case 'xstate.done.actor.recoverScope':
+    case 'xstate.done.actor.readMark':
       return [{ type, output: undefined }];
     default:
       return type.startsWith('xstate.error.actor.') ? [{ type, error: new Error('stub failure') }] : [{ type }];
@@ -46,7 +47,7 @@ function fireDelay(name: string, ctx: ReplayContext) {
 test('scope machine: every state and transition is reached and behaves as its table says', async () => {
   const coverage = await coverMachine({
     machine: scopeMachine,
-    actors: ['submitPlan', 'recoverScope'],
+    actors: ['submitPlan', 'recoverScope', 'readMark'],
     input: { scopeKey: 'generic:linear:BTCUSDT:LONG' },
     delays,
     payloads,

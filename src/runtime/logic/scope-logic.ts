@@ -4,7 +4,7 @@ import { enqueueActions, fromPromise } from 'xstate';
 import { scopeMachine, type SubmitNext } from '../../../machines/scope.machine.js';
 import type { PassRunner, PlannedRequest } from '../pass-runner.js';
 import { scrubText } from '../redact.js';
-import type { RecoveryHydrator } from '../recovery-hydrator.js';
+import { UnresolvedEvidenceError, type RecoveryHydrator } from '../recovery-hydrator.js';
 import type { RuntimeCore } from '../runtime-core.js';
 import type { SubmissionExecutor } from '../submission-executor.js';
 
@@ -20,12 +20,19 @@ export function scopeLogic(core: RuntimeCore, passes: PassRunner, executor: Subm
     actors: {
       submitPlan: fromPromise<{ next: SubmitNext; retryAfterMs?: number }, { scopeKey: string; requests: readonly unknown[] }>(async ({ input }) =>
         executor.submitPlanned(input.scopeKey, input.requests as readonly PlannedRequest[])),
+      readMark: fromPromise<void, { scopeKey: string }>(async ({ input }) => {
+        const symbol = core.scopeOf(input.scopeKey).symbol;
+        if (!core.venue.markPrice) throw new Error('the venue gives no mark price');
+        core.marks.set(symbol, await core.venue.markPrice(symbol));
+      }),
       recoverScope: fromPromise<void, { scopeKey: string }>(async ({ input }) => {
         const key = input.scopeKey;
         const reason = core.tracker.ofScope(key).some((p) => p.state === 'unknown') ? 'unknown_outcome' : core.recoveryReasons.get(key) ?? 'recovery_required';
         try {
           await hydrator.recoverScope(key, reason);
         } catch (error) {
+          // A request that may still land is waited for, not a failing recovery.
+          if (error instanceof UnresolvedEvidenceError && error.onlyWaiting) throw error;
           // The scope retries with backoff; an account whose recoveries keep failing is DEGRADED.
           const failures = (recoveryFailures.get(key) ?? 0) + 1;
           recoveryFailures.set(key, failures);
@@ -62,6 +69,7 @@ export function scopeLogic(core: RuntimeCore, passes: PassRunner, executor: Subm
         const deadline = core.tracker.deadline(context.scopeKey, config.confirmationTimeoutMs);
         return deadline === undefined ? config.confirmationTimeoutMs : Math.max(0, deadline - core.clock.now());
       },
+      MARK_POLL: config.markPollMs ?? 2_000,
       RETRY_BACKOFF: ({ context }) => context.retryAfterMs ?? Math.min(MAX_RETRY_BACKOFF_MS, 1_000 * 2 ** Math.max(0, context.retries - 1)),
     },
   });

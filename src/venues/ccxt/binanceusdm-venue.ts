@@ -4,11 +4,11 @@
 // fail throw a VenueCallError (class, code, HTTP status, the venue's body; never the signed URL):
 // a failed lookup or fill-history read is never an answer.
 import ccxt from 'ccxt';
-import { parseDecimal } from '../../domain/decimal.js';
+import { type Decimal, parseDecimal } from '../../domain/decimal.js';
 import type { ExecutionRow, OrderRow, PositionRow, RestSnapshot } from '../../domain/rows.js';
 import type { ExchangeId, Scope } from '../../domain/scope.js';
 import type { HydrationRequest, StreamItem, SubmitOutcome, Venue, VenueMutation } from '../port.js';
-import { createBinanceClient, type BinanceClient, type BinanceClientConfig } from './client.js';
+import { createBinanceClient, RECV_WINDOW_MS, type BinanceClient, type BinanceClientConfig } from './client.js';
 import { filtersOf, positionRows, restAlgoRow, restOrderRow, restTradeRow } from './normalize.js';
 import { codeOf, outcomeOfError, short, venueCallError } from './outcome.js';
 import { httpStatusOf } from './client.js';
@@ -27,6 +27,8 @@ export interface BinanceVenueConfig extends BinanceClientConfig {
 }
 
 export class BinanceUsdmVenue implements Venue {
+  /** recvWindow plus a second of clock skew: a request that timed out may land until then. */
+  readonly requestValidityMs = RECV_WINDOW_MS + 1_000;
   readonly exchange: ExchangeId = 'binance';
   readonly product = 'linear' as const;
   private blockedUntil = 0;
@@ -184,6 +186,16 @@ export class BinanceUsdmVenue implements Venue {
    * both queries cleanly answer "order does not exist" (-2013, HTTP 4xx). Anything else (a 5xx
    * whatever its code, a timeout, another code) throws: a failed lookup is never an answer.
    */
+  /** The mark price (GET /fapi/v1/premiumIndex, weight 1), from the raw string. */
+  async markPrice(symbol: string): Promise<Decimal> {
+    try {
+      const raw = (await (this.ex as unknown as { fapiPublicGetPremiumIndex: (p: object) => Promise<Raw> }).fapiPublicGetPremiumIndex({ symbol })) as Raw;
+      return parseDecimal(String(raw.markPrice), 'markPrice');
+    } catch (error) {
+      throw venueCallError('markPrice', error, this.scrub);
+    }
+  }
+
   async findByCustomId(scope: Scope, customOrderId: string): Promise<OrderRow | 'absent'> {
     try {
       const markets = await this.ex.loadMarkets();

@@ -26,6 +26,9 @@ export interface BinanceClientConfig {
 
 export type BinanceClient = InstanceType<typeof ccxt.pro.binanceusdm>;
 
+/** The recvWindow exstate signs with (Binance's default). */
+export const RECV_WINDOW_MS = 5_000;
+
 export async function createBinanceClient(c: BinanceClientConfig): Promise<BinanceClient> {
   const base = c.restUrl.replace(/\/$/, '');
   const ws = c.wsUrl.replace(/\/$/, '');
@@ -48,6 +51,9 @@ export async function createBinanceClient(c: BinanceClientConfig): Promise<Binan
       fetchCurrencies: false,
       warnOnFetchOpenOrdersWithoutSymbol: false,
       listenKeyRefreshRate: c.listenKeyRefreshMs,
+      // Binance applies a request up to recvWindow after its timestamp: the window in which a
+      // request that timed out may still land (see BinanceUsdmVenue.requestValidityMs).
+      recvWindow: RECV_WINDOW_MS,
       watchPositions: { fetchPositionsSnapshot: false },
       watchOrders: { fetchPositionsSnapshot: false },
       watchBalance: { fetchPositionsSnapshot: false },
