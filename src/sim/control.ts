@@ -9,7 +9,7 @@ import type { Simulator } from './server.js';
 export class ControlApi {
   constructor(private readonly sim: Simulator) {}
 
-  handle(method: string, path: string, body: string): { status: number; body: unknown } {
+  handle(method: string, path: string, body: string, query: URLSearchParams = new URLSearchParams()): { status: number; body: unknown } {
     let input: Record<string, unknown> = {};
     try {
       input = body ? (JSON.parse(body) as Record<string, unknown>) : {};
@@ -17,14 +17,14 @@ export class ControlApi {
       return { status: 400, body: { error: 'body must be JSON' } };
     }
     try {
-      return { status: 200, body: this.route(method, path, input) };
+      return { status: 200, body: this.route(method, path, input, query) };
     } catch (error) {
       if (error instanceof SimError) return { status: 400, body: { error: error.msg, code: error.code } };
       return { status: 400, body: { error: (error as Error).message } };
     }
   }
 
-  private route(method: string, path: string, b: Record<string, unknown>): unknown {
+  private route(method: string, path: string, b: Record<string, unknown>, query: URLSearchParams): unknown {
     const { sim } = this;
     const e = sim.engine;
     switch (`${method} ${path}`) {
@@ -70,6 +70,11 @@ export class ControlApi {
       case 'POST /driver':
         sim.driver.configure(b as unknown as DriverConfig);
         return { driver: b.mode };
+      case 'GET /requests':
+        return { records: sim.requests.since(Number(query.get('since') ?? 0) || 0), dropped: sim.requests.dropped };
+      case 'DELETE /requests':
+        sim.requests.clear();
+        return { cleared: true };
       case 'POST /reset':
         sim.reset(typeof b.seed === 'number' ? b.seed : undefined);
         return { reset: true };

@@ -176,7 +176,10 @@ export class SimEngine {
     const t = this.now();
     const algo: SimAlgoOrder = {
       algoId: this.nextAlgoId++, clientAlgoId, symbol: req.symbol, side: req.side, positionSide, orderType: req.type as AlgoType,
-      quantity: str(qty), price: str(price), triggerPrice: str(trigger), algoStatus: 'NEW', reduceOnly: req.reduceOnly === true || closePosition,
+      // Hedge mode: a conditional order whose side closes its position side is reduce-only, as a
+      // regular order is (its triggered child can never open the other way).
+      quantity: str(qty), price: str(price), triggerPrice: str(trigger), algoStatus: 'NEW',
+      reduceOnly: req.reduceOnly === true || closePosition || (positionSide === 'LONG' && req.side === 'SELL') || (positionSide === 'SHORT' && req.side === 'BUY'),
       closePosition, workingType: req.workingType ?? 'CONTRACT_PRICE', createTime: t, updateTime: t, triggerTime: 0, actualOrderId: '', owner: req.owner ?? 'api',
     };
     this.algos.set(algo.algoId, algo);

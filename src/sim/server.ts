@@ -10,6 +10,7 @@ import { DEFAULT_MARKS, DEFAULT_SYMBOLS } from './defaults.js';
 import { SimEngine } from './engine.js';
 import { Faults, type RestFaultRule } from './faults.js';
 import { PriceDriver } from './price-driver.js';
+import { RequestLog, requestParams } from './request-log.js';
 import type { SymbolSpec } from './sim-types.js';
 import { UserStream } from './user-stream.js';
 import { applyStep, seedScenario, type Scenario } from './scenario.js';
@@ -41,6 +42,8 @@ export interface Simulator extends SimulatorEndpoints {
   faults: Faults;
   stream: UserStream;
   driver: PriceDriver;
+  /** Every venue request received (not the control API), in order; see request-log.ts. */
+  requests: RequestLog;
   /** Clears books, faults and listen keys; seeds the default marks again. */
   reset(seed?: number): void;
   close(): Promise<void>;
@@ -70,6 +73,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
   let driver = new PriceDriver(state.engine, seed);
   const weights: Array<{ at: number; weight: number }> = [];
   const hanging = new Set<Socket>();
+  const requests = new RequestLog();
 
   const sim = {} as Simulator;
   const control = new ControlApi(sim);
@@ -84,34 +88,57 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     const url = new URL(req.url ?? '/', 'http://sim');
     const method = req.method ?? 'GET';
     if (url.pathname.startsWith('/__sim')) {
-      const out = control.handle(method, url.pathname.slice('/__sim'.length) || '/', body);
+      const out = control.handle(method, url.pathname.slice('/__sim'.length) || '/', body, url.searchParams);
       return send(res, out.status, out.body);
     }
+    const params = requestParams(url.search.slice(1), body);
+    // Recorded (listeners run) before the answer is written: a test may act between the two.
+    const log = (applied: boolean, status: number, answer: unknown, fault?: RestFaultRule) => {
+      const code = answer && typeof answer === 'object' && typeof (answer as { code?: unknown }).code === 'number' && status !== 200 ? (answer as { code: number }).code : undefined;
+      const listenKey = url.pathname === '/fapi/v1/listenKey' ? ((answer as { listenKey?: string } | undefined)?.listenKey ?? params.listenKey) : undefined;
+      requests.record({
+        method, path: url.pathname, params, applied, status,
+        ...(fault ? { fault: fault.kind } : {}), ...(code !== undefined ? { code } : {}), ...(listenKey ? { listenKey } : {}),
+      }, Date.now());
+    };
     const fault = rest.has(method, url.pathname) ? faults.take(method, url.pathname) : undefined;
     if (fault?.kind === 'delay') await new Promise((r) => setTimeout(r, fault.ms ?? 1000));
     // A status fault answers before the engine sees the request, unless `apply` says the venue
     // processed it first (Binance: a 503 is "execution status unknown"; it may have been applied).
-    if (fault?.kind === 'status' && !fault.apply) return sendStatus(res, fault);
+    if (fault?.kind === 'status' && !fault.apply) {
+      log(false, fault.status ?? 503, fault.code !== undefined ? { code: fault.code } : undefined, fault);
+      return sendStatus(res, fault);
+    }
     if (fault?.kind === 'rate_limit') {
       const status = fault.status ?? 429;
+      log(false, status, { code: -1003 }, fault);
       return send(res, status, { code: status === 418 ? -1003 : -1003, msg: status === 418 ? 'Way too many requests; IP banned.' : 'Too many requests; current limit is 2400 requests per minute.' }, { 'Retry-After': String(fault.retryAfterSec ?? 1) });
     }
-    if (fault?.kind === 'reject') return send(res, fault.status ?? 400, { code: fault.code ?? -1000, msg: fault.msg ?? 'Rejected by the simulator.' });
+    if (fault?.kind === 'reject') {
+      log(false, fault.status ?? 400, { code: fault.code ?? -1000 }, fault);
+      return send(res, fault.status ?? 400, { code: fault.code ?? -1000, msg: fault.msg ?? 'Rejected by the simulator.' });
+    }
     const out = rest.handle({ method, path: url.pathname, query: url.search.slice(1), body, headers: req.headers });
     const now = Date.now();
     weights.push({ at: now, weight: rest.weightOf(method, url.pathname) });
     while (weights.length > 0 && weights[0]!.at < now - WEIGHT_WINDOW_MS) weights.shift();
     const used = weights.reduce((a, w) => a + w.weight, 0);
-    if (fault?.kind === 'status') return sendStatus(res, fault); // applied, then the 5xx
+    if (fault?.kind === 'status') {
+      log(true, fault.status ?? 503, fault.code !== undefined ? { code: fault.code } : undefined, fault);
+      return sendStatus(res, fault); // applied, then the 5xx
+    }
     if (fault?.kind === 'timeout_after_apply') {
       // The request was applied; the answer never comes (the client times out).
+      log(true, 0, out.body, fault);
       hanging.add(req.socket);
       return;
     }
     if (fault?.kind === 'reset_after_apply') {
+      log(true, 0, out.body, fault);
       req.socket.destroy();
       return;
     }
+    log(rest.has(method, url.pathname), out.status, out.body, fault);
     send(res, out.status, out.body, { 'X-MBX-USED-WEIGHT-1M': String(used), ...(out.headers ?? {}) });
   }
 
@@ -141,10 +168,12 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     secret,
     faults,
     stream,
+    requests,
     reset(nextSeed?: number) {
       driver.stop();
       unsubscribe();
       faults.clear();
+      requests.clear();
       state.engine = makeEngine();
       unsubscribe = state.engine.onEvent((e) => stream.publish(e));
       rest = new BinanceRest(state.engine, stream, { apiKey, secret }, serverTime, forgetFinished);
