@@ -202,16 +202,18 @@ export class OrderContextStore {
   }
 
   /**
-   * A context (or a row of its order) of an ended position life. Contexts that predate recorded
-   * lives are dated: written before the current life began means they belong to an earlier one.
+   * Whether a row of this context's order belongs to an ended position life (a late row of
+   * something that happened before the position last went flat). The venue's transaction time
+   * decides when the row has one; otherwise the life the context was placed in, and for contexts
+   * that predate recorded lives, when they were written.
    */
   ofEndedLife(ctx: OrderContext, rowTransactionTimeMs?: number): boolean {
-    if (ctx.life !== undefined && ctx.life < this.lifeOf(ctx.scopeKey)) return true;
     const startedAt = this.ladders.get(ctx.scopeKey)?.lifeStartedAtMs;
-    if (startedAt === undefined) return false;
-    // A row the venue applied before the current life began belongs to an earlier one.
-    if (rowTransactionTimeMs !== undefined && rowTransactionTimeMs < startedAt) return true;
-    return ctx.life === undefined && (ctx.createdAtMs ?? ctx.updatedAtMs) < startedAt;
+    // When the venue says when it happened, that decides: a fill of an order placed in an earlier
+    // life that happens in this one is exposure of this one (it counts as a step of its ladder).
+    if (rowTransactionTimeMs !== undefined && startedAt !== undefined) return rowTransactionTimeMs < startedAt;
+    if (ctx.life !== undefined) return ctx.life < this.lifeOf(ctx.scopeKey);
+    return startedAt !== undefined && (ctx.createdAtMs ?? ctx.updatedAtMs) < startedAt;
   }
 
   /** The position went flat at `atMs`: the ladder restarts and a new life begins. */

@@ -133,6 +133,8 @@ export function eventualViolations(b: Book, strategy: Strategy): Violation[] {
 export class LifeTracker {
   private readonly amt = new Map<string, Decimal>();
   private readonly life = new Map<string, number>();
+  /** DCA orders of an ended life whose fill opened the next one (never a step of it). */
+  private readonly openers = new Set<string>();
   private readonly dcaFilled = new Map<string, Set<string>>();
   readonly violations: Violation[] = [];
   readonly warnings: Violation[] = [];
@@ -178,8 +180,11 @@ export class LifeTracker {
     if (before.isZero()) {
       this.warnings.push({ invariant: 'dca_fill_on_flat_scope', detail: `${scope}: DCA order ${o.c} filled ${o.l} while the scope was flat (it opened a position)` });
       this.newLife(scope);
+      // An order of the ended life opened this one: its further partial fills are not a step of it.
+      this.openers.add(o.c);
       return;
     }
+    if (this.openers.has(o.c)) return;
     if (filled.has(o.c)) return; // a further partial fill of the same order
     filled.add(o.c);
     this.dcaFilled.set(key, filled);
