@@ -1,9 +1,16 @@
 // The conformance pack is the acceptance test of the core: every fixture passes, every required
 // check has a fixture, and the runner fails loudly on what it does not understand.
+//
+// Each fixture is its own jest test (so a failure names the fixture, and per-test coverage, as
+// Stryker's mutation run uses it, maps each line of the runtime to the fixtures that reach it).
+// The pack is read and each fixture's shape validated when the file is collected; a file or a
+// fixture the runner would refuse becomes a failing test with the runner's message.
+import { readFileSync } from 'node:fs';
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { runConformance, runPackFile } from '../src/conformance/runner.js';
+import { readEnvelope, readFixture, type Fixture } from '../src/conformance/fixture-format.js';
+import { packFiles, runFixture, runPackFile } from '../src/conformance/runner.js';
 
 const PACK = 'fixtures/conformance';
 
@@ -45,23 +52,65 @@ const minimal = (over: Record<string, unknown> = {}) => ({
   ...over,
 });
 
-describe('conformance pack', () => {
-  let report: Awaited<ReturnType<typeof runConformance>>;
-  beforeAll(async () => {
-    report = await runConformance(PACK);
-  });
+interface PackEntry {
+  file: string;
+  /** The fixture, or the runner's refusal of the file or of this fixture. */
+  fixture?: Fixture;
+  name: string;
+  error?: string;
+}
 
-  test('every fixture passes', () => {
-    const failed = report.fixtures.filter((f) => !f.passed).map((f) => `${f.name}: ${f.failures.join('; ')}`);
-    expect(failed).toEqual([]);
-    expect(report.passed).toBeGreaterThanOrEqual(REQUIRED.length + LESSONS.length);
+function readPack(files: string[]): PackEntry[] {
+  const entries: PackEntry[] = [];
+  for (const file of files) {
+    let raws: unknown[];
+    try {
+      raws = readEnvelope(JSON.parse(readFileSync(file, 'utf8')), file);
+    } catch (error) {
+      entries.push({ file, name: '(file)', error: (error as Error).message });
+      continue;
+    }
+    const names = new Set<string>();
+    for (const [i, raw] of raws.entries()) {
+      try {
+        const fixture = readFixture(raw, i);
+        if (names.has(fixture.name)) entries.push({ file, name: fixture.name, error: `duplicate fixture name ${fixture.name}` });
+        else entries.push({ file, name: fixture.name, fixture });
+        names.add(fixture.name);
+      } catch (error) {
+        const name = (raw as { name?: unknown })?.name;
+        entries.push({ file, name: typeof name === 'string' ? name : `fixtures[${i}]`, error: (error as Error).message });
+      }
+    }
+  }
+  return entries;
+}
+
+const entries = readPack(await packFiles(PACK));
+
+describe('conformance pack', () => {
+  test('the pack holds at least one fixture per required check and lesson', () => {
+    expect(entries.filter((e) => e.fixture).length).toBeGreaterThanOrEqual(REQUIRED.length + LESSONS.length);
   });
 
   test('every required check and every lesson has a fixture', () => {
-    const names = report.fixtures.map((f) => f.name);
+    const names = entries.filter((e) => e.fixture).map((e) => e.name);
     const missing = [...REQUIRED.filter((r) => !names.some((n) => n === r || n.startsWith(`${r}_`))), ...LESSONS.filter((l) => !names.some((n) => n.startsWith(l)))];
     expect(missing).toEqual([]);
   });
+
+  for (const file of [...new Set(entries.map((e) => e.file))]) {
+    describe(file, () => {
+      for (const entry of entries.filter((e) => e.file === file)) {
+        test(entry.name, async () => {
+          if (!entry.fixture) throw new Error(`${entry.name}: ${entry.error}`);
+          const report = await runFixture(file, entry.fixture);
+          expect(report.failures).toEqual([]);
+          expect(report.passed).toBe(true);
+        });
+      }
+    });
+  }
 });
 
 describe('runner strictness', () => {
