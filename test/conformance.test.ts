@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import { readEnvelope, readFixture, type Fixture } from '../src/conformance/fixture-format.js';
 import { packFiles, runFixture, runPackFile } from '../src/conformance/runner.js';
 
+import { REQUIRED_CHECKS, REQUIRED_LESSONS } from '../src/conformance/required-checks.js';
 const PACK = 'fixtures/conformance';
 
 const REQUIRED = `startup_hydrated_position_queues_work_before_service_ready private_event_records_scope_and_schedules_reconcile
@@ -95,6 +96,9 @@ describe('conformance pack', () => {
 
   test('every required check and every lesson has a fixture', () => {
     const names = entries.filter((e) => e.fixture).map((e) => e.name);
+    // The gate's list (src/conformance/required-checks.ts) is the contract's list, no more, no less.
+    expect([...REQUIRED_CHECKS].sort()).toEqual([...REQUIRED].sort());
+    expect([...REQUIRED_LESSONS].sort()).toEqual([...LESSONS].sort());
     const missing = [...REQUIRED.filter((r) => !names.some((n) => n === r || n.startsWith(`${r}_`))), ...LESSONS.filter((l) => !names.some((n) => n.startsWith(l)))];
     expect(missing).toEqual([]);
   });
