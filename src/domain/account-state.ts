@@ -51,12 +51,6 @@ export interface OrderApplyResult {
 const TERMINAL_MEMORY = 50_000;
 const FILL_MEMORY = 100_000;
 
-export function orderKeyOf(row: { customOrderId?: string; exchangeOrderId?: string }): string | undefined {
-  if (row.customOrderId) return `c:${row.customOrderId}`;
-  if (row.exchangeOrderId) return `x:${row.exchangeOrderId}`;
-  return undefined;
-}
-
 export class AccountState {
   serviceReady = false;
   privateStreamReady = false;

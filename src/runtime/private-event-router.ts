@@ -8,7 +8,6 @@ import { TERMINAL_STATUSES, type ExecutionRow, type OrderRow, type PositionRow, 
 import { oppositeSide, type ScopeKey } from '../domain/scope.js';
 import { dcaStepOf } from '../domain/strategy.js';
 import { rowDefect } from '../domain/row-validation.js';
-import type { LifecycleReport } from '../domain/order-lifecycle.js';
 import type { OrderContext } from './order-context-store.js';
 import type { RuntimeCore } from './runtime-core.js';
 import { symbolAllowed } from './runtime-config.js';
@@ -111,7 +110,7 @@ export class PrivateEventRouter {
     }
     const endedLife = core.contexts.ofEndedLife(ctx, row.transactionTimeMs);
     const resolved = core.tracker.onOrderRow(row);
-    this.advanceContext(ctx, { kind: 'status', status: row.status }, result.fillEvidence, row.exchangeOrderId);
+    void core.advanceOrder(ctx.customOrderId, { kind: 'status', status: row.status }, { filled: result.fillEvidence, exchangeOrderId: row.exchangeOrderId });
     if (result.fillEvidence && !endedLife) {
       this.consumeDcaStep(ctx);
       if (native && core.state.fillIsNewerThanPosition(ctx.scopeKey, row.transactionTimeMs)) core.state.setTrust(ctx.scopeKey, 'position', 'untrusted');
@@ -145,7 +144,7 @@ export class PrivateEventRouter {
     }
     if (ctx) {
       this.consumeDcaStep(ctx);
-      this.advanceContext(ctx, { kind: 'fill' }, true);
+      void core.advanceOrder(ctx.customOrderId, { kind: 'fill' }, { filled: true });
     }
     if (core.config.product === 'spot') {
       // The derived position is the truth on spot: the fill itself restores position trust.
@@ -201,14 +200,6 @@ export class PrivateEventRouter {
       return scopes;
     }
     return [core.keyOf(row.symbol, row.managedSide as 'LONG' | 'SHORT')];
-  }
-
-  /** Moves the context along its lifecycle, learning the venue id from the first row that shows it. */
-  private advanceContext(ctx: OrderContext, report: LifecycleReport, filled: boolean, exchangeOrderId?: string): void {
-    const learn = exchangeOrderId && !ctx.exchangeOrderId && ctx.status !== 'terminal' ? { exchangeOrderId } : {};
-    this.core.contexts
-      .advance(ctx.customOrderId, report, { updatedAtMs: this.core.clock.now(), ...learn, ...(filled ? { filled: true } : {}) })
-      .catch((error) => this.core.journal.record('context_write_failed', { scope: this.core.scopeOf(ctx.scopeKey), customOrderId: ctx.customOrderId, reason: String(error?.message ?? error) }));
   }
 
   private consumeDcaStep(ctx: OrderContext): void {

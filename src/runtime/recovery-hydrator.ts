@@ -109,7 +109,7 @@ export class RecoveryHydrator {
     // Open contexts learn the venue id their order shows (ownership needs both ids).
     for (const ctx of [...core.contexts.all()]) {
       const order = ctx.status !== 'terminal' && !ctx.exchangeOrderId ? core.state.orders.get(`c:${ctx.customOrderId}`) : undefined;
-      if (order?.row.exchangeOrderId) await this.advance(ctx, { kind: 'status', status: order.row.status }, order.row.exchangeOrderId);
+      if (order?.row.exchangeOrderId) await this.core.advanceOrder(ctx.customOrderId, { kind: 'status', status: order.row.status }, { exchangeOrderId: order.row.exchangeOrderId });
     }
     core.state.baselineTrust = allTrusted();
     for (const key of core.known.keys()) core.state.trustAfterSnapshot(key, ALL_SUBJECTS);
@@ -216,7 +216,7 @@ export class RecoveryHydrator {
       if (settlement.kind === 'unresolved') {
         unresolved.push(ctx.customOrderId);
         if (settlement.reason === 'request_may_still_land') this.waiting.add(ctx.customOrderId);
-        await this.advance(ctx, { kind: 'vanished' });
+        await this.core.advanceOrder(ctx.customOrderId, { kind: 'vanished' });
         core.journal.record('order_unresolved', { scope, slot: ctx.slot, customOrderId: ctx.customOrderId, reason: settlement.reason });
         continue;
       }
@@ -231,7 +231,7 @@ export class RecoveryHydrator {
     this.resolvePlace(ctx.customOrderId);
     if (settlement.kind === 'open') {
       if (settlement.row) core.state.applyOrder(settlement.row, key);
-      await this.advance(ctx, { kind: 'status', status: settlement.row?.status ?? 'NEW' }, settlement.row?.exchangeOrderId);
+      await this.core.advanceOrder(ctx.customOrderId, { kind: 'status', status: settlement.row?.status ?? 'NEW' }, { exchangeOrderId: settlement.row?.exchangeOrderId });
       core.journal.record('context_adopted', { scope, slot: ctx.slot, customOrderId: ctx.customOrderId, evidence: settlement.evidence });
       return;
     }
@@ -239,7 +239,7 @@ export class RecoveryHydrator {
     const report: LifecycleReport = settlement.lifecycle === 'never_placed'
       ? { kind: 'never_placed' }
       : { kind: 'status', status: settlement.lifecycle === 'filled' ? 'FILLED' : settlement.row?.status ?? 'CANCELED' };
-    await this.advance(ctx, report, settlement.row?.exchangeOrderId, settlement.filled);
+    await this.core.advanceOrder(ctx.customOrderId, report, { exchangeOrderId: settlement.row?.exchangeOrderId, filled: settlement.filled });
     const positionOpen = core.state.positions.get(key)?.size.gt(ZERO) ?? false;
     // An order the venue held, now absent without proof of how it ended: a DCA step that may have
     // filled counts as consumed (a step is never placed twice); the position row is the truth.
@@ -278,14 +278,19 @@ export class RecoveryHydrator {
     }
     // A position that went flat while we were not listening ends its life too.
     for (const k of openBefore) if (!(core.state.positions.get(k)?.size.gt(ZERO) ?? false)) await this.endLife(k);
-    for (const order of core.state.orders.values()) if (order.scopeKey && this.isAppOrder(order.row)) core.know(order.scopeKey);
-    // A request judged never placed that landed after all (late, within the venue's window): the
-    // venue is right; the order is ours again, and a duplicate of its slot gets cleaned up.
-    for (const order of [...core.state.orders.values()]) {
-      const ctx = order.row.customOrderId ? core.contexts.get(order.row.customOrderId) : undefined;
-      if (ctx?.lifecycle !== 'never_placed') continue;
+    const lateLandings: Array<{ customOrderId: string; status: OrderRow['status']; exchangeOrderId?: string }> = [];
+    for (const order of core.state.orders.values()) {
+      if (!order.scopeKey || !this.isAppOrder(order.row)) continue;
+      core.know(order.scopeKey);
+      // A request judged never placed that landed after all (late, within the venue's window):
+      // the venue is right; the order is ours again, and a duplicate of its slot gets cleaned up.
+      const ctx = core.contexts.get(order.row.customOrderId!)!;
+      if (ctx.lifecycle === 'never_placed') lateLandings.push({ customOrderId: ctx.customOrderId, status: order.row.status, exchangeOrderId: order.row.exchangeOrderId });
+    }
+    for (const landed of lateLandings) {
+      const ctx = core.contexts.get(landed.customOrderId)!;
       core.journal.record('late_landing', { scope: core.scopeOf(ctx.scopeKey), slot: ctx.slot, customOrderId: ctx.customOrderId });
-      await this.advance(ctx, { kind: 'status', status: order.row.status }, order.row.exchangeOrderId);
+      await core.advanceOrder(landed.customOrderId, { kind: 'status', status: landed.status }, { exchangeOrderId: landed.exchangeOrderId });
     }
     if (removedOrders.length > 0) {
       core.journal.record('orders_absent_from_snapshot', { subject, count: removedOrders.length, customOrderIds: removedOrders.map((o) => o.row.customOrderId).filter(Boolean) });
@@ -294,7 +299,7 @@ export class RecoveryHydrator {
       const ctx = order.row.customOrderId ? core.contexts.get(order.row.customOrderId) : undefined;
       if (!ctx || ctx.status === 'terminal') continue;
       // Filled or cancelled, we cannot tell (lesson 4): unknown until evidence settles it.
-      await this.advance(ctx, { kind: 'vanished' });
+      await this.core.advanceOrder(ctx.customOrderId, { kind: 'vanished' });
       core.journal.record('order_unresolved', { scope: core.scopeOf(ctx.scopeKey), slot: ctx.slot, customOrderId: ctx.customOrderId, reason: 'absent_from_snapshot' });
       core.requireRecovery(ctx.scopeKey, 'order_vanished');
     }
@@ -330,22 +335,12 @@ export class RecoveryHydrator {
       if (order) {
         core.tracker.resolve(p.key, 'recovered');
         const ctx = core.contexts.get(p.customOrderId);
-        if (ctx) void this.advance(ctx, { kind: 'status', status: order.row.status }, order.row.exchangeOrderId);
+        if (ctx) void this.core.advanceOrder(ctx.customOrderId, { kind: 'status', status: order.row.status }, { exchangeOrderId: order.row.exchangeOrderId });
       }
     }
   }
 
   // ---- helpers ---------------------------------------------------------------------------------
-
-  private async advance(ctx: OrderContext, report: LifecycleReport, exchangeOrderId?: string, filled?: boolean): Promise<void> {
-    try {
-      await this.core.contexts.advance(ctx.customOrderId, report, {
-        updatedAtMs: this.core.clock.now(), ...(exchangeOrderId && !ctx.exchangeOrderId ? { exchangeOrderId } : {}), ...(filled ? { filled } : {}),
-      });
-    } catch (error) {
-      this.core.journal.record('context_write_failed', { scope: this.core.scopeOf(ctx.scopeKey), customOrderId: ctx.customOrderId, reason: errorText(error) });
-    }
-  }
 
   private async consumeDca(id: string): Promise<void> {
     const ctx = this.core.contexts.get(id);

@@ -7,6 +7,8 @@ import type { Venue } from '../venues/port.js';
 import type { RuntimeClock } from './clock.js';
 import { ConfirmationTracker } from './confirmation-tracker.js';
 import { ModeSupervisor } from './mode-supervisor.js';
+import type { LifecycleReport } from '../domain/order-lifecycle.js';
+import { scrubText } from './redact.js';
 import type { Journal } from './journal.js';
 import type { OrderContextStore } from './order-context-store.js';
 import type { RuntimeConfig } from './runtime-config.js';
@@ -150,6 +152,25 @@ export class RuntimeCore {
   recovered(key: ScopeKey): void {
     this.state.recoveryRequired.delete(key);
     this.recoveryReasons.delete(key);
+  }
+
+  /**
+   * Moves an order's context along its lifecycle, stamping the time and learning the venue id it
+   * did not hold yet (a context whose fate is settled learns none, except one judged never placed,
+   * which the venue just proved wrong). A failed durable write is journaled, never thrown: the
+   * in-memory mirror keeps the new state.
+   */
+  async advanceOrder(customOrderId: string, report: LifecycleReport, facts: { exchangeOrderId?: string; filled?: boolean } = {}): Promise<void> {
+    const ctx = this.contexts.get(customOrderId);
+    if (!ctx) return;
+    const learns = facts.exchangeOrderId && !ctx.exchangeOrderId && (ctx.status !== 'terminal' || ctx.lifecycle === 'never_placed');
+    try {
+      await this.contexts.advance(customOrderId, report, {
+        updatedAtMs: this.clock.now(), ...(learns ? { exchangeOrderId: facts.exchangeOrderId } : {}), ...(facts.filled ? { filled: true } : {}),
+      });
+    } catch (error) {
+      this.journal.record('context_write_failed', { scope: this.scopeOf(ctx.scopeKey), slot: ctx.slot, customOrderId, reason: scrubText(String((error as Error)?.message ?? error)) });
+    }
   }
 
   /** Tells the scope's owner how many confirmations it still waits for. */

@@ -5,7 +5,6 @@
 // lookup by custom id.
 import type { SubmitNext } from '../../machines/scope.machine.js';
 import { classifyVenueError } from '../domain/error-classifier.js';
-import type { LifecycleReport } from '../domain/order-lifecycle.js';
 import { dcaStepOf } from '../domain/strategy.js';
 import { plainOrderFields } from '../domain/order-intent.js';
 import type { ScopeKey } from '../domain/scope.js';
@@ -120,7 +119,7 @@ export class SubmissionExecutor {
     const { action, slot } = r.mutation;
     this.noteModeEvidence(outcome);
     if (outcome.kind === 'accepted') {
-      if (action === 'place') this.advance(r, { kind: 'rest_accepted' }, outcome.exchangeOrderId ? { exchangeOrderId: outcome.exchangeOrderId } : {});
+      if (action === 'place') void core.advanceOrder(r.customOrderId, { kind: 'rest_accepted' }, { exchangeOrderId: outcome.exchangeOrderId });
       // A private confirmation that beat the answer resolves the entry now (the row already moved the context).
       core.tracker.accepted(key);
       return 'sent';
@@ -138,7 +137,7 @@ export class SubmissionExecutor {
       case 'retry':
         // Refused before processing (rate limit, timestamp window): nothing was applied.
         core.tracker.resolve(key, 'rejected');
-        if (action === 'place') this.advance(r, { kind: 'rest_rejected' });
+        if (action === 'place') void core.advanceOrder(r.customOrderId, { kind: 'rest_rejected' });
         core.journal.record('submission_rate_limited', { scope, action, slot, customOrderId: r.customOrderId, code, retryAfterMs: outcome.retryAfterMs });
         return 'retry';
       case 'unknown':
@@ -148,7 +147,7 @@ export class SubmissionExecutor {
       default:
         // Only a documented, definite rejection ends a context (lesson 13).
         core.tracker.resolve(key, 'rejected');
-        if (action === 'place') this.advance(r, { kind: 'rest_rejected' });
+        if (action === 'place') void core.advanceOrder(r.customOrderId, { kind: 'rest_rejected' });
         core.journal.record('submission_rejected', { scope, action, slot, customOrderId: r.customOrderId, code, message: outcome.message });
         if (action === 'place' && (slot === 'SL' || slot === 'TP') && MARKET_STATE_CODES.has(Number(code))) {
           // Protection that cannot be placed now is never left silently (lesson 18).
@@ -180,7 +179,7 @@ export class SubmissionExecutor {
     // The order may exist: keep the pending entry (as unknown) so nothing re-sends the slot, and
     // say so durably, so a restart looks it up too.
     if (core.tracker.get(key)) core.tracker.markUnknown(key);
-    if (r.mutation.action === 'place') this.advance(r, { kind: 'rest_unknown' });
+    if (r.mutation.action === 'place') void core.advanceOrder(r.customOrderId, { kind: 'rest_unknown' });
     core.journal.record('submission_unknown', { scope: core.scopeOf(r.scopeKey), action: r.mutation.action, slot: r.mutation.slot, customOrderId: r.customOrderId, reason });
     if (core.tracker.get(key)) core.requireRecovery(r.scopeKey, 'unknown_outcome');
     return core.tracker.get(key) ? 'unknown' : 'sent';
@@ -203,10 +202,4 @@ export class SubmissionExecutor {
     else if (outcome.httpStatus === 429 || outcome.httpStatus === 418 || code === -1003 || code === -1015) modes.raise('RATE_LIMITED', `rate limited (${outcome.httpStatus ?? outcome.code})`);
   }
 
-  /** Moves the placed order's context along its lifecycle; a failed write is journaled. */
-  private advance(r: PlannedRequest, report: LifecycleReport, patch: { exchangeOrderId?: string } = {}): void {
-    const { core } = this;
-    void core.contexts.advance(r.customOrderId, report, { ...patch, updatedAtMs: core.clock.now() }).catch((error) =>
-      core.journal.record('context_write_failed', { scope: core.scopeOf(r.scopeKey), slot: r.mutation.slot, customOrderId: r.customOrderId, reason: String(error?.message ?? error) }));
-  }
 }
