@@ -75,6 +75,10 @@ export class ControlApi {
       case 'DELETE /requests':
         sim.requests.clear();
         return { cleared: true };
+      case 'POST /clock':
+        // Jumps the venue clock forward (retention windows, socket age): {"advanceMs": 259200000}.
+        if (b.advanceMs !== undefined) sim.clock.advance(Number(b.advanceMs));
+        return { now: sim.clock.now(), offsetMs: sim.clock.offsetMs() };
       case 'POST /reset':
         sim.reset(typeof b.seed === 'number' ? b.seed : undefined);
         return { reset: true };

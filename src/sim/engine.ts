@@ -71,6 +71,16 @@ export class SimEngine {
     for (const l of this.listeners) l(e);
   }
 
+  /** Sends a user-data frame built outside the engine (account events, config changes) to every listener. */
+  publish(e: UserEvent): void {
+    this.emit(e);
+  }
+
+  /** The venue clock the engine stamps rows with. */
+  clockNow(): number {
+    return this.now();
+  }
+
   spec(symbol: string | undefined): SymbolSpec {
     const s = symbol ? this.symbols.get(symbol) : undefined;
     if (!s) throw new SimError(-1121, 'Invalid symbol.');

@@ -13,6 +13,7 @@ import { PriceDriver } from './price-driver.js';
 import { RequestLog, requestParams } from './request-log.js';
 import type { SymbolSpec } from './sim-types.js';
 import { UserStream } from './user-stream.js';
+import { SimClock } from './sim-clock.js';
 import { applyStep, seedScenario, type Scenario } from './scenario.js';
 
 export interface SimulatorOptions {
@@ -39,6 +40,8 @@ export interface SimulatorEndpoints {
 
 export interface Simulator extends SimulatorEndpoints {
   engine: SimEngine;
+  /** The venue's clock (rows, retention, socket age); `clock.advance(ms)` compresses a day. */
+  clock: SimClock;
   faults: Faults;
   stream: UserStream;
   driver: PriceDriver;
@@ -56,10 +59,13 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
   const apiKey = options.apiKey ?? `sim-${randomBytes(12).toString('hex')}`;
   const secret = options.secret ?? randomBytes(24).toString('hex');
   const faults = new Faults();
+  const clock = new SimClock();
+  // Signed requests are checked against the client's wall clock (plus a skew fault), not the
+  // venue clock: advancing the venue's day must not reject every request.
   const serverTime = () => Date.now() + faults.clockSkewMs;
   const makeEngine = () => {
     const engine = new SimEngine({
-      clock: () => Date.now(), positionMode: options.positionMode ?? 'hedge', symbols: options.symbols ?? DEFAULT_SYMBOLS,
+      clock: () => clock.now(), positionMode: options.positionMode ?? 'hedge', symbols: options.symbols ?? DEFAULT_SYMBOLS,
       walletBalance: options.walletBalance ?? '10000', leverage: 20, makerFee: '0.0002', takerFee: '0.0004',
     });
     for (const [s, p] of Object.entries(options.marks ?? DEFAULT_MARKS)) if (engine.symbols.has(s)) engine.setMark(s, p);
@@ -166,11 +172,13 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     control: `http://127.0.0.1:${port}/__sim`,
     apiKey,
     secret,
+    clock,
     faults,
     stream,
     requests,
     reset(nextSeed?: number) {
       driver.stop();
+      clock.reset();
       unsubscribe();
       faults.clear();
       requests.clear();
