@@ -2,6 +2,8 @@
 // orders, switch faults, drive prices, reset. Documented call by call in docs/SIMULATOR.md.
 import { Decimal } from 'decimal.js';
 import { SimError } from './sim-types.js';
+import { limitsFromBody, liquidityFromBody, priceFromBody, triggerOrderFromBody, triggerRejectFromBody } from './engine-control.js';
+import { accountConfigFromBody, fundingFromBody, liquidateFromBody } from './account-events.js';
 import type { RestFaultRule } from './faults.js';
 import type { DriverConfig } from './price-driver.js';
 import type { Simulator } from './server.js';
@@ -30,9 +32,16 @@ export class ControlApi {
     switch (`${method} ${path}`) {
       case 'GET /state':
         return { ...e.snapshot(), stream: sim.stream.describe(), faults: sim.faults.describe() };
-      case 'POST /price':
-        e.setMark(String(b.symbol), String(b.price));
-        return { symbol: b.symbol, markPrice: e.marks.get(String(b.symbol)) };
+      case 'POST /price': // {"symbol","price"} sets mark and last; "mark"/"last" set one (engine-control.ts)
+        return priceFromBody(e, b);
+      case 'POST /liquidity':
+        return liquidityFromBody(e, b);
+      case 'POST /trigger-order':
+        return triggerOrderFromBody(e, b);
+      case 'POST /trigger-reject':
+        return triggerRejectFromBody(e, b);
+      case 'POST /limits':
+        return limitsFromBody(e, b);
       case 'POST /position':
         e.seedPosition(String(b.symbol), (b.positionSide as 'LONG') ?? 'BOTH', String(b.positionAmt), String(b.entryPrice));
         return e.position(String(b.symbol), (b.positionSide as 'LONG') ?? 'BOTH');
@@ -41,6 +50,7 @@ export class ControlApi {
           symbol: String(b.symbol), side: b.side as 'BUY', type: String(b.type), quantity: b.quantity as string | undefined, price: b.price as string | undefined,
           positionSide: b.positionSide as string | undefined, reduceOnly: b.reduceOnly === true, closePosition: b.closePosition === true,
           clientOrderId: b.clientOrderId as string | undefined, triggerPrice: b.triggerPrice as string | undefined, owner: 'manual' as const,
+          timeInForce: b.timeInForce as string | undefined, workingType: b.workingType as string | undefined, priceProtect: b.priceProtect === true,
         };
         return ['LIMIT', 'MARKET'].includes(req.type) ? e.placeOrder(req) : e.placeAlgo(req);
       }
@@ -64,6 +74,12 @@ export class ControlApi {
       case 'POST /stream/margin-frame':
         e.emitMarginOnlyFrame();
         return {};
+      case 'POST /liquidate': // liquidation or ADL of one position (account-events.ts)
+        return liquidateFromBody(e, b);
+      case 'POST /funding':
+        return fundingFromBody(e, b);
+      case 'POST /account-config':
+        return accountConfigFromBody(e, b);
       case 'POST /partial-fills':
         e.partialFillRatio = b.ratio === undefined || b.ratio === null ? undefined : new Decimal(String(b.ratio));
         return { ratio: b.ratio ?? null };
@@ -75,6 +91,14 @@ export class ControlApi {
       case 'DELETE /requests':
         sim.requests.clear();
         return { cleared: true };
+      case 'GET /rate-limits': // limits, used weight, order counts, ban (rate-limits.ts)
+        return sim.rateLimits.describe();
+      case 'POST /rate-limits': // {"weightPerMinute":N,"ordersPer10s":N,"ordersPerMinute":N}, any subset
+        sim.rateLimits.configure(b as Record<string, number>);
+        return sim.rateLimits.describe();
+      case 'DELETE /rate-limits': // counters, throttle and ban cleared; limits kept
+        sim.rateLimits.clearCounters();
+        return sim.rateLimits.describe();
       case 'POST /clock':
         // Jumps the venue clock forward (retention windows, socket age): {"advanceMs": 259200000}.
         if (b.advanceMs !== undefined) sim.clock.advance(Number(b.advanceMs));

@@ -1,11 +1,22 @@
 // The simulated exchange account: orders, conditional (algo) orders, positions, balances and a
-// matching engine driven by the mark price. Decimal arithmetic throughout; ids are sequential so
-// the same seed and the same inputs give the same books. Every change is emitted as the user-data
-// event Binance would push (ORDER_TRADE_UPDATE, ALGO_UPDATE, ACCOUNT_UPDATE).
+// matching engine driven by the last and mark prices. Decimal arithmetic throughout; ids are
+// sequential so the same seed and the same inputs give the same books. Every change is emitted as
+// the user-data event Binance would push (ORDER_TRADE_UPDATE, ALGO_UPDATE, ACCOUNT_UPDATE).
+//
+// Prices: the mark (uPnL, PERCENT_PRICE, MARK_PRICE triggers) and the last price (fills, and
+// CONTRACT_PRICE triggers, Binance's default). A price move is walked level by level
+// (matching-path.ts); takers fill at the last price against the outside market, whose depth a
+// test can cap (engine-settings.ts); rules and codes live in engine-rules.ts, frames in
+// engine-frames.ts.
 import { Decimal } from 'decimal.js';
 import { SimError, type AlgoType, type PositionSide, type Side, type SimAlgoOrder, type SimOrder, type SimPosition, type SimTrade, type SymbolSpec } from './sim-types.js';
+import { EXPIRY, FrameClock, accountFrame, algoFrame, orderFrame, triggerRejectFrame, type Execution, type UserEvent } from './engine-frames.js';
+import { checkPercentPrice, crossesLast, decimalParam, percentPriceError, protectionBlocks, stpModeOf, timeInForceOf, triggerHolds, validPrice, validQty, workingTypeOf } from './engine-rules.js';
+import { EngineSettings } from './engine-settings.js';
+import { crossingPoint, firstItem, priceAt, type Move, type PathItem } from './matching-path.js';
 
-export type UserEvent = Record<string, unknown> & { e: string };
+export type { UserEvent } from './engine-frames.js';
+export { decimalParam } from './engine-rules.js';
 
 export interface EngineOptions {
   clock: () => number;
@@ -30,25 +41,52 @@ export interface OrderRequest {
   clientOrderId?: string;
   triggerPrice?: string;
   workingType?: string;
+  /** Conditional orders: wait while the mark and last prices are further apart than triggerProtect. */
+  priceProtect?: boolean;
+  selfTradePreventionMode?: string;
   owner?: 'api' | 'manual';
 }
 
+/** A price change: the mark, the last price, or both (the control API's `price` sets both). */
+export interface PriceUpdate {
+  mark?: string;
+  last?: string;
+}
+
 const ZERO = new Decimal(0);
+const ONE = new Decimal(1);
 const d = (v: string | number) => new Decimal(v);
 const str = (v: Decimal) => (v.isZero() ? '0' : v.toFixed());
 const CONDITIONAL: readonly string[] = ['STOP_MARKET', 'TAKE_PROFIT_MARKET', 'STOP', 'TAKE_PROFIT', 'TRAILING_STOP_MARKET'];
+const ALGO_TYPES: readonly string[] = ['STOP_MARKET', 'TAKE_PROFIT_MARKET', 'STOP', 'TAKE_PROFIT'];
 const CLIENT_ID = /^[.A-Z:/a-z0-9_-]{1,36}$/;
+/** Error-code page messages the engine answers with. */
+const MSG = {
+  reduceOnly: 'ReduceOnly Order is rejected.',
+  reduceOnlyMargin: 'ReduceOnly Order Failed. Please check your existing position and open orders',
+  gtx: 'Due to the order could not be executed as maker, the Post Only order will be rejected.',
+  fok: 'Due to the order could not be filled immediately, the FOK order has been rejected.',
+  margin: 'Margin is insufficient.',
+  /** ALGO_UPDATE `rm` of a reduce-only trigger with nothing to reduce (the Event-Algo-Order-Update example). */
+  reduceOnlyTrigger: 'Reduce Only reject',
+};
 
 export class SimEngine {
   readonly symbols = new Map<string, SymbolSpec>();
+  /** Mark prices (uPnL, PERCENT_PRICE, MARK_PRICE triggers). */
   readonly marks = new Map<string, string>();
+  /** Last (contract) prices: fills and CONTRACT_PRICE triggers. */
+  readonly lasts = new Map<string, string>();
   readonly orders = new Map<number, SimOrder>();
   readonly algos = new Map<number, SimAlgoOrder>();
   readonly positions = new Map<string, SimPosition>();
   readonly trades: SimTrade[] = [];
+  /** Outside liquidity, trigger behaviour and open-order limits a test can switch. */
+  readonly settings = new EngineSettings();
   wallet: Decimal;
   partialFillRatio: Decimal | undefined;
   private readonly listeners = new Set<(e: UserEvent) => void>();
+  private readonly frames: FrameClock;
   private nextOrderId = 4_000_000_001;
   private nextAlgoId = 2_000_000_001;
   private nextTradeId = 500_000_001;
@@ -56,6 +94,7 @@ export class SimEngine {
   constructor(readonly opts: EngineOptions) {
     for (const s of opts.symbols) this.symbols.set(s.symbol, s);
     this.wallet = d(opts.walletBalance);
+    this.frames = new FrameClock(() => this.opts.clock());
   }
 
   onEvent(listener: (e: UserEvent) => void): () => void {
@@ -93,60 +132,93 @@ export class SimEngine {
     return d(m);
   }
 
+  /** The last traded price (the mark until a test sets them apart). */
+  lastPrice(symbol: string): Decimal {
+    const l = this.lasts.get(symbol) ?? this.marks.get(symbol);
+    if (!l) throw new SimError(-1121, `No last price for ${symbol}.`);
+    return d(l);
+  }
+
   // ---- orders ----------------------------------------------------------------------------------
 
   placeOrder(req: OrderRequest): SimOrder {
     const spec = this.spec(req.symbol);
     if (CONDITIONAL.includes(req.type)) throw new SimError(-4120, 'Order type not supported for this endpoint. Please use the Algo Order API endpoints instead.');
     if (req.type !== 'LIMIT' && req.type !== 'MARKET') throw new SimError(-1116, 'Invalid orderType.');
+    const limit = req.type === 'LIMIT';
     const positionSide = this.positionSideOf(req.positionSide);
     const clientOrderId = this.clientId(req.clientOrderId, 'x-sim-');
     if ([...this.orders.values()].some((o) => o.clientOrderId === clientOrderId && isOpen(o.status))) throw new SimError(-4116, 'ClientOrderId is duplicated.');
-    const qty = this.validQty(spec, req.quantity);
+    const timeInForce = limit ? timeInForceOf(req.timeInForce) : 'GTC';
+    const stpMode = stpModeOf(req.selfTradePreventionMode);
+    const qty = validQty(spec, req.quantity);
+    const mark = this.mark(req.symbol);
     let price = ZERO;
-    if (req.type === 'LIMIT') price = this.validPrice(spec, req.price);
-    const reference = req.type === 'LIMIT' ? price : this.mark(req.symbol);
+    if (limit) {
+      price = validPrice(spec, req.price);
+      checkPercentPrice(req.side, price, mark);
+    }
     // Hedge mode: the side says it (SELL on LONG closes); Binance refuses an explicit reduceOnly.
     if (this.opts.positionMode === 'hedge' && req.reduceOnly) throw new SimError(-1106, "Parameter 'reduceonly' sent when not required.");
-    const closing = (positionSide === 'LONG' && req.side === 'SELL') || (positionSide === 'SHORT' && req.side === 'BUY');
-    const reduceOnly = req.reduceOnly === true || closing;
+    const reduceOnly = req.reduceOnly === true || closes(positionSide, req.side);
+    // MIN_NOTIONAL: "Since MARKET orders have no price, the mark price is used."
+    const reference = limit ? price : mark;
     if (!reduceOnly && reference.mul(qty).lt(d(spec.minNotional))) throw new SimError(-4164, `Order's notional must be no smaller than ${spec.minNotional} (unless you choose reduce only).`);
-    if (reduceOnly && this.reducibleQty(req.symbol, req.side, positionSide).lte(ZERO)) throw new SimError(-2022, 'ReduceOnly Order is rejected.');
+    if (reduceOnly) this.checkReduceOnly(req.symbol, req.side, positionSide, qty, reference, !limit);
+    this.checkOpenOrders(req.symbol);
     if (!reduceOnly) this.checkMargin(reference.mul(qty));
+    const last = this.lastPrice(req.symbol);
+    if (timeInForce === 'GTX' && crossesLast(req.side, price, last)) throw new SimError(-5022, MSG.gtx);
+    if (timeInForce === 'FOK' && !this.fillableAtOnce(req.symbol, req.side, price, qty, reduceOnly ? this.reducibleQty(req.symbol, req.side, positionSide) : undefined)) {
+      throw new SimError(-5021, MSG.fok);
+    }
     const t = this.now();
     const order: SimOrder = {
       orderId: this.nextOrderId++, clientOrderId, symbol: req.symbol, side: req.side, positionSide, type: req.type, origType: req.type,
-      price: str(price), origQty: str(qty), executedQty: '0', cumQuote: '0', avgPrice: '0', status: 'NEW', timeInForce: req.type === 'LIMIT' ? (req.timeInForce ?? 'GTC') : 'GTC',
-      reduceOnly, closePosition: false, stopPrice: '0', time: t, updateTime: t, owner: req.owner ?? 'api',
+      price: str(price), origQty: str(qty), executedQty: '0', cumQuote: '0', avgPrice: '0', status: 'NEW', timeInForce,
+      reduceOnly, closePosition: false, stopPrice: '0', time: t, updateTime: t, owner: req.owner ?? 'api', workingType: 'CONTRACT_PRICE', priceProtect: false, stpMode,
     };
     this.orders.set(order.orderId, order);
     this.emitOrder(order, 'NEW');
-    this.matchOrder(order, true);
+    this.take(order);
     return order;
   }
 
+  /**
+   * PUT /fapi/v1/order (Modify-Order): LIMIT orders only, quantity and price both required; an
+   * unchanged order is -5027; a new quantity not above the executed one, or a post-only price that
+   * would cross, cancels the order instead; the modified order's STP mode becomes NONE (stp-faq).
+   */
   amendOrder(symbol: string, ref: { orderId?: number; clientOrderId?: string }, quantity: string | undefined, price: string | undefined): SimOrder {
     const order = this.findOrder(symbol, ref);
     if (!order || !isOpen(order.status)) throw new SimError(-2013, 'Order does not exist.');
-    if (order.type !== 'LIMIT') throw new SimError(-4028, 'Only limit orders can be modified.');
+    if (order.type !== 'LIMIT') throw new SimError(-5025, 'Only limit order is supported.');
     const spec = this.spec(symbol);
-    const qty = quantity !== undefined ? this.validQty(spec, quantity) : d(order.origQty);
-    if (qty.lte(d(order.executedQty))) throw new SimError(-4005, 'Quantity greater than max quantity.');
-    const p = price !== undefined ? this.validPrice(spec, price) : d(order.price);
+    if (quantity === undefined || quantity === '') throw new SimError(-1102, "Mandatory parameter 'quantity' was not sent, was empty/null, or malformed.");
+    if (price === undefined || price === '') throw new SimError(-1102, "Mandatory parameter 'price' was not sent, was empty/null, or malformed.");
+    // Filter failures reject the amendment and leave the order as it is.
+    const qty = validQty(spec, quantity);
+    const p = validPrice(spec, price);
+    checkPercentPrice(order.side, p, this.mark(symbol));
+    if (qty.eq(d(order.origQty)) && p.eq(d(order.price))) throw new SimError(-5027, 'No need to modify the order.');
+    if (qty.lte(d(order.executedQty)) || (order.timeInForce === 'GTX' && crossesLast(order.side, p, this.lastPrice(symbol)))) {
+      this.endOrder(order, 'CANCELED');
+      return order;
+    }
+    if (!order.reduceOnly && p.mul(qty).lt(d(spec.minNotional))) throw new SimError(-5029, `Order's notional must be no smaller than ${spec.minNotional}`);
     order.origQty = str(qty);
     order.price = str(p);
     order.updateTime = this.now();
+    order.stpMode = 'NONE';
     this.emitOrder(order, 'AMENDMENT');
-    this.matchOrder(order, true);
+    this.take(order);
     return order;
   }
 
   cancelOrder(symbol: string, ref: { orderId?: number; clientOrderId?: string }): SimOrder {
     const order = this.findOrder(symbol, ref);
     if (!order || !isOpen(order.status)) throw new SimError(-2011, 'Unknown order sent.');
-    order.status = 'CANCELED';
-    order.updateTime = this.now();
-    this.emitOrder(order, 'CANCELED');
+    this.endOrder(order, 'CANCELED');
     return order;
   }
 
@@ -172,25 +244,45 @@ export class SimEngine {
 
   // ---- algo (conditional) orders ----------------------------------------------------------------
 
+  /** POST /fapi/v1/algoOrder (New-Algo-Order) with its parameter rules; no margin check before the trigger. */
   placeAlgo(req: OrderRequest): SimAlgoOrder {
     const spec = this.spec(req.symbol);
-    if (!['STOP_MARKET', 'TAKE_PROFIT_MARKET', 'STOP', 'TAKE_PROFIT'].includes(req.type)) throw new SimError(-1116, 'Invalid orderType.');
+    if (!ALGO_TYPES.includes(req.type)) throw new SimError(-1116, 'Invalid orderType.');
+    const type = req.type as AlgoType;
+    const limitType = type === 'STOP' || type === 'TAKE_PROFIT';
     const positionSide = this.positionSideOf(req.positionSide);
     const clientAlgoId = this.clientId(req.clientOrderId, 'x-algo-');
-    if ([...this.algos.values()].some((a) => a.clientAlgoId === clientAlgoId && a.algoStatus === 'NEW')) throw new SimError(-20132, 'The client algo id is duplicated.');
-    const trigger = this.validPrice(spec, req.triggerPrice, 'triggerPrice');
+    if ([...this.algos.values()].some((a) => a.clientAlgoId === clientAlgoId && isAlgoOpen(a.algoStatus))) throw new SimError(-20132, 'The client algo id is duplicated.');
+    const workingType = workingTypeOf(req.workingType);
+    const timeInForce = timeInForceOf(req.timeInForce);
+    const stpMode = stpModeOf(req.selfTradePreventionMode);
     const closePosition = req.closePosition === true;
-    const qty = closePosition ? ZERO : this.validQty(spec, req.quantity);
-    const price = req.type === 'STOP' || req.type === 'TAKE_PROFIT' ? this.validPrice(spec, req.price) : ZERO;
-    if (this.triggered(req.type as AlgoType, req.side, trigger, this.mark(req.symbol))) throw new SimError(-2021, 'Order would immediately trigger.');
+    // "reduceOnly: Cannot be sent in Hedge Mode; cannot be sent with closePosition=true".
+    if (req.reduceOnly && (this.opts.positionMode === 'hedge' || closePosition)) throw new SimError(-1106, "Parameter 'reduceOnly' sent when not required.");
+    if (closePosition) {
+      if (limitType) throw new SimError(-1106, "Parameter 'closePosition' sent when not required.");
+      if (req.quantity !== undefined && req.quantity !== '') throw new SimError(-4137, 'Quantity must be zero with closePosition equals true');
+      // "In Hedge Mode, cannot be used with BUY orders in LONG position side and SELL orders in SHORT position side."
+      if (positionSide !== 'BOTH' && !closes(positionSide, req.side)) throw new SimError(-4062, 'Invalid or improper reduceOnly value.');
+    }
+    const trigger = validPrice(spec, req.triggerPrice, 'triggerPrice');
+    const qty = closePosition ? ZERO : validQty(spec, req.quantity);
+    const price = limitType ? validPrice(spec, req.price) : ZERO;
+    const watched = workingType === 'MARK_PRICE' ? this.mark(req.symbol) : this.lastPrice(req.symbol);
+    if (triggerHolds(type, req.side, trigger, watched)) throw new SimError(-2021, 'Order would immediately trigger.');
+    if (closePosition && [...this.algos.values()].some((a) => isAlgoOpen(a.algoStatus) && a.closePosition && a.symbol === req.symbol && a.positionSide === positionSide && a.side === req.side && a.orderType === type)) {
+      throw new SimError(-4130, 'An open stop or take profit order with GTE and closePosition in the direction is existing.');
+    }
+    this.checkAlgoLimits(req.symbol);
     const t = this.now();
     const algo: SimAlgoOrder = {
-      algoId: this.nextAlgoId++, clientAlgoId, symbol: req.symbol, side: req.side, positionSide, orderType: req.type as AlgoType,
+      algoId: this.nextAlgoId++, clientAlgoId, symbol: req.symbol, side: req.side, positionSide, orderType: type,
       // Hedge mode: a conditional order whose side closes its position side is reduce-only, as a
       // regular order is (its triggered child can never open the other way).
       quantity: str(qty), price: str(price), triggerPrice: str(trigger), algoStatus: 'NEW',
-      reduceOnly: req.reduceOnly === true || closePosition || (positionSide === 'LONG' && req.side === 'SELL') || (positionSide === 'SHORT' && req.side === 'BUY'),
-      closePosition, workingType: req.workingType ?? 'CONTRACT_PRICE', createTime: t, updateTime: t, triggerTime: 0, actualOrderId: '', owner: req.owner ?? 'api',
+      reduceOnly: req.reduceOnly === true || closePosition || closes(positionSide, req.side),
+      closePosition, workingType, createTime: t, updateTime: t, triggerTime: 0, actualOrderId: '', owner: req.owner ?? 'api',
+      timeInForce, priceProtect: req.priceProtect === true, stpMode, actualPrice: '0', actualQty: '0', actualType: '0', rejectReason: '',
     };
     this.algos.set(algo.algoId, algo);
     this.emitAlgo(algo);
@@ -224,81 +316,240 @@ export class SimEngine {
 
   // ---- market ------------------------------------------------------------------------------------
 
-  /** Moves the mark price; triggers conditional orders and fills crossing limit orders. */
+  /** Moves the mark and the last price together (the control API's `{"symbol","price"}`). */
   setMark(symbol: string, price: string): void {
-    this.spec(symbol);
-    this.marks.set(symbol, str(d(price)));
-    const mark = d(price);
-    for (const algo of [...this.algos.values()]) {
-      if (algo.symbol === symbol && algo.algoStatus === 'NEW' && this.triggered(algo.orderType, algo.side, d(algo.triggerPrice), mark)) this.trigger(algo);
+    this.setPrices(symbol, { mark: price, last: price });
+  }
+
+  /**
+   * Moves the mark and/or the last price and walks the move: resting limit orders fill at their
+   * price and conditional orders trigger at their level, in the order the price reaches them.
+   */
+  setPrices(symbol: string, update: PriceUpdate): void {
+    const spec = this.spec(symbol);
+    const oldMark = this.marks.get(symbol);
+    const oldLast = this.lasts.get(symbol) ?? oldMark;
+    const markEnd = update.mark !== undefined ? priceParam(update.mark, 'mark') : oldMark !== undefined ? d(oldMark) : undefined;
+    const lastEnd = update.last !== undefined ? priceParam(update.last, 'last') : oldLast !== undefined ? d(oldLast) : markEnd;
+    const markTo = markEnd ?? lastEnd;
+    if (!markTo || !lastEnd) throw new SimError(-1102, 'Send a price, a mark or a last price.');
+    const markMove: Move = { start: oldMark !== undefined ? d(oldMark) : markTo, end: markTo };
+    const lastMove: Move = { start: oldLast !== undefined ? d(oldLast) : lastEnd, end: lastEnd };
+    const seen = new Set<string>();
+    const waiting: SimAlgoOrder[] = [];
+    let at = ZERO;
+    for (let item = this.nextOnPath(symbol, markMove, lastMove, at, seen); item; item = this.nextOnPath(symbol, markMove, lastMove, at, seen)) {
+      seen.add(`${item.kind}:${item.id}`);
+      at = item.at;
+      this.marks.set(symbol, str(priceAt(markMove, at, spec.tickSize)));
+      this.lasts.set(symbol, str(priceAt(lastMove, at, spec.tickSize)));
+      if (item.kind === 'limit') this.matchResting(this.orders.get(item.id)!);
+      else {
+        const algo = this.algos.get(item.id)!;
+        if (!this.trigger(algo)) waiting.push(algo);
+      }
     }
-    for (const order of [...this.orders.values()]) if (order.symbol === symbol && isOpen(order.status)) this.matchOrder(order, false);
+    this.marks.set(symbol, str(markTo));
+    this.lasts.set(symbol, str(lastEnd));
+    // A price-protected trigger held back on the way gets another look at the prices the move ends on.
+    for (const algo of waiting) {
+      const watched = algo.workingType === 'MARK_PRICE' ? markTo : lastEnd;
+      if (algo.algoStatus === 'NEW' && triggerHolds(algo.orderType, algo.side, d(algo.triggerPrice), watched)) this.trigger(algo);
+    }
   }
 
-  private triggered(type: AlgoType, side: Side, trigger: Decimal, mark: Decimal): boolean {
-    const stop = type === 'STOP_MARKET' || type === 'STOP';
-    // A buy stop triggers when the price rises to it; a buy take-profit when it falls to it.
-    if (side === 'BUY') return stop ? mark.gte(trigger) : mark.lte(trigger);
-    return stop ? mark.lte(trigger) : mark.gte(trigger);
+  /**
+   * The next resting limit order or conditional order the rest of the move (from `from` on)
+   * reaches. Judged from the walk's current prices: an order placed on the way (a triggered
+   * order that rests) only meets the prices that come after it.
+   */
+  private nextOnPath(symbol: string, markMove: Move, lastMove: Move, from: Decimal, seen: Set<string>): PathItem | undefined {
+    const tick = this.spec(symbol).tickSize;
+    const rest = (m: Move): Move => ({ start: priceAt(m, from, tick), end: m.end });
+    const markRest = rest(markMove);
+    const lastRest = rest(lastMove);
+    const along = (sub: Decimal) => from.add(ONE.sub(from).mul(sub));
+    const items: PathItem[] = [];
+    for (const o of this.orders.values()) {
+      if (o.symbol !== symbol || o.type !== 'LIMIT' || !isOpen(o.status) || seen.has(`limit:${o.orderId}`)) continue;
+      const p = d(o.price);
+      const at = crossingPoint(lastRest, (x) => (o.side === 'BUY' ? x.lte(p) : x.gte(p)), p);
+      if (at) items.push({ kind: 'limit', id: o.orderId, at: along(at) });
+    }
+    for (const a of this.algos.values()) {
+      if (a.symbol !== symbol || a.algoStatus !== 'NEW' || seen.has(`algo:${a.algoId}`)) continue;
+      const tp = d(a.triggerPrice);
+      const at = crossingPoint(a.workingType === 'MARK_PRICE' ? markRest : lastRest, (x) => triggerHolds(a.orderType, a.side, tp, x), tp);
+      if (at) items.push({ kind: 'algo', id: a.algoId, at: along(at) });
+    }
+    return firstItem(items);
   }
 
-  private trigger(algo: SimAlgoOrder): void {
+  /**
+   * A trigger as the Algo Service runs it: TRIGGERING (forwarded to the matching engine), then
+   * TRIGGERED with the new order's id, or REJECTED with the reason in `rm`; FINISHED once the
+   * triggered order is filled, cancelled or expired.
+   */
+  private trigger(algo: SimAlgoOrder): boolean {
+    const { symbol } = algo;
+    if (algo.priceProtect && protectionBlocks(this.mark(symbol), this.lastPrice(symbol))) return false; // waits for the prices to converge
+    const t = this.now();
+    algo.triggerTime = t;
+    algo.updateTime = t;
+    algo.algoStatus = 'TRIGGERING';
+    this.emitAlgo(algo);
     const market = algo.orderType === 'STOP_MARKET' || algo.orderType === 'TAKE_PROFIT_MARKET';
-    const qty = algo.closePosition ? this.reducibleQty(algo.symbol, algo.side, algo.positionSide) : d(algo.quantity);
-    algo.triggerTime = this.now();
-    algo.updateTime = algo.triggerTime;
-    if (qty.lte(ZERO)) {
-      algo.algoStatus = 'EXPIRED';
+    const reducible = this.reducibleQty(symbol, algo.side, algo.positionSide);
+    const qty = algo.closePosition ? reducible : d(algo.quantity);
+    const reason = this.settings.takeReject(symbol) ?? this.triggerProblem(algo, qty, reducible, market);
+    if (reason !== undefined) {
+      algo.algoStatus = 'REJECTED';
+      algo.rejectReason = reason;
       this.emitAlgo(algo);
+      if (this.settings.legacyTriggerReject) this.emit(triggerRejectFrame(this.frames.stamp(), symbol, algo.algoId, reason));
+      return true;
+    }
+    const order: SimOrder = {
+      orderId: this.nextOrderId++, clientOrderId: algo.clientAlgoId, symbol, side: algo.side, positionSide: algo.positionSide,
+      type: market ? 'MARKET' : 'LIMIT', origType: algo.orderType, price: market ? '0' : algo.price, origQty: str(qty), executedQty: '0', cumQuote: '0',
+      avgPrice: '0', status: 'NEW', timeInForce: market ? 'GTC' : (algo.timeInForce ?? 'GTC'), reduceOnly: algo.reduceOnly, closePosition: algo.closePosition,
+      stopPrice: algo.triggerPrice, time: t, updateTime: t, owner: algo.owner, workingType: algo.workingType === 'MARK_PRICE' ? 'MARK_PRICE' : 'CONTRACT_PRICE',
+      priceProtect: algo.priceProtect ?? false, stpMode: algo.stpMode ?? 'EXPIRE_MAKER', algoId: algo.algoId,
+    };
+    this.orders.set(order.orderId, order);
+    algo.actualOrderId = String(order.orderId);
+    algo.actualType = order.type;
+    // Binance orders rows only within one event type: the triggered order's rows may come first.
+    const childFirst = this.settings.childFirst;
+    if (!childFirst) this.markTriggered(algo);
+    this.emitOrder(order, 'NEW');
+    this.take(order);
+    if (childFirst) this.markTriggered(algo);
+    this.settleAlgo(order);
+    return true;
+  }
+
+  private markTriggered(algo: SimAlgoOrder): void {
+    algo.algoStatus = 'TRIGGERED';
+    algo.updateTime = this.now();
+    this.emitAlgo(algo);
+  }
+
+  /** Why the matching engine would refuse the triggered order, if it would. */
+  private triggerProblem(algo: SimAlgoOrder, qty: Decimal, reducible: Decimal, market: boolean): string | undefined {
+    if (algo.reduceOnly && reducible.lte(ZERO)) return MSG.reduceOnlyTrigger;
+    if (qty.lte(ZERO)) return MSG.reduceOnlyTrigger;
+    const last = this.lastPrice(algo.symbol);
+    const price = market ? last : d(algo.price);
+    if (!algo.reduceOnly && price.mul(qty).div(this.opts.leverage).gt(this.available())) return MSG.margin;
+    if (market) return undefined;
+    const percent = percentPriceError(algo.side, price, this.mark(algo.symbol));
+    if (percent) return percent.msg;
+    if (algo.timeInForce === 'GTX' && crossesLast(algo.side, price, last)) return MSG.gtx;
+    if (algo.timeInForce === 'FOK' && !this.fillableAtOnce(algo.symbol, algo.side, price, qty, algo.reduceOnly ? reducible : undefined)) return MSG.fok;
+    return undefined;
+  }
+
+  /** Keeps a conditional order's `ap`/`aq` in step with its triggered order; FINISHED once that order ends. */
+  private settleAlgo(order: SimOrder): void {
+    const algo = order.algoId !== undefined ? this.algos.get(order.algoId) : undefined;
+    if (!algo) return;
+    algo.actualPrice = order.avgPrice;
+    algo.actualQty = order.executedQty;
+    if (algo.algoStatus !== 'TRIGGERED' || isOpen(order.status)) return;
+    algo.algoStatus = 'FINISHED';
+    algo.updateTime = this.now();
+    this.emitAlgo(algo);
+  }
+
+  // ---- matching ----------------------------------------------------------------------------------
+
+  /**
+   * An order that takes liquidity (new, amended, or triggered): it fills at the last price against
+   * the outside market, as much as the market's depth allows (settings.liquidity). What the
+   * outside market cannot fill reaches the account's own resting orders (self-trade prevention);
+   * a MARKET order's rest then expires (er 9), an IOC order's too (er 2), a GTC order rests.
+   */
+  private take(order: SimOrder): void {
+    if (!isOpen(order.status)) return;
+    const last = this.lastPrice(order.symbol);
+    const limit = order.type === 'LIMIT';
+    if (limit && !crossesLast(order.side, d(order.price), last)) {
+      if (order.timeInForce === 'IOC') this.expire(order, EXPIRY.IOC);
       return;
     }
-    const t = this.now();
-    const order: SimOrder = {
-      orderId: this.nextOrderId++, clientOrderId: algo.clientAlgoId, symbol: algo.symbol, side: algo.side, positionSide: algo.positionSide,
-      type: market ? 'MARKET' : 'LIMIT', origType: algo.orderType, price: market ? '0' : algo.price, origQty: str(qty), executedQty: '0', cumQuote: '0',
-      avgPrice: '0', status: 'NEW', timeInForce: 'GTC', reduceOnly: algo.reduceOnly, closePosition: algo.closePosition, stopPrice: algo.triggerPrice,
-      time: t, updateTime: t, owner: algo.owner,
-    };
-    algo.algoStatus = 'TRIGGERED';
-    algo.actualOrderId = String(order.orderId);
-    this.emitAlgo(algo);
-    this.orders.set(order.orderId, order);
-    this.emitOrder(order, 'NEW');
-    this.matchOrder(order, true);
-    if (algo.algoStatus === 'TRIGGERED' && !isOpen(order.status)) {
-      algo.algoStatus = 'FINISHED';
-      this.emitAlgo(algo);
+    const wanted = this.fillableQty(order);
+    if (!wanted) return;
+    let qty = wanted;
+    if (this.partialFillRatio && limit && d(order.executedQty).isZero()) qty = this.partOf(order.symbol, wanted);
+    const depth = this.settings.liquidity.get(order.symbol);
+    const outside = depth === undefined ? qty : Decimal.min(qty, depth);
+    if (outside.gt(ZERO)) this.fill(order, last, outside, false);
+    if (isOpen(order.status) && outside.lt(qty)) this.preventSelfTrade(order);
+    if (!isOpen(order.status)) return;
+    if (order.type === 'MARKET') this.expire(order, EXPIRY.MARKET);
+    else if (order.timeInForce === 'IOC') this.expire(order, EXPIRY.IOC);
+  }
+
+  /** A resting limit order the price walked through: a maker fill at its own price. */
+  private matchResting(order: SimOrder): void {
+    if (!isOpen(order.status)) return;
+    const wanted = this.fillableQty(order);
+    if (!wanted) return;
+    const qty = this.partialFillRatio && d(order.executedQty).isZero() ? this.partOf(order.symbol, wanted) : wanted;
+    this.fill(order, d(order.price), qty, true);
+  }
+
+  /** The first share the partial-fill switch lets through, on the step; the whole when it rounds to nothing. */
+  private partOf(symbol: string, qty: Decimal): Decimal {
+    const step = d(this.spec(symbol).stepSize);
+    const part = qty.mul(this.partialFillRatio!).div(step).floor().mul(step);
+    return part.gt(ZERO) && part.lt(qty) ? part : qty;
+  }
+
+  /** What the order can still fill; a reduce-only order with nothing left to reduce expires (er 4). */
+  private fillableQty(order: SimOrder): Decimal | undefined {
+    const remaining = d(order.origQty).sub(d(order.executedQty));
+    if (!order.reduceOnly) return remaining;
+    const reducible = this.reducibleQty(order.symbol, order.side, order.positionSide);
+    if (reducible.lte(ZERO)) {
+      this.expire(order, EXPIRY.REDUCE_ONLY);
+      return undefined;
+    }
+    return Decimal.min(remaining, reducible);
+  }
+
+  /**
+   * faq/stp-faq: the taker's mode decides. EXPIRE_MAKER (the default) expires the account's own
+   * resting orders the taker would trade with (X=EXPIRED_IN_MATCH, er 1); EXPIRE_TAKER expires the
+   * taker; EXPIRE_BOTH both. FOK and GTX orders are not subject to STP. NONE (only after a modify)
+   * would self-trade on Binance; the simulator has no second party and expires the maker instead.
+   */
+  private preventSelfTrade(taker: SimOrder): void {
+    if (taker.timeInForce === 'FOK' || taker.timeInForce === 'GTX') return;
+    const limit = d(taker.price);
+    const makers = [...this.orders.values()]
+      .filter((o) => o !== taker && o.symbol === taker.symbol && o.type === 'LIMIT' && isOpen(o.status) && o.side !== taker.side
+        && (taker.type === 'MARKET' || (taker.side === 'BUY' ? d(o.price).lte(limit) : d(o.price).gte(limit))))
+      // Best price first: the lowest ask for a buyer, the highest bid for a seller; then time.
+      .sort((a, b) => d(a.price).cmp(d(b.price)) * (taker.side === 'BUY' ? 1 : -1) || a.orderId - b.orderId);
+    const mode = taker.stpMode ?? 'EXPIRE_MAKER';
+    for (const maker of makers) {
+      if (mode === 'EXPIRE_TAKER' || mode === 'EXPIRE_BOTH') {
+        if (mode === 'EXPIRE_BOTH') this.expire(maker, EXPIRY.SELF_TRADE, true);
+        this.expire(taker, taker.timeInForce === 'IOC' ? EXPIRY.IOC_SELF_TRADE : EXPIRY.SELF_TRADE, true);
+        return;
+      }
+      this.expire(maker, EXPIRY.SELF_TRADE, true);
     }
   }
 
-  /** Fills what crosses the mark: market orders at the mark (taker), limit orders at their price. */
-  private matchOrder(order: SimOrder, taker: boolean): void {
-    const mark = this.marks.get(order.symbol);
-    if (!mark || !isOpen(order.status)) return;
-    const m = d(mark);
-    const limit = d(order.price);
-    const crosses = order.type === 'MARKET' || (order.side === 'BUY' ? m.lte(limit) : m.gte(limit));
-    if (!crosses) return;
-    // A taker (market, or a limit that crosses when placed) fills at the mark; a resting limit at its price.
-    const fillPrice = order.type === 'MARKET' || taker ? m : limit;
-    let remaining = d(order.origQty).sub(d(order.executedQty));
-    if (order.reduceOnly) {
-      const reducible = this.reducibleQty(order.symbol, order.side, order.positionSide);
-      if (reducible.lte(ZERO)) {
-        order.status = 'EXPIRED';
-        order.updateTime = this.now();
-        this.emitOrder(order, 'EXPIRED');
-        return;
-      }
-      remaining = Decimal.min(remaining, reducible);
-    }
-    let qty = remaining;
-    if (this.partialFillRatio && order.type === 'LIMIT' && d(order.executedQty).isZero()) {
-      const step = d(this.spec(order.symbol).stepSize);
-      const part = remaining.mul(this.partialFillRatio).div(step).floor().mul(step);
-      if (part.gt(ZERO) && part.lt(remaining)) qty = part;
-    }
-    this.fill(order, fillPrice, qty, !(order.type === 'MARKET' || taker));
+  /** Whether a FOK order could fill completely right now (it crosses, the outside depth suffices). */
+  private fillableAtOnce(symbol: string, side: Side, price: Decimal, qty: Decimal, reducible: Decimal | undefined): boolean {
+    if (!crossesLast(side, price, this.lastPrice(symbol))) return false;
+    const depth = this.settings.liquidity.get(symbol);
+    if (depth !== undefined && depth.lt(qty)) return false;
+    return reducible === undefined || reducible.gte(qty);
   }
 
   private fill(order: SimOrder, price: Decimal, qty: Decimal, maker: boolean): void {
@@ -308,8 +559,7 @@ export class SimEngine {
     order.executedQty = str(executed);
     order.cumQuote = str(cumQuote);
     order.avgPrice = str(cumQuote.div(executed));
-    const done = executed.gte(d(order.origQty)) || (order.reduceOnly && this.reducibleQty(order.symbol, order.side, order.positionSide).sub(qty).lte(ZERO));
-    order.status = done ? 'FILLED' : 'PARTIALLY_FILLED';
+    order.status = executed.gte(d(order.origQty)) ? 'FILLED' : 'PARTIALLY_FILLED';
     order.updateTime = t;
     const fee = price.mul(qty).mul(d(maker ? this.opts.makerFee : this.opts.takerFee));
     const realized = this.applyToPosition(order, price, qty);
@@ -321,6 +571,78 @@ export class SimEngine {
     this.trades.push(trade);
     this.emitOrder(order, 'TRADE', trade);
     this.emitAccount(order.symbol, order.positionSide);
+    // A reduce-only order that closed the position cannot fill the rest: it would open the other way.
+    if (order.reduceOnly && isOpen(order.status) && this.reducibleQty(order.symbol, order.side, order.positionSide).lte(ZERO)) this.expire(order, EXPIRY.REDUCE_ONLY);
+    else this.settleAlgo(order);
+    this.knockOutReduceOnly(order);
+  }
+
+  /**
+   * er 4: "knocked out by another higher priority RO (market) order or reversed positions would be
+   * opened". After a fill, the position's other reduce-only orders that no longer fit in it expire,
+   * the oldest keeping their place.
+   */
+  private knockOutReduceOnly(filled: SimOrder): void {
+    for (const side of ['BUY', 'SELL'] as const) {
+      const reducible = this.reducibleQty(filled.symbol, side, filled.positionSide);
+      let kept = ZERO;
+      for (const o of [...this.orders.values()]) {
+        if (o === filled || !o.reduceOnly || !isOpen(o.status) || o.symbol !== filled.symbol || o.positionSide !== filled.positionSide || o.side !== side) continue;
+        const remaining = d(o.origQty).sub(d(o.executedQty));
+        if (kept.add(remaining).gt(reducible)) this.expire(o, EXPIRY.REDUCE_ONLY);
+        else kept = kept.add(remaining);
+      }
+    }
+  }
+
+  private expire(order: SimOrder, reason: number, inMatch = false): void {
+    order.expiryReason = reason;
+    this.endOrder(order, inMatch ? 'EXPIRED_IN_MATCH' : 'EXPIRED');
+  }
+
+  /** Ends an open order (cancel, expiry, STP) with its row; a triggered order's conditional order finishes. */
+  private endOrder(order: SimOrder, status: 'CANCELED' | 'EXPIRED' | 'EXPIRED_IN_MATCH'): void {
+    order.status = status;
+    order.updateTime = this.now();
+    this.emitOrder(order, status === 'CANCELED' ? 'CANCELED' : 'EXPIRED');
+    this.settleAlgo(order);
+  }
+
+  // ---- limits and rules ----------------------------------------------------------------------------
+
+  /**
+   * Closing more than the position: in hedge mode a closing limit order may not, with the side's
+   * other closing orders, exceed it (-2022, "conflicts with existing open orders"); a closing market
+   * order has priority and knocks the others out after it fills (er 4). In one-way mode a
+   * reduce-only order that, with the same side's opening orders, would open the other way without
+   * the margin for it is -4118. Nothing to reduce is -2022 in both.
+   */
+  private checkReduceOnly(symbol: string, side: Side, positionSide: PositionSide, qty: Decimal, reference: Decimal, market: boolean): void {
+    const reducible = this.reducibleQty(symbol, side, positionSide);
+    if (reducible.lte(ZERO)) throw new SimError(-2022, MSG.reduceOnly);
+    const sameSide = [...this.orders.values()].filter((o) => o.symbol === symbol && o.positionSide === positionSide && o.side === side && isOpen(o.status));
+    const remaining = (os: SimOrder[]) => os.reduce((sum, o) => sum.add(d(o.origQty).sub(d(o.executedQty))), ZERO);
+    if (this.opts.positionMode === 'hedge') {
+      if (!market && remaining(sameSide).add(qty).gt(reducible)) throw new SimError(-2022, MSG.reduceOnly);
+      return;
+    }
+    const flip = remaining(sameSide.filter((o) => !o.reduceOnly)).add(qty).sub(reducible);
+    if (flip.gt(ZERO) && flip.mul(reference).div(this.opts.leverage).gt(this.available())) throw new SimError(-4118, MSG.reduceOnlyMargin);
+  }
+
+  /** MAX_NUM_ORDERS: "both algo orders and normal orders are counted" (-2025). */
+  private checkOpenOrders(symbol: string): void {
+    const open = [...this.orders.values()].filter((o) => o.symbol === symbol && isOpen(o.status)).length
+      + [...this.algos.values()].filter((a) => a.symbol === symbol && isAlgoOpen(a.algoStatus)).length;
+    if (open >= this.settings.limits.maxOpenOrders) throw new SimError(-2025, 'Reach max open order limit.');
+  }
+
+  /** MAX_NUM_ALGO_ORDERS per symbol and the account-wide conditional order limit (-4045). */
+  private checkAlgoLimits(symbol: string): void {
+    const open = [...this.algos.values()].filter((a) => isAlgoOpen(a.algoStatus));
+    const { maxAlgoOrders, maxAlgoOrdersTotal } = this.settings.limits;
+    if (open.filter((a) => a.symbol === symbol).length >= maxAlgoOrders || open.length >= maxAlgoOrdersTotal) throw new SimError(-4045, 'Reach max stop order limit.');
+    this.checkOpenOrders(symbol);
   }
 
   // ---- positions -------------------------------------------------------------------------------
@@ -368,6 +690,8 @@ export class SimEngine {
     }
     p.positionAmt = str(next);
     p.updateTime = this.now();
+    // ACCOUNT_UPDATE `cr`: the (pre-fee) realized PnL accumulated on the position side.
+    p.cumRealized = str(d(p.cumRealized ?? '0').add(realized));
     return realized;
   }
 
@@ -407,7 +731,7 @@ export class SimEngine {
   }
 
   private checkMargin(notional: Decimal): void {
-    if (notional.div(this.opts.leverage).gt(this.available())) throw new SimError(-2019, 'Margin is insufficient.');
+    if (notional.div(this.opts.leverage).gt(this.available())) throw new SimError(-2019, MSG.margin);
   }
 
   // ---- validation ------------------------------------------------------------------------------
@@ -427,80 +751,116 @@ export class SimEngine {
     return value;
   }
 
-  private validQty(spec: SymbolSpec, value: string | undefined): Decimal {
-    if (value === undefined) throw new SimError(-1102, "Mandatory parameter 'quantity' was not sent, was empty/null, or malformed.");
-    const q = decimalParam(value, 'quantity');
-    if (q.lte(ZERO)) throw new SimError(-4003, 'Quantity less than or equal to zero.');
-    if (!q.mod(d(spec.stepSize)).isZero()) throw new SimError(-1111, 'Precision is over the maximum defined for this asset.');
-    if (q.lt(d(spec.minQty))) throw new SimError(-4005, 'Quantity less than minimum quantity.');
-    if (q.gt(d(spec.maxQty))) throw new SimError(-4005, 'Quantity greater than max quantity.');
-    return q;
-  }
-
-  private validPrice(spec: SymbolSpec, value: string | undefined, name = 'price'): Decimal {
-    if (value === undefined) throw new SimError(-1102, `Mandatory parameter '${name}' was not sent, was empty/null, or malformed.`);
-    const p = decimalParam(value, name);
-    if (p.lte(ZERO)) throw new SimError(-4001, 'Price less than 0.');
-    if (!p.mod(d(spec.tickSize)).isZero()) throw new SimError(-4014, 'Price not increased by tick size.');
-    return p;
-  }
-
   // ---- events ------------------------------------------------------------------------------------
 
-  private emitOrder(o: SimOrder, execution: 'NEW' | 'TRADE' | 'CANCELED' | 'EXPIRED' | 'AMENDMENT', trade?: SimTrade): void {
-    const t = this.now();
-    this.emit({
-      e: 'ORDER_TRADE_UPDATE', E: t, T: t,
-      o: {
-        s: o.symbol, c: o.clientOrderId, S: o.side, o: o.type, f: o.timeInForce, q: o.origQty, p: o.price, ap: o.avgPrice, sp: o.stopPrice,
-        x: execution, X: o.status, i: o.orderId, l: trade ? trade.qty : '0', z: o.executedQty, L: trade ? trade.price : '0',
-        N: trade ? 'USDT' : undefined, n: trade ? trade.commission : undefined, T: t, t: trade ? trade.id : 0, b: '0', a: '0', m: trade ? trade.maker : false,
-        R: o.reduceOnly, wt: 'CONTRACT_PRICE', ot: o.origType, ps: o.positionSide, cp: o.closePosition, rp: trade ? trade.realizedPnl : '0',
-        pP: false, si: 0, ss: 0, V: 'EXPIRE_MAKER', pm: 'NONE', gtd: 0,
-      },
-    });
+  private emitOrder(o: SimOrder, execution: Execution, trade?: SimTrade): void {
+    this.emit(orderFrame(o, this.frames.stamp(), execution, this.bookNotional(o.symbol), trade));
+  }
+
+  /** ORDER_TRADE_UPDATE `b`/`a`: the notional of the symbol's open buy and sell limit orders. */
+  private bookNotional(symbol: string): { bids: string; asks: string } {
+    let bids = ZERO;
+    let asks = ZERO;
+    for (const o of this.orders.values()) {
+      if (o.symbol !== symbol || o.type !== 'LIMIT' || !isOpen(o.status)) continue;
+      const notional = d(o.origQty).sub(d(o.executedQty)).mul(d(o.price));
+      if (o.side === 'BUY') bids = bids.add(notional);
+      else asks = asks.add(notional);
+    }
+    return { bids: str(bids), asks: str(asks) };
   }
 
   private emitAlgo(a: SimAlgoOrder): void {
-    const t = this.now();
-    this.emit({
-      e: 'ALGO_UPDATE', T: t, E: t,
-      o: {
-        caid: a.clientAlgoId, aid: a.algoId, at: 'CONDITIONAL', o: a.orderType, s: a.symbol, S: a.side, ps: a.positionSide, f: 'GTC', q: a.quantity,
-        X: a.algoStatus, ai: a.actualOrderId, ap: '0', aq: '0', act: '0', tp: a.triggerPrice, p: a.price, V: 'EXPIRE_MAKER', wt: a.workingType,
-        pm: 'NONE', cp: a.closePosition, pP: false, R: a.reduceOnly, tt: a.triggerTime, gtd: 0, rm: '',
-      },
-    });
+    this.emit(algoFrame(a, this.frames.stamp()));
   }
 
   private emitAccount(symbol: string, positionSide: PositionSide): void {
-    const t = this.now();
     const p = this.position(symbol, positionSide);
-    this.emit({
-      e: 'ACCOUNT_UPDATE', E: t, T: t,
-      a: {
-        m: 'ORDER',
-        B: [{ a: 'USDT', wb: str(this.wallet), cw: str(this.wallet), bc: '0' }],
-        P: [{ s: p.symbol, pa: p.positionAmt, ep: p.entryPrice, bep: p.entryPrice, cr: '0', up: str(this.unrealized(p)), mt: 'cross', iw: '0', ps: p.positionSide, ma: 'USDT' }],
-      },
-    });
+    this.emit(accountFrame(this.frames.stamp(), str(this.wallet), p, str(this.unrealized(p))));
   }
 
   /** A margin-only frame (no wallet balance), as Binance sends for margin-type changes. */
   emitMarginOnlyFrame(): void {
-    const t = this.now();
-    this.emit({ e: 'ACCOUNT_UPDATE', E: t, T: t, a: { m: 'MARGIN_TYPE_CHANGE', B: [], P: [] } });
+    const at = this.frames.stamp();
+    this.emit({ e: 'ACCOUNT_UPDATE', E: at.E, T: at.T, a: { m: 'MARGIN_TYPE_CHANGE', B: [], P: [] } });
   }
 
   snapshot() {
     return {
       marks: Object.fromEntries(this.marks),
+      lastPrices: Object.fromEntries(this.lasts),
       wallet: str(this.wallet),
       orders: [...this.orders.values()].map((o) => ({ ...o })),
       algoOrders: [...this.algos.values()].map((a) => ({ ...a })),
       positions: [...this.positions.values()].filter((p) => !d(p.positionAmt).isZero()).map((p) => ({ ...p })),
       trades: this.trades.map((t) => ({ ...t })),
+      settings: this.settings.describe(),
     };
+  }
+
+  // ---- configuration (rest) ----
+  // Account settings the REST routes change (Change-Initial-Leverage, Change-Margin-Type,
+  // Change-Position-Mode). The per-symbol leverage and margin type are recorded and reported;
+  // margin checks still use the account-wide `opts.leverage` and cross margin.
+  private readonly leverageBySymbol = new Map<string, number>();
+  private readonly marginTypeBySymbol = new Map<string, 'CROSSED' | 'ISOLATED'>();
+
+  leverageOf(symbol: string): number {
+    return this.leverageBySymbol.get(symbol) ?? this.opts.leverage;
+  }
+
+  setLeverage(symbol: string, leverage: number): void {
+    this.spec(symbol);
+    this.leverageBySymbol.set(symbol, leverage);
+  }
+
+  marginTypeOf(symbol: string): 'CROSSED' | 'ISOLATED' {
+    return this.marginTypeBySymbol.get(symbol) ?? 'CROSSED';
+  }
+
+  /** Change-Margin-Type: -4046 when unchanged, -4047 with open orders, -4048 with a position on the symbol. */
+  setMarginType(symbol: string, marginType: 'CROSSED' | 'ISOLATED'): void {
+    this.spec(symbol);
+    if (this.marginTypeOf(symbol) === marginType) throw new SimError(-4046, 'No need to change margin type.');
+    if (this.hasOpenOrders(symbol)) throw new SimError(-4047, 'Margin type cannot be changed if there exists open orders.');
+    if ([...this.positions.values()].some((p) => p.symbol === symbol && !d(p.positionAmt).isZero())) throw new SimError(-4048, 'Margin type cannot be changed if there exists position.');
+    this.marginTypeBySymbol.set(symbol, marginType);
+  }
+
+  /** Change-Position-Mode (every symbol): -4059 when unchanged, -4068 with a position, -4067 with an open order. */
+  setPositionMode(mode: 'hedge' | 'one_way'): void {
+    if (this.opts.positionMode === mode) throw new SimError(-4059, 'No need to change position side.');
+    if ([...this.positions.values()].some((p) => !d(p.positionAmt).isZero())) throw new SimError(-4068, 'Position side cannot be changed if there exists position.');
+    if (this.hasOpenOrders()) throw new SimError(-4067, 'Position side cannot be changed if there exists open orders.');
+    this.opts.positionMode = mode;
+  }
+
+  private hasOpenOrders(symbol?: string): boolean {
+    return [...this.orders.values()].some((o) => isOpen(o.status) && (!symbol || o.symbol === symbol))
+      || [...this.algos.values()].some((a) => isAlgoOpen(a.algoStatus) && (!symbol || a.symbol === symbol));
+  }
+
+  // ---- account events ----
+  // Hooks for src/sim/account-events.ts (liquidation, ADL, funding), which builds its rows outside
+  // the matching code but must share the engine's id sequences and books.
+
+  /** Income records (GET /fapi/v1/income rows), oldest first: funding fees settled by account-events.ts. */
+  readonly incomeHistory: import('./account-events.js').SimIncome[] = [];
+  private nextTranId = 9_000_000_001;
+
+  /** The next order id of the engine's own sequence (a liquidation or ADL order). */
+  takeOrderId(): number {
+    return this.nextOrderId++;
+  }
+
+  /** The next trade id of the engine's own sequence. */
+  takeTradeId(): number {
+    return this.nextTradeId++;
+  }
+
+  /** The next income transaction id (`tranId`). */
+  takeTranId(): number {
+    return this.nextTranId++;
   }
 }
 
@@ -508,7 +868,18 @@ export function isOpen(status: string): boolean {
   return status === 'NEW' || status === 'PARTIALLY_FILLED';
 }
 
-export function decimalParam(value: string, name: string): Decimal {
-  if (!/^-?(\d+(\.\d*)?|\.\d+)$/.test(value)) throw new SimError(-1100, `Illegal characters found in parameter '${name}'; legal range is '^([0-9]{1,20})(\\.[0-9]{1,20})?$'.`);
-  return new Decimal(value);
+/** A conditional order still waiting in the Algo Service (it counts toward the open-order limits). */
+export function isAlgoOpen(status: string): boolean {
+  return status === 'NEW' || status === 'TRIGGERING';
+}
+
+/** Hedge mode: a SELL on LONG or a BUY on SHORT closes its position side. */
+function closes(positionSide: PositionSide, side: Side): boolean {
+  return (positionSide === 'LONG' && side === 'SELL') || (positionSide === 'SHORT' && side === 'BUY');
+}
+
+function priceParam(value: string, name: string): Decimal {
+  const p = decimalParam(String(value), name);
+  if (p.lte(ZERO)) throw new SimError(-4001, 'Price less than 0.');
+  return p;
 }

@@ -1,10 +1,16 @@
 // Fault switches, in-process and through the control API. REST rules apply to the next N
 // matching requests; stream switches and the retention switch apply until cleared.
-export type RestFaultKind = 'timeout_after_apply' | 'reset_after_apply' | 'status' | 'rate_limit' | 'reject' | 'delay';
+import { PRESETS, exemptFromOverload, isPresetName, type PresetName } from './fault-presets.js';
+import type { Params } from './rest-params.js';
+
+export type RestFaultKind = 'timeout_after_apply' | 'reset_after_apply' | 'status' | 'rate_limit' | 'reject' | 'delay' | 'preset';
+const KINDS: readonly string[] = ['timeout_after_apply', 'reset_after_apply', 'status', 'rate_limit', 'reject', 'delay', 'preset'];
 
 export interface RestFaultRule {
   kind: RestFaultKind;
-  /** Path prefix, e.g. "/fapi/v1/order" (also matches "/fapi/v1/orders"? no: exact or prefix with "/"). */
+  /** preset only: one of Binance's documented failure answers (fault-presets.ts). */
+  preset?: PresetName;
+  /** The path itself or a prefix followed by "/" ("/fapi/v1/order" matches "/fapi/v1/order/test", not "/fapi/v1/orders"). */
   path?: string;
   method?: string;
   count?: number;
@@ -14,7 +20,11 @@ export interface RestFaultRule {
   code?: number;
   msg?: string;
   ms?: number;
-  /** status only: the engine applies the request first, then the status is answered (an unknown outcome that happened). */
+  /**
+   * status, and presets whose outcome is unknown: the engine applies the request first, then the
+   * failure is answered (an unknown outcome that happened). Refused for presets Binance documents
+   * as certain failures.
+   */
   apply?: boolean;
 }
 
@@ -23,11 +33,15 @@ export interface StreamFaults {
   duplicate: boolean;
   reorder: boolean;
   delayMs: number;
+  /** A TRADE_LITE frame before each fill's ORDER_TRADE_UPDATE (on by default, as Binance pushes it). */
+  tradeLite: boolean;
+  /** A fill's ACCOUNT_UPDATE before its ORDER_TRADE_UPDATE (seen on Binance; JKorf/Binance.Net#546). */
+  accountFirst: boolean;
 }
 
 export class Faults {
   rest: Array<RestFaultRule & { remaining: number }> = [];
-  stream: StreamFaults = { silent: false, duplicate: false, reorder: false, delayMs: 0 };
+  stream: StreamFaults = { silent: false, duplicate: false, reorder: false, delayMs: 0, tradeLite: true, accountFirst: false };
   clockSkewMs = 0;
   /**
    * Binance stops serving finished orders after a retention window: while set, order and algo
@@ -36,12 +50,22 @@ export class Faults {
   forgetFinished = false;
 
   addRest(rule: RestFaultRule): void {
+    if (!KINDS.includes(rule.kind)) throw new Error(`unknown fault kind ${String(rule.kind)}`);
+    if (rule.kind === 'preset') {
+      if (!isPresetName(rule.preset)) throw new Error(`unknown preset ${String(rule.preset)}; one of ${Object.keys(PRESETS).join(', ')}`);
+      if (rule.apply && PRESETS[rule.preset].outcome === 'failure') throw new Error(`preset ${rule.preset} is a documented failure: it cannot be applied`);
+    }
     this.rest.push({ ...rule, remaining: rule.count ?? 1 });
   }
 
-  /** Takes the first rule matching this request, counting it down. */
-  take(method: string, path: string): RestFaultRule | undefined {
-    const i = this.rest.findIndex((r) => r.remaining > 0 && (!r.method || r.method === method) && (!r.path || path === r.path || path.startsWith(`${r.path}/`)));
+  /**
+   * Takes the first rule matching this request, counting it down. An `overloaded_1008` preset does
+   * not match a request Binance exempts from -1008 (reduce-only, close-position, cancel): it stays
+   * armed for the next one.
+   */
+  take(method: string, path: string, params: Params = {}): RestFaultRule | undefined {
+    const i = this.rest.findIndex((r) => r.remaining > 0 && (!r.method || r.method === method) && (!r.path || path === r.path || path.startsWith(`${r.path}/`))
+      && !(r.kind === 'preset' && r.preset === 'overloaded_1008' && exemptFromOverload(method, path, params)));
     if (i < 0) return undefined;
     const rule = this.rest[i]!;
     rule.remaining--;
@@ -51,7 +75,7 @@ export class Faults {
 
   clear(): void {
     this.rest = [];
-    this.stream = { silent: false, duplicate: false, reorder: false, delayMs: 0 };
+    this.stream = { silent: false, duplicate: false, reorder: false, delayMs: 0, tradeLite: true, accountFirst: false };
     this.clockSkewMs = 0;
     this.forgetFinished = false;
   }

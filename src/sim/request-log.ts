@@ -15,6 +15,8 @@ export interface RequestRecord {
   params: Record<string, string>;
   /** The fault rule this request met, if any (its `kind`). */
   fault?: string;
+  /** The preset of a `preset` fault rule (fault-presets.ts), e.g. "unknown_503". */
+  preset?: string;
   /** True when the engine processed the request (it may still have answered an error code). */
   applied: boolean;
   /** HTTP status answered; 0 when nothing was answered (timeout_after_apply, reset_after_apply). */

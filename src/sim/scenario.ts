@@ -4,12 +4,23 @@
 import { readFileSync } from 'node:fs';
 import { DEFAULT_MARKS, DEFAULT_SYMBOLS } from './defaults.js';
 import { SimEngine, type OrderRequest, type UserEvent } from './engine.js';
+import { limitsFromBody, liquidityFromBody, priceFromBody, triggerOrderFromBody, triggerRejectFromBody } from './engine-control.js';
 import type { SymbolSpec } from './sim-types.js';
 
 export type ScenarioStep =
-  | { atMs: number; price: { symbol: string; price: string } }
+  /** `price` moves mark and last together; `mark` or `last` alone moves one of them. */
+  | { atMs: number; price: { symbol: string; price?: string; mark?: string; last?: string } }
+  /** Engine switches, as the control API's /liquidity, /trigger-order, /trigger-reject and /limits bodies. */
+  | { atMs: number; settings: ScenarioSettings }
   | { atMs: number; order: OrderRequest & { algo?: boolean } }
   | { atMs: number; cancel: { symbol: string; clientOrderId: string; algo?: boolean } };
+
+export interface ScenarioSettings {
+  liquidity?: { symbol: string; maxFillQty: string | null };
+  triggerOrder?: { childFirst?: boolean; legacyRejectEvent?: boolean };
+  triggerReject?: { symbol?: string; reason?: string; count?: number };
+  limits?: { maxOpenOrders?: number; maxAlgoOrders?: number; maxAlgoOrdersTotal?: number };
+}
 
 export interface Scenario {
   seed?: number;
@@ -36,7 +47,8 @@ export function seedScenario(engine: SimEngine, s: Scenario): void {
 /** Applies one step; a rejected order is recorded, not thrown (it is part of the outcome). */
 export function applyStep(engine: SimEngine, step: ScenarioStep): { rejected?: string } {
   try {
-    if ('price' in step) engine.setMark(step.price.symbol, step.price.price);
+    if ('price' in step) priceFromBody(engine, step.price);
+    else if ('settings' in step) applySettings(engine, step.settings);
     else if ('order' in step) (step.order.algo ? engine.placeAlgo(step.order) : engine.placeOrder(step.order));
     else if (step.cancel.algo) engine.cancelAlgo({ clientAlgoId: step.cancel.clientOrderId });
     else engine.cancelOrder(step.cancel.symbol, { clientOrderId: step.cancel.clientOrderId });
@@ -44,6 +56,13 @@ export function applyStep(engine: SimEngine, step: ScenarioStep): { rejected?: s
   } catch (error) {
     return { rejected: (error as Error).message };
   }
+}
+
+function applySettings(engine: SimEngine, s: ScenarioSettings): void {
+  if (s.liquidity) liquidityFromBody(engine, s.liquidity);
+  if (s.triggerOrder) triggerOrderFromBody(engine, s.triggerOrder);
+  if (s.triggerReject) triggerRejectFromBody(engine, s.triggerReject);
+  if (s.limits) limitsFromBody(engine, s.limits);
 }
 
 export function replayScenario(s: Scenario) {

@@ -8,9 +8,11 @@ import { BinanceRest } from './binance-rest.js';
 import { ControlApi } from './control.js';
 import { DEFAULT_MARKS, DEFAULT_SYMBOLS } from './defaults.js';
 import { SimEngine } from './engine.js';
-import { Faults, type RestFaultRule } from './faults.js';
+import { Faults } from './faults.js';
 import { PriceDriver } from './price-driver.js';
-import { RequestLog, requestParams } from './request-log.js';
+import { RateLimiter, BINANCE_RATE_LIMITS, type RateLimitConfig } from './rate-limits.js';
+import { RequestLog } from './request-log.js';
+import { serveVenue } from './rest-gateway.js';
 import type { SymbolSpec } from './sim-types.js';
 import { UserStream } from './user-stream.js';
 import { SimClock } from './sim-clock.js';
@@ -28,6 +30,8 @@ export interface SimulatorOptions {
   secret?: string;
   /** Played in real time from the start: its marks and positions first, then its steps. */
   scenario?: Scenario;
+  /** Request-weight and order limits, enforced on the venue clock; Binance's (2400/min, 300/10 s, 1200/min) by default. */
+  rateLimits?: Partial<RateLimitConfig>;
 }
 
 export interface SimulatorEndpoints {
@@ -47,12 +51,12 @@ export interface Simulator extends SimulatorEndpoints {
   driver: PriceDriver;
   /** Every venue request received (not the control API), in order; see request-log.ts. */
   requests: RequestLog;
-  /** Clears books, faults and listen keys; seeds the default marks again. */
+  /** The IP weight and order-count limiters (rate-limits.ts); `configure({...})` for small test limits. */
+  rateLimits: RateLimiter;
+  /** Clears books, faults, listen keys and rate-limit counters (limits back to the options'); seeds the default marks again. */
   reset(seed?: number): void;
   close(): Promise<void>;
 }
-
-const WEIGHT_WINDOW_MS = 60_000;
 
 export async function startSimulator(options: SimulatorOptions = {}): Promise<Simulator> {
   const seed = options.seed ?? 1;
@@ -71,13 +75,14 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     for (const [s, p] of Object.entries(options.marks ?? DEFAULT_MARKS)) if (engine.symbols.has(s)) engine.setMark(s, p);
     return engine;
   };
-  const stream = new UserStream(faults, options.listenKeyTtlMs ?? 60 * 60_000, () => Date.now());
+  const stream = new UserStream(faults, options.listenKeyTtlMs ?? 60 * 60_000, () => Date.now(), () => clock.now());
   const state = { engine: makeEngine() };
   let unsubscribe = state.engine.onEvent((e) => stream.publish(e));
   const forgetFinished = () => faults.forgetFinished;
-  let rest = new BinanceRest(state.engine, stream, { apiKey, secret }, serverTime, forgetFinished);
+  const rateLimits = new RateLimiter(() => clock.now(), { ...BINANCE_RATE_LIMITS, ...(options.rateLimits ?? {}) });
+  const makeRest = () => new BinanceRest(state.engine, stream, { apiKey, secret }, serverTime, forgetFinished, () => rateLimits.limits());
+  let rest = makeRest();
   let driver = new PriceDriver(state.engine, seed);
-  const weights: Array<{ at: number; weight: number }> = [];
   const hanging = new Set<Socket>();
   const requests = new RequestLog();
 
@@ -97,55 +102,24 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
       const out = control.handle(method, url.pathname.slice('/__sim'.length) || '/', body, url.searchParams);
       return send(res, out.status, out.body);
     }
-    const params = requestParams(url.search.slice(1), body);
-    // Recorded (listeners run) before the answer is written: a test may act between the two.
-    const log = (applied: boolean, status: number, answer: unknown, fault?: RestFaultRule) => {
-      const code = answer && typeof answer === 'object' && typeof (answer as { code?: unknown }).code === 'number' && status !== 200 ? (answer as { code: number }).code : undefined;
-      const listenKey = url.pathname === '/fapi/v1/listenKey' ? ((answer as { listenKey?: string } | undefined)?.listenKey ?? params.listenKey) : undefined;
-      requests.record({
-        method, path: url.pathname, params, applied, status,
-        ...(fault ? { fault: fault.kind } : {}), ...(code !== undefined ? { code } : {}), ...(listenKey ? { listenKey } : {}),
-      }, Date.now());
-    };
-    const fault = rest.has(method, url.pathname) ? faults.take(method, url.pathname) : undefined;
-    if (fault?.kind === 'delay') await new Promise((r) => setTimeout(r, fault.ms ?? 1000));
-    // A status fault answers before the engine sees the request, unless `apply` says the venue
-    // processed it first (Binance: a 503 is "execution status unknown"; it may have been applied).
-    if (fault?.kind === 'status' && !fault.apply) {
-      log(false, fault.status ?? 503, fault.code !== undefined ? { code: fault.code } : undefined, fault);
-      return sendStatus(res, fault);
-    }
-    if (fault?.kind === 'rate_limit') {
-      const status = fault.status ?? 429;
-      log(false, status, { code: -1003 }, fault);
-      return send(res, status, { code: status === 418 ? -1003 : -1003, msg: status === 418 ? 'Way too many requests; IP banned.' : 'Too many requests; current limit is 2400 requests per minute.' }, { 'Retry-After': String(fault.retryAfterSec ?? 1) });
-    }
-    if (fault?.kind === 'reject') {
-      log(false, fault.status ?? 400, { code: fault.code ?? -1000 }, fault);
-      return send(res, fault.status ?? 400, { code: fault.code ?? -1000, msg: fault.msg ?? 'Rejected by the simulator.' });
-    }
-    const out = rest.handle({ method, path: url.pathname, query: url.search.slice(1), body, headers: req.headers });
-    const now = Date.now();
-    weights.push({ at: now, weight: rest.weightOf(method, url.pathname) });
-    while (weights.length > 0 && weights[0]!.at < now - WEIGHT_WINDOW_MS) weights.shift();
-    const used = weights.reduce((a, w) => a + w.weight, 0);
-    if (fault?.kind === 'status') {
-      log(true, fault.status ?? 503, fault.code !== undefined ? { code: fault.code } : undefined, fault);
-      return sendStatus(res, fault); // applied, then the 5xx
-    }
-    if (fault?.kind === 'timeout_after_apply') {
-      // The request was applied; the answer never comes (the client times out).
-      log(true, 0, out.body, fault);
-      hanging.add(req.socket);
+    const answer = await serveVenue(
+      { rest: () => rest, faults, limiter: rateLimits, requests, wallNow: () => Date.now() },
+      { method, path: url.pathname, query: url.search.slice(1), body, headers: req.headers },
+    );
+    if (answer.kind === 'hang') {
+      hanging.add(req.socket); // the client times out
       return;
     }
-    if (fault?.kind === 'reset_after_apply') {
-      log(true, 0, out.body, fault);
+    if (answer.kind === 'reset') {
       req.socket.destroy();
       return;
     }
-    log(rest.has(method, url.pathname), out.status, out.body, fault);
-    send(res, out.status, out.body, { 'X-MBX-USED-WEIGHT-1M': String(used), ...(out.headers ?? {}) });
+    if (answer.kind === 'text') {
+      res.writeHead(answer.status, { 'content-type': 'text/plain', ...answer.headers });
+      res.end(answer.text);
+      return;
+    }
+    send(res, answer.status, answer.body, answer.headers);
   }
 
   const wss = new WebSocketServer({ server });
@@ -176,6 +150,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     faults,
     stream,
     requests,
+    rateLimits,
     reset(nextSeed?: number) {
       driver.stop();
       clock.reset();
@@ -184,7 +159,8 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
       requests.clear();
       state.engine = makeEngine();
       unsubscribe = state.engine.onEvent((e) => stream.publish(e));
-      rest = new BinanceRest(state.engine, stream, { apiKey, secret }, serverTime, forgetFinished);
+      rest = makeRest();
+      rateLimits.reset();
       driver = new PriceDriver(state.engine, nextSeed ?? seed);
     },
     async close() {
@@ -202,15 +178,6 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
   Object.defineProperty(sim, 'engine', { get: () => state.engine, enumerable: true });
   Object.defineProperty(sim, 'driver', { get: () => driver, enumerable: true });
   return sim;
-}
-
-/** A 5xx (or other status) fault's answer: Binance's JSON error when a code is set, else a plain-text body. */
-function sendStatus(res: ServerResponse, fault: RestFaultRule): void {
-  const status = fault.status ?? 503;
-  const msg = fault.msg ?? (fault.apply ? 'Unknown error, please check your request or try again later.' : fault.code !== undefined ? 'Internal error; unable to process your request. Please try again.' : 'Service Unavailable');
-  if (fault.code !== undefined) return send(res, status, { code: fault.code, msg });
-  res.writeHead(status, { 'content-type': 'text/plain' });
-  res.end(msg);
 }
 
 function send(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {

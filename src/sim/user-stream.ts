@@ -1,11 +1,19 @@
 // The private user-data stream: listen keys that expire unless kept alive, WebSocket clients at
 // the URL ccxt builds (/private/ws?listenKey=KEY, and the legacy /ws/KEY), and delivery of the
-// engine's events through the stream faults (silence, duplicates, reordering, delay).
+// engine's events through the stream's realism and faults: a TRADE_LITE before each fill, the
+// 24-hour connection limit, an account update ahead of its fill, silence, duplicates,
+// reordering, delay.
 import { randomBytes } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import type { WebSocket } from 'ws';
+import { tradeLiteOf } from './account-frames.js';
 import type { UserEvent } from './engine.js';
 import type { Faults } from './faults.js';
+
+/** "A single connection is only valid for 24 hours; expect to be disconnected at the 24 hour mark" (user-data-streams). */
+export const CONNECTION_MAX_AGE_MS = 24 * 60 * 60_000;
+/** How long a held frame waits for its partner before it goes out alone (never lost). */
+const HOLD_MS = 250;
 
 interface ListenKey {
   key: string;
@@ -16,12 +24,23 @@ interface ListenKey {
 export class UserStream {
   private readonly keys = new Map<string, ListenKey>();
   private readonly clients = new Map<WebSocket, string>();
+  /** When each connection opened, on the venue clock (the 24-hour limit). */
+  private readonly openedAt = new Map<WebSocket, number>();
   private held: UserEvent | undefined;
+  /** accountFirst: a fill's order row waiting for its ACCOUNT_UPDATE to go out first. */
+  private heldFill: UserEvent | undefined;
   private timer: NodeJS.Timeout | undefined;
 
-  constructor(private readonly faults: Faults, private readonly ttlMs: number, private readonly now: () => number) {
-    // Expiry is checked on a short wall-clock tick; the simulator serves real clients.
-    this.timer = setInterval(() => this.expireDue(), 250);
+  /**
+   * `now` times listen keys (the wall clock: a client's keepalives run in real time); `venueNow`
+   * is the venue clock a test can advance, which ages connections and stamps listenKeyExpired.
+   */
+  constructor(private readonly faults: Faults, private readonly ttlMs: number, private readonly now: () => number, private readonly venueNow: () => number = now) {
+    // Expiry and connection age are checked on a short wall-clock tick; the simulator serves real clients.
+    this.timer = setInterval(() => {
+      this.expireDue();
+      this.closeAged();
+    }, 250);
     this.timer.unref();
   }
 
@@ -75,13 +94,58 @@ export class UserStream {
       return;
     }
     this.clients.set(socket, key);
-    socket.on('close', () => this.clients.delete(socket));
-    socket.on('error', () => this.clients.delete(socket));
+    this.openedAt.set(socket, this.venueNow());
+    const forget = () => {
+      this.clients.delete(socket);
+      this.openedAt.delete(socket);
+    };
+    socket.on('close', forget);
+    socket.on('error', forget);
   }
 
   publish(event: UserEvent): void {
     const { stream } = this.faults;
     if (stream.silent) return; // a silent stream loses what it does not send
+    if (stream.tradeLite) {
+      // Event-Trade-Lite: the fast twin of a TRADE row, ahead of it; it bypasses the order faults below.
+      const lite = tradeLiteOf(event);
+      if (lite) this.deliver(lite);
+    }
+    this.accountFirst(event);
+  }
+
+  /**
+   * Binance guarantees order only within one event type; it has been seen sending a fill's
+   * ACCOUNT_UPDATE before its ORDER_TRADE_UPDATE (JKorf/Binance.Net#546). With `accountFirst` a
+   * fill row waits for the next frame: an ACCOUNT_UPDATE goes out ahead of it.
+   */
+  private accountFirst(event: UserEvent): void {
+    const fill = this.heldFill;
+    if (fill) {
+      this.heldFill = undefined;
+      if (event.e === 'ACCOUNT_UPDATE') {
+        this.forward(event);
+        this.forward(fill);
+        return;
+      }
+      this.forward(fill);
+    }
+    if (this.faults.stream.accountFirst && isFill(event)) {
+      this.heldFill = event;
+      setTimeout(() => {
+        if (this.heldFill === event) {
+          this.heldFill = undefined;
+          this.forward(event);
+        }
+      }, HOLD_MS).unref();
+      return;
+    }
+    this.forward(event);
+  }
+
+  /** The transport faults: neighbour swaps, duplicates, then delivery (with any delay). */
+  private forward(event: UserEvent): void {
+    const { stream } = this.faults;
     if (stream.reorder) {
       if (!this.held) {
         // Held for its successor; delivered alone if none comes soon (reordered, never lost).
@@ -91,7 +155,7 @@ export class UserStream {
             this.held = undefined;
             this.deliver(event);
           }
-        }, 250).unref();
+        }, HOLD_MS).unref();
         return;
       }
       const first = this.held;
@@ -119,7 +183,28 @@ export class UserStream {
   }
 
   describe() {
-    return { listenKeys: [...this.keys.values()].map((k) => ({ expired: k.expired, expiresInMs: k.expiresAt - this.now() })), connections: this.clients.size };
+    const venueNow = this.venueNow();
+    return {
+      listenKeys: [...this.keys.values()].map((k) => ({ expired: k.expired, expiresInMs: k.expiresAt - this.now() })),
+      connections: this.clients.size,
+      connectionAgesMs: [...this.openedAt.values()].map((at) => venueNow - at),
+    };
+  }
+
+  /** Closes every connection that is 24 hours old on the venue clock (a close frame, code 1000). */
+  closeAged(): number {
+    const now = this.venueNow();
+    let n = 0;
+    for (const [socket, opened] of [...this.openedAt]) {
+      // A reset puts the venue clock back: a connection opened "in the future" is aged from now.
+      if (opened > now) this.openedAt.set(socket, now);
+      if (now - opened < CONNECTION_MAX_AGE_MS) continue;
+      this.openedAt.delete(socket);
+      this.clients.delete(socket);
+      socket.close(1000, 'connection is 24 hours old');
+      n++;
+    }
+    return n;
   }
 
   stop(): void {
@@ -141,10 +226,16 @@ export class UserStream {
     for (const k of this.keys.values()) if (!k.expired && k.expiresAt <= now) this.expire(k);
   }
 
-  /** Binance says so once on the socket, then the stream goes quiet. */
+  /** Binance says so once on the socket, then the stream goes quiet. `E` is a string, as in the doc's example. */
   private expire(k: ListenKey): void {
-    const text = JSON.stringify({ e: 'listenKeyExpired', E: this.now(), listenKey: k.key });
+    const text = JSON.stringify({ e: 'listenKeyExpired', E: String(this.venueNow()), listenKey: k.key });
     for (const [socket, key] of this.clients) if (key === k.key && socket.readyState === 1) socket.send(text);
     k.expired = true;
   }
+}
+
+function isFill(event: UserEvent): boolean {
+  if (event.e !== 'ORDER_TRADE_UPDATE') return false;
+  const x = (event.o as { x?: unknown } | undefined)?.x;
+  return x === 'TRADE' || x === 'CALCULATED';
 }

@@ -193,6 +193,29 @@ export function positionRows(p: Raw, amountKey: 'pa' | 'positionAmt', entryKey: 
   return [{ kind: 'position', symbol, managedSide: amt.isPositive() ? 'LONG' : 'SHORT', size: amt.abs(), entryPrice: entry, ...at }];
 }
 
+/**
+ * The ACCOUNT_UPDATE `P` entries that say something about a position. In hedge mode a position
+ * change pushes the symbol's BOTH entry (always zero there) beside the changed LONG or SHORT entry
+ * (user-data-streams/Event-Balance-and-Position-Update example; Binance's 2020 notes on the
+ * ACCOUNT_UPDATE push rules). Read the one-way way, that zero would flatten BOTH sides, the side
+ * that did not change included; so a zero BOTH entry next to a LONG/SHORT entry of its symbol is
+ * left out. A non-zero one (which hedge mode never sends) is kept and read as before.
+ */
+export function positionEntries(entries: unknown): Raw[] {
+  // Entries that are not objects stay in: positionRows reports them as malformed.
+  const list = (Array.isArray(entries) ? entries : []) as Raw[];
+  const isEntry = (p: unknown): p is Raw => !!p && typeof p === 'object';
+  const sided = new Set(list.filter((p) => isEntry(p) && (p.ps === 'LONG' || p.ps === 'SHORT')).map((p) => p.s));
+  const zero = (v: unknown) => {
+    try {
+      return num(v ?? '0', 'pa').isZero();
+    } catch {
+      return false; // an unreadable amount is kept: positionRows reports it as malformed
+    }
+  };
+  return list.filter((p) => !(isEntry(p) && p.ps === 'BOTH' && sided.has(p.s) && zero(p.pa)));
+}
+
 /** ACCOUNT_UPDATE `B` rows; a margin-only frame has none and so changes no balance. */
 export function balanceRows(a: Raw): BalanceRow[] {
   const rows = Array.isArray(a.B) ? (a.B as Raw[]) : [];
@@ -236,4 +259,105 @@ export function filtersOf(info: Raw): Filters | undefined {
     minQty: num(lot.minQty, 'minQty'),
     minNotional: num(notional?.notional ?? '0', 'notional'),
   };
+}
+
+/**
+ * The user-data events exstate reads into rows (listenKeyExpired ends the connection). Every other
+ * event is journaled as skipped by `skippedEvent`: never dropped without a trace.
+ */
+export const READ_EVENTS: ReadonlySet<string> = new Set(['ORDER_TRADE_UPDATE', 'ALGO_UPDATE', 'ACCOUNT_UPDATE', 'listenKeyExpired']);
+
+/** Why exstate makes no row of a documented user-data event (user-data-streams/Event-* pages). */
+const SKIP_REASONS: Record<string, string> = {
+  MARGIN_CALL: 'risk guidance only: positions and balances come from ACCOUNT_UPDATE, a liquidation from its order rows',
+  ACCOUNT_CONFIG_UPDATE: 'leverage and Multi-Assets mode are not managed by exstate',
+  TRADE_LITE: 'the same fill is read from ORDER_TRADE_UPDATE x=TRADE, which carries the fee and the position side',
+  CONDITIONAL_ORDER_TRIGGER_REJECT: 'no order row can be built from it (no side, no type); the order itself reports its state',
+  STRATEGY_UPDATE: 'a strategy-trading (grid) state, not an order exstate manages',
+  GRID_UPDATE: 'a strategy-trading (grid) fill summary, not an order exstate manages',
+};
+
+/** A scalar of an untyped payload as text for the journal; anything else is left out. */
+function scalar(v: unknown): string | undefined {
+  return typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean' ? String(v) : undefined;
+}
+
+function pick(source: unknown, fields: Record<string, string>): Record<string, string> {
+  const out: Record<string, string> = {};
+  if (!source || typeof source !== 'object' || Array.isArray(source)) return out;
+  for (const [to, from] of Object.entries(fields)) {
+    const v = scalar((source as Raw)[from]);
+    if (v !== undefined) out[to] = v;
+  }
+  return out;
+}
+
+/**
+ * A user-data frame exstate makes no row of -> the journal fields that say so (the event, why, and
+ * the identifiers an operator needs; never the listen key or a whole payload). Undefined for the
+ * events exstate reads and for messages that are not events. Never throws.
+ */
+export function skippedEvent(frame: Raw): Record<string, unknown> | undefined {
+  const event = frame.e;
+  if (typeof event !== 'string' || READ_EVENTS.has(event)) return undefined;
+  const known = SKIP_REASONS[event];
+  const fields: Record<string, unknown> = { venueEvent: event, reason: known ?? 'an event type exstate does not know' };
+  switch (event) {
+    case 'MARGIN_CALL': {
+      const positions = Array.isArray(frame.p) ? (frame.p as unknown[]) : [];
+      fields.positions = positions.map((p) => pick(p, { symbol: 's', side: 'ps', amount: 'pa' }));
+      break;
+    }
+    case 'ACCOUNT_CONFIG_UPDATE':
+      Object.assign(fields, pick(frame.ac, { symbol: 's', leverage: 'l' }), pick(frame.ai, { multiAssetsMode: 'j' }));
+      break;
+    case 'TRADE_LITE':
+      Object.assign(fields, pick(frame, { symbol: 's', exchangeOrderId: 'i', customOrderId: 'c', tradeId: 't' }));
+      break;
+    case 'CONDITIONAL_ORDER_TRIGGER_REJECT':
+      Object.assign(fields, pick(frame.or, { symbol: 's', exchangeOrderId: 'i', rejectReason: 'r' }));
+      break;
+    case 'STRATEGY_UPDATE':
+      Object.assign(fields, pick(frame.su, { symbol: 's', strategyId: 'si', strategyStatus: 'ss', opCode: 'c' }));
+      break;
+    case 'GRID_UPDATE':
+      Object.assign(fields, pick(frame.gu, { symbol: 's', strategyId: 'si', strategyStatus: 'ss' }));
+      break;
+  }
+  return fields;
+}
+
+/** ORDER_TRADE_UPDATE `er` (user-data-streams/Event-Order-Update, "Expiry Reason"). */
+const EXPIRY_REASONS: Record<string, string> = {
+  '1': 'expired to prevent self-trade',
+  '2': 'IOC not filled completely, remainder canceled',
+  '3': 'IOC not filled completely to prevent self-trade, remainder canceled',
+  '4': 'knocked out by a higher-priority reduce-only order, or it would open a reversed position',
+  '5': 'expired when the account was liquidated',
+  '6': 'GTE condition unsatisfied',
+  '7': 'symbol delisted',
+  '8': 'the initial order expired after the stop order triggered',
+  '9': 'market order not filled completely, remainder canceled',
+};
+
+/**
+ * What an order row cannot carry (OrderRow has no place for a reason): the expiry reason `er`, the
+ * self-trade-prevention status EXPIRED_IN_MATCH (the row says EXPIRED) and an algo order's failure
+ * reason `rm` -> journal fields, or undefined when the frame has none. Never throws.
+ */
+export function orderReason(event: unknown, o: Raw): Record<string, unknown> | undefined {
+  const reasons: Record<string, unknown> = {};
+  if (event === 'ALGO_UPDATE') {
+    const rm = scalar(o.rm);
+    if (rm) reasons.rejectReason = rm;
+  } else {
+    const er = scalar(o.er);
+    if (er !== undefined && er !== '0') Object.assign(reasons, { expiryReason: er, expiryText: EXPIRY_REASONS[er] ?? 'an expiry reason exstate does not know' });
+    if (o.X === 'EXPIRED_IN_MATCH') reasons.venueStatus = 'EXPIRED_IN_MATCH';
+  }
+  if (Object.keys(reasons).length === 0) return undefined;
+  const ids = event === 'ALGO_UPDATE'
+    ? { ...pick(o, { symbol: 's', customOrderId: 'caid', status: 'X' }), ...(scalar(o.aid) !== undefined ? { exchangeOrderId: algoOrderId(scalar(o.aid)) } : {}) }
+    : pick(o, { symbol: 's', exchangeOrderId: 'i', customOrderId: 'c', status: 'X' });
+  return { venueEvent: String(event), ...ids, ...reasons };
 }

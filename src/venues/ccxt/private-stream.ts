@@ -16,7 +16,9 @@ import type { PrivateRow } from '../../domain/rows.js';
 import type { StreamItem } from '../port.js';
 import { registerSecret, scrubText } from '../../runtime/redact.js';
 import type { BinanceClient } from './client.js';
-import { balanceRows, liquidationExecutionRow, positionRows, streamAlgoRow, streamOrderRow, streamTradeRow, type FrameTimes } from './normalize.js';
+import {
+  balanceRows, liquidationExecutionRow, orderReason, positionEntries, positionRows, skippedEvent, streamAlgoRow, streamOrderRow, streamTradeRow, type FrameTimes,
+} from './normalize.js';
 
 type Raw = Record<string, unknown>;
 const MIN_BACKOFF_MS = 250;
@@ -63,13 +65,19 @@ export class PrivateStream {
       };
     }
     // ccxt drops `listenKeyExpired` (it is in no handler table): seen here, it is a gap at once.
+    // Every other event exstate makes no row of (MARGIN_CALL, TRADE_LITE, ...) is journaled as
+    // skipped, then handed to ccxt as before: nothing the venue sends passes without a trace.
     const handleMessage = handlers.handleMessage;
     if (typeof handleMessage !== 'function') throw new Error('ccxt binanceusdm has no handleMessage: the private stream cannot see listenKeyExpired');
     handlers.handleMessage = (client: unknown, message: unknown) => {
-      if (this.running && message && typeof message === 'object' && (message as Raw).e === 'listenKeyExpired') {
-        this.onLog('listen_key_expired', {});
-        this.fail('stream', this.epoch, new Error('listenKeyExpired: the venue expired the listen key'), 0);
-        return undefined;
+      if (this.running && message && typeof message === 'object' && !Array.isArray(message)) {
+        if ((message as Raw).e === 'listenKeyExpired') {
+          this.onLog('listen_key_expired', {});
+          this.fail('stream', this.epoch, new Error('listenKeyExpired: the venue expired the listen key'), 0);
+          return undefined;
+        }
+        const skipped = skippedEvent(message as Raw);
+        if (skipped) this.onLog('venue_event_skipped', skipped);
       }
       return handleMessage.call(ex, client, message);
     };
@@ -130,6 +138,10 @@ export class PrivateStream {
     }
     const times: FrameTimes = { E: frame.E, T: frame.T };
     const order = o as Raw;
+    // The expiry reason (er), EXPIRED_IN_MATCH and an algo order's failure reason (rm) have no
+    // place in an order row: the journal keeps them.
+    const reason = orderReason(frame.e, order);
+    if (reason) this.onLog('venue_order_reason', reason);
     if (frame.e === 'ALGO_UPDATE') {
       if (order.caid && order.ai) this.identify(order.ai, order.caid);
       this.emit(() => streamAlgoRow(order, times));
@@ -142,13 +154,13 @@ export class PrivateStream {
     this.emit(() => streamOrderRow(order, times));
   }
 
-  /** ACCOUNT_UPDATE frame -> balance rows (none on a margin-only frame), then position rows with the frame's T/E. */
+  /** ACCOUNT_UPDATE frame -> balance rows (none on a margin-only frame), then position rows with the frame's T/E (hedge mode's zero BOTH entries left out). */
   private onAccountFrame(frame: Raw): void {
     if (frame.e !== 'ACCOUNT_UPDATE') return;
     const a = (frame.a ?? {}) as Raw;
     const times: FrameTimes = { E: frame.E, T: frame.T };
     this.emitAll(() => balanceRows(a));
-    for (const p of Array.isArray(a.P) ? (a.P as Raw[]) : []) this.emitAll(() => positionRows(p, 'pa', 'ep', times));
+    for (const p of positionEntries(a.P)) this.emitAll(() => positionRows(p, 'pa', 'ep', times));
   }
 
   /** The listen key ccxt holds is a secret: the scrubber learns each one as soon as it is used. */
