@@ -4,6 +4,7 @@
 // user-data-streams/Event-Balance-and-Position-Update (`cr`: "(Pre-fee) Accumulated Realized"),
 // faq/stp-faq (EXPIRE_MAKER default, X=EXPIRED_IN_MATCH, the taker's mode decides), Event-Order-Update
 // expiry reasons 1 and 3.
+import { replayScenario, type Scenario } from '../../src/sim/scenario.js';
 import { startSimulator, type Simulator } from '../../src/sim/server.js';
 import { binanceClient } from './ccxt-client.js';
 import { control } from './control-client.js';
@@ -126,5 +127,30 @@ describe('the engine\'s own frames', () => {
     await until(() => stream.frames.filter((f) => f.e === 'ACCOUNT_UPDATE').length === 3);
     const cr = stream.frames.filter((f) => f.e === 'ACCOUNT_UPDATE').map((f) => f.a.P[0].cr);
     expect(cr).toEqual(['0', '10', '5']);
+  });
+});
+
+describe('scenarios', () => {
+  const scenario: Scenario = {
+    seed: 7,
+    positions: [{ symbol: 'BTCUSDT', positionSide: 'LONG', positionAmt: '0.01', entryPrice: '65000' }],
+    steps: [
+      { atMs: 0, settings: { liquidity: { symbol: 'BTCUSDT', maxFillQty: '0.004' }, triggerOrder: { childFirst: true } } },
+      { atMs: 0, order: { symbol: 'BTCUSDT', side: 'SELL', type: 'STOP_MARKET', triggerPrice: '64000', closePosition: true, positionSide: 'LONG', clientOrderId: 'sl', algo: true } },
+      { atMs: 0, order: { symbol: 'BTCUSDT', side: 'SELL', type: 'STOP_MARKET', triggerPrice: '64000', quantity: '0.002', positionSide: 'LONG', workingType: 'MARK_PRICE', clientOrderId: 'sl-mark', algo: true } },
+      { atMs: 500, price: { symbol: 'BTCUSDT', mark: '63900' } },
+      { atMs: 1000, price: { symbol: 'BTCUSDT', last: '63900' } },
+    ],
+  };
+
+  test('price steps may move mark or last alone and settings steps switch the engine; a replay is identical', () => {
+    const first = replayScenario(scenario);
+    expect(replayScenario(scenario)).toEqual(first);
+    const status = Object.fromEntries(first.books.algoOrders.map((a) => [a.clientAlgoId, a.algoStatus]));
+    expect(status).toEqual({ sl: 'FINISHED', 'sl-mark': 'FINISHED' });
+    // The mark stop sold 0.002 at the last price (65000); the last-price stop found 0.004 of liquidity.
+    expect(first.books.trades.map((t) => [t.price, t.qty])).toEqual([['65000', '0.002'], ['64000', '0.004']]);
+    const rows = first.events.filter((e) => e.e === 'ORDER_TRADE_UPDATE').map((e) => (e.o as any).er);
+    expect(rows.at(-1)).toBe('9');
   });
 });
