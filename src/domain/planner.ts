@@ -88,6 +88,11 @@ export function planScope(view: ScopeView): Plan {
 
   const entry = view.position!.entryPrice;
   const desired = desiredOrders(view, size, entry, view.filters);
+  const satisfies = (slot: Slot, row: OrderRow): boolean => {
+    const want = desired.intents.get(slot);
+    const alternate = desired.alternates.get(slot);
+    return (want !== undefined && equivalent(want, row)) || (alternate !== undefined && equivalent(alternate, row));
+  };
 
   // Cleanup: app orders of slots the strategy no longer has, and orders superseded by a
   // trusted equivalent in the same slot (e.g. the old SL once its replacement is confirmed).
@@ -97,10 +102,10 @@ export function planScope(view: ScopeView): Plan {
     const want = desired.intents.get(order.slot);
     const step = dcaStepOf(order.slot);
     const unconfigured = !want && (step === undefined || step > view.strategy.dca.length) && !desired.blocks.has(order.slot);
-    const superseded = want !== undefined && !equivalent(want, order.row) &&
-      view.appOrders.some((o) => o !== order && o.slot === order.slot && equivalent(want, o.row));
-    const duplicate = want !== undefined && equivalent(want, order.row) &&
-      view.appOrders.some((o) => o !== order && o.slot === order.slot && equivalent(want, o.row) && o.customOrderId < order.customOrderId);
+    const superseded = want !== undefined && !satisfies(order.slot, order.row) &&
+      view.appOrders.some((o) => o !== order && o.slot === order.slot && satisfies(order.slot, o.row));
+    const duplicate = want !== undefined && satisfies(order.slot, order.row) &&
+      view.appOrders.some((o) => o !== order && o.slot === order.slot && satisfies(order.slot, o.row) && o.customOrderId < order.customOrderId);
     if (unconfigured || superseded || duplicate) stale.push(order);
   }
   if (stale.length > 0) return plan('cleanup', stale.map(cancel));
@@ -122,7 +127,7 @@ export function planScope(view: ScopeView): Plan {
       protectionTrusted = false;
       continue;
     }
-    if (active.some((o) => equivalent(want, o.row))) continue;
+    if (active.some((o) => satisfies(slot, o.row))) continue;
     protectionTrusted = false;
     if (view.unplaceable?.slot === slot) {
       // The venue refused this protection for a market-state reason (lesson 18).
@@ -137,7 +142,7 @@ export function planScope(view: ScopeView): Plan {
     }
     const amendTarget = active.find((o) => amendable(want, o.row));
     if (amendTarget) protective.push({ action: 'amend', slot, target: amendTarget.customOrderId, intent: amendIntentFor(want, amendTarget.row) });
-    else protective.push({ action: 'place', slot, intent: want });
+    else protective.push({ action: 'place', slot, intent: replacementFor(want, desired.alternates.get(slot), view.appOrders) });
   }
   if (protective.length > 0) return plan('protective', protective, blocks);
   if (!protectionTrusted) {
@@ -164,8 +169,23 @@ export function planScope(view: ScopeView): Plan {
   return plan('dca', [{ action: 'place', slot, intent: desired.intents.get(slot)! }]);
 }
 
+/**
+ * Binance refuses a second close-position stop on one side (-4130), so an SL that replaces a
+ * close-position SL still open on that side goes out as a reduce-only stop for the whole position
+ * (the alternate form): the old stop keeps protecting until the new one is confirmed, and the
+ * next replacement goes out as a close-position stop again. Cancel-first would leave the position
+ * without a stop for a round trip, and forever if the process died in between.
+ */
+function replacementFor(want: OrderIntent, alternate: OrderIntent | undefined, appOrders: AppOrder[]): OrderIntent {
+  if (!want.closePosition || !alternate) return want;
+  const closePositionOpen = appOrders.some((o) => o.row.closePosition === true && o.row.side === want.side);
+  return closePositionOpen ? alternate : want;
+}
+
 interface Desired {
   intents: Map<Slot, OrderIntent>;
+  /** A second form that protects as well as the intent (the whole-position reduce-only SL). */
+  alternates: Map<Slot, OrderIntent>;
   blocks: Map<Slot, string>;
   /** The whole position, quantized down: what a closing order takes. */
   closeQty: Decimal;
@@ -184,6 +204,7 @@ function placeableAt(side: ManagedSide, slot: Slot, want: OrderIntent, mark: Dec
 
 function desiredOrders(view: ScopeView, size: Decimal, entry: Decimal, filters: Filters): Desired {
   const intents = new Map<Slot, OrderIntent>();
+  const alternates = new Map<Slot, OrderIntent>();
   const blocks = new Map<Slot, string>();
   const levels = quantizeLevels(rawLevels(view.side, entry, size, view.strategy), filters, size);
   const geometry = geometryFailures(view.side, entry, levels);
@@ -193,9 +214,11 @@ function desiredOrders(view: ScopeView, size: Decimal, entry: Decimal, filters: 
   if (levels.sl !== undefined) {
     const failure = geometry.get('SL') ?? (native ? undefined : filterFailure(filters, undefined, levels.closeQty, false));
     if (failure) blocks.set('SL', failure);
-    else intents.set('SL', native
-      ? { slot: 'SL', side: exit, type: 'STOP_MARKET', triggerPrice: levels.sl, closePosition: true }
-      : { slot: 'SL', side: exit, type: 'STOP_MARKET', triggerPrice: levels.sl, qty: levels.closeQty });
+    else if (native) {
+      intents.set('SL', { slot: 'SL', side: exit, type: 'STOP_MARKET', triggerPrice: levels.sl, closePosition: true });
+      // The whole position, reduce-only: used while a close-position SL is still open (-4130).
+      if (levels.closeQty.gt(ZERO)) alternates.set('SL', { slot: 'SL', side: exit, type: 'STOP_MARKET', triggerPrice: levels.sl, qty: levels.closeQty, reduceOnly: true });
+    } else intents.set('SL', { slot: 'SL', side: exit, type: 'STOP_MARKET', triggerPrice: levels.sl, qty: levels.closeQty });
   }
   if (levels.tp !== undefined) {
     const failure = geometry.get('TP') ?? filterFailure(filters, levels.tp, levels.closeQty, false);
@@ -208,7 +231,7 @@ function desiredOrders(view: ScopeView, size: Decimal, entry: Decimal, filters: 
     if (failure) blocks.set(slot, failure);
     else intents.set(slot, { slot, side: entrySide(view.side), type: 'LIMIT', price: step.price, qty: step.qty });
   });
-  return { intents, blocks, closeQty: levels.closeQty };
+  return { intents, alternates, blocks, closeQty: levels.closeQty };
 }
 
 function intentOfRow(order: AppOrder): OrderIntent {

@@ -19,6 +19,8 @@ function engine(mode: 'hedge' | 'one_way' = 'hedge') {
 
 const sl = (e: SimEngine, id: string, trigger = '63700') =>
   e.placeAlgo({ symbol: 'BTCUSDT', side: 'SELL', type: 'STOP_MARKET', triggerPrice: trigger, closePosition: true, positionSide: 'LONG', clientOrderId: id, owner: 'api' });
+const slQty = (e: SimEngine, id: string, qty: string, trigger = '63700') =>
+  e.placeAlgo({ symbol: 'BTCUSDT', side: 'SELL', type: 'STOP_MARKET', triggerPrice: trigger, quantity: qty, positionSide: 'LONG', clientOrderId: id, owner: 'api' });
 const tp = (e: SimEngine, id: string, qty = '0.01') =>
   e.placeOrder({ symbol: 'BTCUSDT', side: 'SELL', type: 'LIMIT', price: '65650', quantity: qty, positionSide: 'LONG', clientOrderId: id, owner: 'api' });
 const dca = (e: SimEngine, id: string, price = '64350') =>
@@ -42,10 +44,17 @@ test('a protected position with one order per slot passes; a missing, doubled or
   tp(e, 'xs-tp-1');
   dca(e, 'xs-dca-1');
   expect(eventualViolations(e.snapshot(), strategy)).toEqual([]);
-  sl(e, 'xs-sl-2');
+  // Binance refuses a second close-position stop on a side (-4130); a doubled SL is a second,
+  // whole-position reduce-only stop.
+  expect(() => sl(e, 'xs-sl-x')).toThrow(/closePosition/);
+  slQty(e, 'xs-sl-2', '0.01');
   expect(names(eventualViolations(e.snapshot(), strategy))).toEqual(['one_open_app_order_per_slot', 'position_protected_by_one_sl']);
-  e.cancelAlgo({ clientAlgoId: 'xs-sl-2' });
   e.cancelAlgo({ clientAlgoId: 'xs-sl-1' });
+  expect(eventualViolations(e.snapshot(), strategy)).toEqual([]); // the whole-position form alone protects
+  e.cancelAlgo({ clientAlgoId: 'xs-sl-2' });
+  slQty(e, 'xs-sl-4', '0.005');
+  expect(names(eventualViolations(e.snapshot(), strategy))).toEqual(['sl_covers_position']);
+  e.cancelAlgo({ clientAlgoId: 'xs-sl-4' });
   sl(e, 'xs-sl-3', '62000'); // not where the strategy puts it (2 % under 65000 = 63700)
   expect(names(eventualViolations(e.snapshot(), strategy))).toEqual(['sl_at_strategy_level']);
   dca(e, 'xs-dca-2', '64000');
@@ -96,7 +105,7 @@ test('another user\'s orders: a cancel, an amendment or a request aimed at one i
   const placed = [{ id: 'manual-1', symbol: 'BTCUSDT', algo: false, orderId: o.orderId, price: o.price, qty: o.origQty }];
   expect(manualOrderViolations(e.snapshot(), placed, [])).toEqual([]);
   const attempt: RequestRecord = { seq: 1, at: 1, method: 'DELETE', path: '/fapi/v1/order', params: { origClientOrderId: 'manual-1' }, applied: true, status: 200 };
-  e.amendOrder('BTCUSDT', { orderId: o.orderId }, '0.02', undefined);
+  e.amendOrder('BTCUSDT', { orderId: o.orderId }, '0.02', '60000');
   e.cancelOrder('BTCUSDT', { orderId: o.orderId });
   expect(names(manualOrderViolations(e.snapshot(), placed, [attempt]))).toEqual(['other_users_orders_untouched', 'other_users_orders_untouched', 'other_users_orders_untouched']);
 });

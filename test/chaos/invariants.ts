@@ -119,12 +119,16 @@ export function eventualViolations(b: Book, strategy: Strategy): Violation[] {
       const expected = amt.gt(0) ? entry.mul(1 - strategy.stopLossPct / 100) : entry.mul(1 + strategy.stopLossPct / 100);
       const off = d(sl.triggerPrice).sub(expected).abs().div(expected);
       if (off.gt(0.001)) out.push({ invariant: 'sl_at_strategy_level', detail: `${scope} position ${amt.toFixed()} @ ${p!.entryPrice}: SL ${sl.clientAlgoId} triggers at ${sl.triggerPrice}, the strategy gives ${expected.toDecimalPlaces(2).toFixed()} (${off.mul(100).toDecimalPlaces(3).toFixed()} % off)` });
+      // The whole-position form (used while a close-position SL is open: Binance -4130) must
+      // close all of it: a smaller stop leaves part of the position unprotected.
+      if (!sl.closePosition && !d(sl.quantity).eq(amt.abs())) out.push({ invariant: 'sl_covers_position', detail: `${scope} position ${amt.toFixed()}: SL ${sl.clientAlgoId} closes ${sl.quantity} (not a close-position stop)` });
     }
+    // Resting exits (reduce-only limit orders) fill together; the stop waits in the conditional
+    // book as the alternative exit and is checked above.
     const exitQty = orders
       .filter((o) => o.kind === 'regular' && o.side === exitSide && o.o)
-      .reduce((a, o) => a.add(d(o.o!.origQty).sub(d(o.o!.executedQty))), d(0))
-      .add(orders.filter((o) => o.kind === 'algo' && o.side === exitSide && o.a && !o.a.closePosition).reduce((a, o) => a.add(d(o.a!.quantity)), d(0)));
-    if (exitQty.gt(amt.abs())) out.push({ invariant: 'exits_never_over_cover', detail: `${scope} position ${amt.toFixed()}: open app exits (non-closePosition) sum to ${exitQty.toFixed()}` });
+      .reduce((a, o) => a.add(d(o.o!.origQty).sub(d(o.o!.executedQty))), d(0));
+    if (exitQty.gt(amt.abs())) out.push({ invariant: 'exits_never_over_cover', detail: `${scope} position ${amt.toFixed()}: open app exits (resting orders) sum to ${exitQty.toFixed()}` });
   }
   return out;
 }

@@ -24,6 +24,7 @@ function view(over: Partial<ScopeView> = {}): ScopeView {
 
 const row = (id: string, over: Partial<OrderRow>): OrderRow => ({ kind: 'order', symbol: 'BTCUSDT', managedSide: 'LONG', customOrderId: id, status: 'NEW', side: 'SELL', type: 'LIMIT', ...over });
 const sl = (id = 'sl-1', trigger = '63700'): AppOrder => ({ slot: 'SL', customOrderId: id, row: row(id, { type: 'STOP_MARKET', triggerPrice: d(trigger), closePosition: true }) });
+const slQty = (id: string, trigger: string, qty: string): AppOrder => ({ slot: 'SL', customOrderId: id, row: row(id, { type: 'STOP_MARKET', triggerPrice: d(trigger), qty: d(qty), reduceOnly: true }) });
 const tp = (id = 'tp-1', price = '65650', qty = '0.01'): AppOrder => ({ slot: 'TP', customOrderId: id, row: row(id, { price: d(price), qty: d(qty), reduceOnly: true }) });
 const dca = (step: number, id: string, price: string, qty: string): AppOrder => ({ slot: `DCA${step}`, customOrderId: id, row: row(id, { side: 'BUY', price: d(price), qty: d(qty) }) });
 
@@ -155,10 +156,30 @@ describe('protection before exposure', () => {
   });
 
   test('a stop with the wrong trigger is replaced (stops are not amendable), the old one cleaned after', () => {
+    // Binance refuses a second close-position stop on one side (-4130): while the old one is open,
+    // the replacement protects the whole position as a reduce-only stop, placed before the old goes.
     const p = planScope(view({ appOrders: [sl('sl-old', '60000'), tp()] }));
-    expect(show(p).mutations).toEqual([{ action: 'place', slot: 'SL', intent: { slot: 'SL', side: 'SELL', type: 'STOP_MARKET', triggerPrice: '63700', closePosition: true } }]);
-    const after = planScope(view({ appOrders: [sl('sl-old', '60000'), sl('sl-new'), tp()] }));
+    expect(show(p).mutations).toEqual([{ action: 'place', slot: 'SL', intent: { slot: 'SL', side: 'SELL', type: 'STOP_MARKET', triggerPrice: '63700', qty: '0.01', reduceOnly: true } }]);
+    const after = planScope(view({ appOrders: [sl('sl-old', '60000'), slQty('sl-new', '63700', '0.01'), tp()] }));
     expect(show(after)).toEqual({ family: 'cleanup', blocks: [], mutations: [{ action: 'cancel', slot: 'SL', target: 'sl-old', intent: { slot: 'SL', side: 'SELL', type: 'STOP_MARKET', triggerPrice: '60000', closePosition: true } }] });
+    // Once the old stop is gone, the whole-position stop is the SL: nothing more to do.
+    const settled = planScope(view({ appOrders: [slQty('sl-new', '63700', '0.01'), tp()], consumedDcaSteps: 2 }));
+    expect(show(settled)).toEqual({ family: 'noop', mutations: [], blocks: [], note: 'dca_ladder_complete' });
+  });
+
+  test('a close-position SL still replaces a reduce-only stop that no longer covers the position', () => {
+    // No close-position stop is open, so the replacement takes the close-position form again.
+    const p = planScope(view({ appOrders: [slQty('sl-q', '63700', '0.005'), tp()] }));
+    expect(show(p).mutations).toEqual([{ action: 'place', slot: 'SL', intent: { slot: 'SL', side: 'SELL', type: 'STOP_MARKET', triggerPrice: '63700', closePosition: true } }]);
+    const after = planScope(view({ appOrders: [slQty('sl-q', '63700', '0.005'), sl('sl-cp'), tp()] }));
+    expect(show(after).mutations.map((m) => ('target' in m ? m.target : m.action))).toEqual(['sl-q']);
+  });
+
+  test('a reduce-only stop at the wrong level or not reduce-only does not count as the SL', () => {
+    const wrongLevel = planScope(view({ appOrders: [slQty('sl-q', '63000', '0.01'), tp()] }));
+    expect(wrongLevel.family).toBe('protective');
+    const opening: AppOrder = { slot: 'SL', customOrderId: 'sl-o', row: row('sl-o', { type: 'STOP_MARKET', triggerPrice: d('63700'), qty: d('0.01') }) };
+    expect(planScope(view({ appOrders: [opening, tp()] })).family).toBe('protective');
   });
 
   test('equivalent orders are left alone: decimal text and defaults do not matter', () => {

@@ -198,23 +198,33 @@ const exposureMutations = (plan: Plan) => plan.mutations.filter((m) => isDca(m.s
 const size = (view: ScopeView) => view.position?.size ?? ZERO;
 
 /** The open reduce-only remainders after the plan is applied as asked (cancels gone, amends in). */
+/**
+ * Exits that rest in the book and can fill together (lesson 17): reduce-only limit and market
+ * orders. A stop waits in the venue's conditional book and is an alternative to the TP, not an
+ * addition (a close-position SL has no quantity at all; its whole-position reduce-only form,
+ * used while a close-position SL is still open, protects the same position the same way).
+ */
+function resting(type: string, reduceOnly: boolean | undefined): boolean {
+  return reduceOnly === true && (type === 'LIMIT' || type === 'MARKET');
+}
+
 function reduceOnlyAfter(view: ScopeView, plan: Plan): Decimal {
   const cancelled = new Set(plan.mutations.filter((m) => m.action === 'cancel').map((m) => (m as Extract<Mutation, { action: 'cancel' }>).target));
   const amended = new Map(plan.mutations.filter((m) => m.action === 'amend').map((m) => [(m as Extract<Mutation, { action: 'amend' }>).target, m.intent]));
   let sum = ZERO;
   for (const o of view.appOrders) {
-    if (cancelled.has(o.customOrderId) || !o.row.reduceOnly) continue;
+    if (cancelled.has(o.customOrderId) || !resting(o.row.type, o.row.reduceOnly)) continue;
     const intent = amended.get(o.customOrderId);
     const remaining = intent?.qty !== undefined ? intent.qty.minus(o.row.filledQty ?? ZERO) : remainingQty(o.row) ?? ZERO;
     sum = sum.add(remaining);
   }
-  for (const m of plan.mutations) if (m.action === 'place' && m.intent.reduceOnly && m.intent.qty) sum = sum.add(m.intent.qty);
+  for (const m of plan.mutations) if (m.action === 'place' && resting(m.intent.type, m.intent.reduceOnly) && m.intent.qty) sum = sum.add(m.intent.qty);
   return sum;
 }
 
 function reduceOnlyBefore(view: ScopeView): Decimal {
   let sum = ZERO;
-  for (const o of view.appOrders) if (o.row.reduceOnly) sum = sum.add(remainingQty(o.row) ?? ZERO);
+  for (const o of view.appOrders) if (resting(o.row.type, o.row.reduceOnly)) sum = sum.add(remainingQty(o.row) ?? ZERO);
   return sum;
 }
 
