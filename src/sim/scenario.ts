@@ -5,6 +5,7 @@ import { readFileSync } from 'node:fs';
 import { DEFAULT_MARKS, DEFAULT_SYMBOLS } from './defaults.js';
 import { SimEngine, type OrderRequest, type UserEvent } from './engine.js';
 import { limitsFromBody, liquidityFromBody, priceFromBody, triggerOrderFromBody, triggerRejectFromBody } from './engine-control.js';
+import { accountConfigFromBody, fundingFromBody, liquidateFromBody } from './account-events.js';
 import type { SymbolSpec } from './sim-types.js';
 
 export type ScenarioStep =
@@ -13,7 +14,11 @@ export type ScenarioStep =
   /** Engine switches, as the control API's /liquidity, /trigger-order, /trigger-reject and /limits bodies. */
   | { atMs: number; settings: ScenarioSettings }
   | { atMs: number; order: OrderRequest & { algo?: boolean } }
-  | { atMs: number; cancel: { symbol: string; clientOrderId: string; algo?: boolean } };
+  | { atMs: number; cancel: { symbol: string; clientOrderId: string; algo?: boolean } }
+  /** Account events, as the control API's /liquidate, /funding and /account-config bodies. */
+  | { atMs: number; liquidate: Record<string, unknown> }
+  | { atMs: number; funding: Record<string, unknown> }
+  | { atMs: number; accountConfig: Record<string, unknown> };
 
 export interface ScenarioSettings {
   liquidity?: { symbol: string; maxFillQty: string | null };
@@ -50,6 +55,9 @@ export function applyStep(engine: SimEngine, step: ScenarioStep): { rejected?: s
     if ('price' in step) priceFromBody(engine, step.price);
     else if ('settings' in step) applySettings(engine, step.settings);
     else if ('order' in step) (step.order.algo ? engine.placeAlgo(step.order) : engine.placeOrder(step.order));
+    else if ('liquidate' in step) liquidateFromBody(engine, step.liquidate);
+    else if ('funding' in step) fundingFromBody(engine, step.funding);
+    else if ('accountConfig' in step) accountConfigFromBody(engine, step.accountConfig);
     else if (step.cancel.algo) engine.cancelAlgo({ clientAlgoId: step.cancel.clientOrderId });
     else engine.cancelOrder(step.cancel.symbol, { clientOrderId: step.cancel.clientOrderId });
     return {};
