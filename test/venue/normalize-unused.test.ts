@@ -3,7 +3,7 @@
 // skipped, which order frames carry a reason for the journal, and which ACCOUNT_UPDATE position
 // entries are read. Sources: user-data-streams/Event-Order-Update ("Expiry Reason"),
 // Event-Algo-Order-Update ("rm"), Event-Balance-and-Position-Update (BOTH beside LONG/SHORT).
-import { orderReason, positionEntries, positionRows, READ_EVENTS, skippedEvent } from '../../src/venues/ccxt/normalize.js';
+import { orderReason, positionEntries, positionRows, READ_EVENTS, restPositionEntries, skippedEvent } from '../../src/venues/ccxt/normalize.js';
 
 describe('skippedEvent', () => {
   test('the events exstate reads, and messages that are not events, are not skips', () => {
@@ -76,5 +76,19 @@ describe('positionEntries: a zero BOTH entry beside LONG/SHORT entries of its sy
     expect(positionEntries(odd)).toEqual(odd);
     expect(positionEntries(undefined)).toEqual([]);
     expect(positionEntries({ s: 'BTCUSDT' })).toEqual([]);
+  });
+});
+
+describe('restPositionEntries: the REST snapshot reads positionRisk by the same rule', () => {
+  const rest = (symbol: string, positionSide: string, positionAmt: string) => ({ symbol, positionSide, positionAmt, entryPrice: '100', updateTime: 1 });
+
+  test('a zero BOTH entry listed after the live LONG entry does not flatten it in the snapshot', () => {
+    const entries = [rest('BTCUSDT', 'LONG', '0.5'), rest('BTCUSDT', 'SHORT', '0'), rest('BTCUSDT', 'BOTH', '0')];
+    const rows = restPositionEntries(entries).flatMap((p) => positionRows(p, 'positionAmt', 'entryPrice'));
+    expect(rows.map((r) => `${r.managedSide}:${r.size.toFixed()}`)).toEqual(['LONG:0.5', 'SHORT:0']);
+  });
+
+  test('one-way mode (BOTH alone) reads as before', () => {
+    expect(restPositionEntries([rest('BTCUSDT', 'BOTH', '-2')]).flatMap((p) => positionRows(p, 'positionAmt', 'entryPrice')).map((r) => `${r.managedSide}:${r.size.toFixed()}`)).toEqual(['SHORT:2']);
   });
 });

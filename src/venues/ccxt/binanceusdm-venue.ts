@@ -9,7 +9,7 @@ import type { ExecutionRow, OrderRow, PositionRow, RestSnapshot } from '../../do
 import type { ExchangeId, Scope } from '../../domain/scope.js';
 import type { HydrationRequest, StreamItem, SubmitOutcome, Venue, VenueMutation } from '../port.js';
 import { createBinanceClient, RECV_WINDOW_MS, type BinanceClient, type BinanceClientConfig } from './client.js';
-import { filtersOf, positionRows, restAlgoRow, restOrderRow, restTradeRow } from './normalize.js';
+import { filtersOf, positionRows, restAlgoRow, restOrderRow, restPositionEntries, restTradeRow } from './normalize.js';
 import { codeOf, outcomeOfError, short, venueCallError } from './outcome.js';
 import { httpStatusOf } from './client.js';
 import { PrivateStream } from './private-stream.js';
@@ -83,7 +83,7 @@ export class BinanceUsdmVenue implements Venue {
       ...algo.flatMap((o) => this.orderRowOrSkip(() => restAlgoRow(o.info))),
     ];
     for (const o of openOrders) if (o.customOrderId && o.exchangeOrderId && !o.exchangeOrderId.startsWith('algo-')) this.rememberId(o.exchangeOrderId, o.customOrderId);
-    const positionList: PositionRow[] = positions.flatMap((p) => positionRows(p.info, 'positionAmt', 'entryPrice'));
+    const positionList: PositionRow[] = restPositionEntries(positions.map((p) => p.info)).flatMap((p) => positionRows(p, 'positionAmt', 'entryPrice'));
     const filters: RestSnapshot['filters'] = {};
     for (const m of Object.values(markets) as Array<{ id: string; info: Raw; linear?: boolean }>) {
       const f = filtersOf(m.info);

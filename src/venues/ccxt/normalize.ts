@@ -201,19 +201,29 @@ export function positionRows(p: Raw, amountKey: 'pa' | 'positionAmt', entryKey: 
  * that did not change included; so a zero BOTH entry next to a LONG/SHORT entry of its symbol is
  * left out. A non-zero one (which hedge mode never sends) is kept and read as before.
  */
-export function positionEntries(entries: unknown): Raw[] {
+export function positionEntries(entries: unknown, keys: { symbol: 's' | 'symbol'; side: 'ps' | 'positionSide'; amount: 'pa' | 'positionAmt' } = { symbol: 's', side: 'ps', amount: 'pa' }): Raw[] {
   // Entries that are not objects stay in: positionRows reports them as malformed.
   const list = (Array.isArray(entries) ? entries : []) as Raw[];
   const isEntry = (p: unknown): p is Raw => !!p && typeof p === 'object';
-  const sided = new Set(list.filter((p) => isEntry(p) && (p.ps === 'LONG' || p.ps === 'SHORT')).map((p) => p.s));
+  const sided = new Set(list.filter((p) => isEntry(p) && (p[keys.side] === 'LONG' || p[keys.side] === 'SHORT')).map((p) => p[keys.symbol]));
   const zero = (v: unknown) => {
     try {
-      return num(v ?? '0', 'pa').isZero();
+      return num(v ?? '0', keys.amount).isZero();
     } catch {
       return false; // an unreadable amount is kept: positionRows reports it as malformed
     }
   };
-  return list.filter((p) => !(isEntry(p) && p.ps === 'BOTH' && sided.has(p.s) && zero(p.pa)));
+  return list.filter((p) => !(isEntry(p) && p[keys.side] === 'BOTH' && sided.has(p[keys.symbol]) && zero(p[keys.amount])));
+}
+
+/**
+ * positionRisk entries (REST) that say something about a position: the same rule as the stream's.
+ * A hedge-mode account can list a symbol's zero BOTH entry beside its LONG and SHORT entries; read
+ * the one-way way, that zero would flatten the live side in the snapshot and clean up its
+ * protection.
+ */
+export function restPositionEntries(entries: unknown): Raw[] {
+  return positionEntries(entries, { symbol: 'symbol', side: 'positionSide', amount: 'positionAmt' });
 }
 
 /** ACCOUNT_UPDATE `B` rows; a margin-only frame has none and so changes no balance. */
