@@ -53,7 +53,7 @@ export interface Simulator extends SimulatorEndpoints {
   requests: RequestLog;
   /** The IP weight and order-count limiters (rate-limits.ts); `configure({...})` for small test limits. */
   rateLimits: RateLimiter;
-  /** Clears books, faults, listen keys and rate-limit counters (limits back to the options'); seeds the default marks again. */
+  /** Clears books, faults, the request log, the venue clock and rate-limit counters (limits back to the options'); seeds the default marks again. Listen keys and open connections survive. */
   reset(seed?: number): void;
   close(): Promise<void>;
 }
