@@ -16,6 +16,11 @@ const MODE_MAP: Record<ExecutionModeName, ExecutionMode> = {
   PUBLIC: 'public', READ_ONLY_PRIVATE: 'read_only', DRY_RUN_PRIVATE: 'dry_run', DEMO: 'demo', TESTNET: 'testnet', LIVE: 'live',
 };
 
+/** The operator's name of an execution mode (the value of EXECUTION_MODE). */
+export function executionModeName(mode: ExecutionMode): ExecutionModeName {
+  return EXECUTION_MODES.find((name) => MODE_MAP[name] === mode)!;
+}
+
 /** The exact sentence an operator must set in LIVE_CONFIRMATION to allow LIVE writes. */
 export const LIVE_CONFIRMATION_TEXT = 'I accept that exstate will trade real money on this account';
 
@@ -41,6 +46,18 @@ export interface ServiceConfig {
   listenKeyRefreshMs: number;
   /** How long a REST call to the venue may take before it counts as a timeout (an unknown outcome for a submission). */
   venueTimeoutMs: number;
+  /** The read-only operator HTTP server's port on 127.0.0.1; 0: no server. */
+  httpPort: number;
+}
+
+/** The operator HTTP server's port when HTTP_PORT is not set. */
+export const DEFAULT_HTTP_PORT = 8787;
+
+function httpPort(value: string | undefined): number {
+  if (value === undefined || value.trim() === '') return DEFAULT_HTTP_PORT;
+  const v = value.trim();
+  if (!/^\d{1,5}$/.test(v) || Number(v) > 65535) throw new ConfigError('HTTP_PORT', value, 'expected a port number from 0 to 65535 (0 turns the HTTP server off)');
+  return Number(v);
 }
 
 function url(name: string, value: string | undefined, scheme: RegExp): string {
@@ -80,11 +97,13 @@ const schema = z.object({
   HEARTBEAT_TIMEOUT_MS: ms('HEARTBEAT_TIMEOUT_MS', 300_000),
   PROTECTION_FALLBACK: z.string().optional(),
   MARK_POLL_MS: ms('MARK_POLL_MS', 2_000),
+  SUMMARY_INTERVAL_MS: ms('SUMMARY_INTERVAL_MS', 300_000),
   STORE_PATH: z.string().optional(),
   CONFORMANCE_PACK: z.string().optional(),
   LIVE_CONFIRMATION: z.string().optional(),
   LOG_LEVEL: z.string().optional(),
   LOG_FORMAT: z.string().optional(),
+  HTTP_PORT: z.string().optional(),
   API_KEY: z.string().optional(),
   API_SECRET: z.string().optional(),
 });
@@ -155,6 +174,7 @@ export function parseServiceConfig(env: Env): ServiceConfig {
       eventBurstMs: e.EVENT_BURST_MS, maxBurstDelayMs: e.MAX_BURST_DELAY_MS, confirmationTimeoutMs: e.CONFIRMATION_TIMEOUT_MS, heartbeatTimeoutMs: e.HEARTBEAT_TIMEOUT_MS,
       protectionFallback: oneOf('PROTECTION_FALLBACK', e.PROTECTION_FALLBACK, ['alert', 'close'] as const, 'alert'),
       markPollMs: Math.max(250, e.MARK_POLL_MS),
+      summaryIntervalMs: e.SUMMARY_INTERVAL_MS,
       // The conformance gate is decided at start by running the pack (see service.ts).
       gates: { conformancePassed: false, liveConfirmed },
     },
@@ -164,6 +184,7 @@ export function parseServiceConfig(env: Env): ServiceConfig {
     simSeed,
     listenKeyRefreshMs: e.LISTEN_KEY_REFRESH_MS,
     venueTimeoutMs: e.VENUE_TIMEOUT_MS,
+    httpPort: httpPort(e.HTTP_PORT),
     storePath: e.STORE_PATH && e.STORE_PATH.trim() ? e.STORE_PATH.trim() : './data/exstate.sqlite',
     conformancePack: e.CONFORMANCE_PACK && e.CONFORMANCE_PACK.trim() ? e.CONFORMANCE_PACK.trim() : shippedConformancePack(),
     logLevel,

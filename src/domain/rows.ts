@@ -70,6 +70,8 @@ export interface ExecutionRow extends VenueTimes {
   qty: Decimal;
   fee?: Decimal;
   feeAsset?: string;
+  /** The realized profit of this fill as the venue reported it (Binance `rp` / `realizedPnl`); absent when it did not. */
+  realizedPnl?: Decimal;
   /** A liquidation or ADL execution (Binance `x=CALCULATED`, `autoclose-`/`adl_autoclose` ids). */
   liquidation?: boolean;
 }

@@ -7,11 +7,13 @@ import { accessSync, constants, existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { lockHolder } from './instance-lock.js';
 import { accountLock, loadServiceConfig, startService } from './service.js';
+import { packageVersion } from './banner.js';
+import { statusCommand } from './status-command.js';
 import { startSimulator } from '../sim/server.js';
 import { loadScenario } from '../sim/scenario.js';
 
 const program = new Command();
-program.name('exstate').description('Exchange-state manager: trusted private state and app-owned SL/TP/DCA per symbol-side scope.');
+program.name('exstate').version(packageVersion(), '-V, --version', 'print the version').description('Exchange-state manager: trusted private state and app-owned SL/TP/DCA per symbol-side scope.');
 
 program
   .command('conformance')
@@ -84,6 +86,15 @@ program
     };
     process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
     if (!report.ok) process.exitCode = 1;
+  });
+
+program
+  .command('status')
+  .option('--json', 'print /api/status and /api/scopes as one JSON document')
+  .option('--url <url>', 'the service\'s HTTP address (default: http://127.0.0.1:HTTP_PORT, 8787 unless set)')
+  .description('read a running service: mode, alerts, positions with their SL/TP/DCA and trust, pending and unknown outcomes; exit 0 when ready and NORMAL, 1 otherwise, 2 when unreachable')
+  .action(async (opts: { json?: boolean; url?: string }) => {
+    process.exitCode = await statusCommand(opts);
   });
 
 program

@@ -12,7 +12,9 @@ import { Journal, type JournalRecord } from '../runtime/journal.js';
 import { attachLogger, createLogger } from '../runtime/logger.js';
 import { scrubText } from '../runtime/redact.js';
 import { WRITE_MODES } from '../runtime/runtime-config.js';
+import { bannerFields, bannerOnReady } from './banner.js';
 import { evaluateConformanceGate } from './conformance-gate.js';
+import { OpsHttp } from './http/server.js';
 import { openVenue } from './venue-factory.js';
 import { accountLockPath, acquireInstanceLock } from './instance-lock.js';
 import { openDurableStore, openReadOnlyCopy } from './store.js';
@@ -29,6 +31,8 @@ export interface StartOptions {
   signal?: AbortSignal;
   /** Embedding: sees every journal record. */
   onRecord?: (record: JournalRecord) => void;
+  /** Embedding (tests): the operator HTTP server listens on this port whatever HTTP_PORT says (0: a free port). */
+  httpListenPort?: number;
 }
 
 /** One line of an error for a person: scrubbed, no stack. */
@@ -54,6 +58,9 @@ export async function startService(options: StartOptions): Promise<number> {
   const journal = new Journal(systemClock);
   if (options.onRecord) journal.subscribe(options.onRecord);
   attachLogger(journal, logger);
+  // The operator HTTP surface follows the journal from here on (its ring and counters see the whole run).
+  const httpPort = options.httpListenPort ?? (config.httpPort === 0 ? undefined : config.httpPort);
+  const http = httpPort === undefined ? undefined : new OpsHttp({ journal, info: { venue: config.venue, executionMode: config.runtime.mode } });
   const writes = WRITE_MODES.has(config.runtime.mode);
   journal.record('service_starting', { mode: config.runtime.mode, venue: config.venue, symbols: config.runtime.configuredSymbols?.length ? config.runtime.configuredSymbols : 'auto' });
 
@@ -90,6 +97,8 @@ export async function startService(options: StartOptions): Promise<number> {
     // An operator's problem (a second instance, an unwritable store): one line, exit code 2.
     journal.record('service_start_failed', { reason: errorLine(error) });
     (options.errors ?? process.stderr).write(`exstate: start failed: ${errorLine(error)}\n`);
+    await http?.close();
+    http?.detach();
     await store?.close().catch(() => undefined);
     releaseLock();
     logger.flush();
@@ -97,6 +106,8 @@ export async function startService(options: StartOptions): Promise<number> {
   }
   const openStore = store;
   const runtime = new AccountRuntime({ config: config.runtime, venue: handle.venue, store: openStore.keyv, clock: systemClock, journal });
+  // The banner, when the service is first ready: the venue has told the balance by then.
+  bannerOnReady(journal, () => bannerFields(config, { apiKey: config.credentials.apiKey ?? handle.sim?.apiKey, balances: runtime.state.balances.values() }));
 
   // The process never exits unless told to: whatever fails inside retries on its own timers, and
   // some of those (ccxt's, the stream backoff) do not hold the event loop, so this one does.
@@ -106,12 +117,14 @@ export async function startService(options: StartOptions): Promise<number> {
   const stop = (signal: string) => {
     stopping ??= (async () => {
       journal.record('service_stopping', { signal });
+      await http?.close();
       await runtime.stop();
       await handle.close();
       await openStore.close();
       releaseLock();
       clearInterval(keepAlive);
       journal.record('service_stopped', { exitCode });
+      http?.detach();
       logger.flush();
     })();
     return stopping;
@@ -150,6 +163,9 @@ export async function startService(options: StartOptions): Promise<number> {
     });
   });
 
+  // Listening before the runtime boots: /readyz says "not ready" until it is. A port that cannot
+  // be had is a warning (`http_failed`); the account runs on without HTTP.
+  if (http && httpPort !== undefined && !stopping) await http.start(runtime, httpPort);
   runtime.boot();
   runtime.start();
   await done;

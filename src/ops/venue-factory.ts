@@ -2,6 +2,7 @@
 // through real ccxt, or a Binance USD-M venue at the explicitly configured URLs.
 import type { ServiceConfig } from '../config/service-config.js';
 import type { Journal } from '../runtime/journal.js';
+import type { JournalLog } from '../runtime/journal-catalogue.js';
 import { startSimulator, type Simulator } from '../sim/server.js';
 import { BinanceUsdmVenue } from '../venues/ccxt/binanceusdm-venue.js';
 import type { Venue } from '../venues/port.js';
@@ -14,7 +15,7 @@ export interface VenueHandle {
 }
 
 export async function openVenue(config: ServiceConfig, journal: Journal): Promise<VenueHandle> {
-  const log = (event: string, fields: Record<string, unknown>) => journal.record(event, fields);
+  const log: JournalLog = (event, fields) => journal.record(event, fields);
   const common = {
     positionMode: config.runtime.positionMode, listenKeyRefreshMs: config.listenKeyRefreshMs, timeoutMs: config.venueTimeoutMs,
     weightLimit: 2400, protectiveHeadroom: 0.2, log,

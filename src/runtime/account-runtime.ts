@@ -25,6 +25,7 @@ import { RuntimeCore } from './runtime-core.js';
 import type { RuntimeConfig } from './runtime-config.js';
 import { StreamPump } from './stream-pump.js';
 import { SubmissionExecutor } from './submission-executor.js';
+import { scheduleSummaries, summaryOf } from './summary.js';
 import type Keyv from 'keyv';
 
 /** How long a stopping service waits for venue calls already sent, unless configured. */
@@ -56,6 +57,7 @@ export class AccountRuntime {
   readonly mode: Actor<typeof modeMachine>;
   private readonly pump: StreamPump;
   private stopped = false;
+  private stopSummaries: () => void = () => undefined;
 
   constructor(private readonly options: AccountRuntimeOptions) {
     const { config, venue, store, clock, journal } = options;
@@ -109,6 +111,9 @@ export class AccountRuntime {
     this.root.start();
     this.stream.start();
     this.pump.start();
+    // The periodic summary line, on the injected clock (off unless configured).
+    this.stopSummaries = scheduleSummaries(this.options.clock, this.options.config.summaryIntervalMs ?? 0, () =>
+      this.options.journal.record('summary', summaryOf(this.core, this.readiness().service)));
   }
 
   hydrate(): void {
@@ -122,6 +127,11 @@ export class AccountRuntime {
   /** Readiness as the machines hold it: the account in `ready`, the private stream `open`. */
   readiness(): { service: boolean; stream: boolean } {
     return { service: this.root.getSnapshot().matches('ready'), stream: this.stream.getSnapshot().matches('open') };
+  }
+
+  /** The private stream as operators see it: its machine state, rows handed on, when it last said anything. */
+  streamStats(): { state: unknown; rows: number; lastItemAtMs: number | undefined } {
+    return { state: this.stream.getSnapshot().value, rows: this.pump.rows, lastItemAtMs: this.pump.lastItemAtMs };
   }
 
   accountState(): string {
@@ -160,6 +170,7 @@ export class AccountRuntime {
   async stop(): Promise<void> {
     if (this.stopped) return;
     this.stopped = true;
+    this.stopSummaries();
     this.pump.stop();
     this.root.send({ type: 'account.stop' });
     if (this.root.getSnapshot().status === 'active') {

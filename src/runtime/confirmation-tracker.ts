@@ -4,6 +4,7 @@
 // buffered and consumed when the answer arrives.
 import { TERMINAL_STATUSES, type OrderRow } from '../domain/rows.js';
 import type { OrderIntent } from '../domain/order-intent.js';
+import type { Scope } from '../domain/scope.js';
 import type { Journal } from './journal.js';
 
 export type PendingState = 'in_flight' | 'accepted' | 'unknown';
@@ -33,7 +34,7 @@ export class ConfirmationTracker {
   private readonly pending = new Map<string, PendingConfirmation>();
   private readonly byScope = new Map<string, Set<string>>();
 
-  constructor(private readonly journal: Journal, private readonly scopeLabel: (scopeKey: string) => unknown) {}
+  constructor(private readonly journal: Journal, private readonly scopeLabel: (scopeKey: string) => Scope) {}
 
   register(entry: Omit<PendingConfirmation, 'key'>): PendingConfirmation {
     const key = pendingKey(entry.action, entry.customOrderId);

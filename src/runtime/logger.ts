@@ -1,9 +1,11 @@
-// pino sink for the Journal, with redaction of secret-bearing fields. On a terminal the lines
-// are short and readable; elsewhere they are JSON lines. Every line a logger made here writes,
-// its fields and its message, passes the one scrubber (src/runtime/redact.ts), whoever logs.
+// pino sink for the Journal, with redaction of secret-bearing fields; each record's level comes
+// from the journal catalogue. On a terminal the lines are short and readable; elsewhere they are
+// JSON lines. Every line a logger made here writes, its fields and its message, passes the one
+// scrubber (src/runtime/redact.ts), whoever logs.
 import pino, { type Logger } from 'pino';
 import { Writable } from 'node:stream';
 import type { Journal } from './journal.js';
+import { levelOf } from './journal-catalogue.js';
 import { redact, scrubText } from './redact.js';
 
 const REDACT_PATHS = ['apiKey', 'secret', 'signature', 'listenKey', '*.apiKey', '*.secret', '*.signature', '*.listenKey'];
@@ -48,15 +50,16 @@ export function createLogger(options: { level?: string; pretty?: boolean; destin
   return pino(base, options.pretty ? prettyStream(out) : (out as pino.DestinationStream));
 }
 
-const WARN_EVENTS = new Set([
-  'block', 'context_write_failed', 'confirmation_timeout', 'recovery_required', 'stream_disconnected', 'config_rejected',
-  'scope_failed', 'benign_race', 'submission_unknown', 'submission_rejected', 'hydration_failed', 'unhandled_rejection', 'malformed_row_skipped',
-]);
-
+/**
+ * Logs every journal record at its catalogue level (journal-catalogue.ts): routine internals at
+ * debug, what an operator reads at info and above, an undeclared event at warn. The logger's own
+ * level (LOG_LEVEL) decides what is printed; the journal keeps everything.
+ */
 export function attachLogger(journal: Journal, logger: Logger): () => void {
   return journal.subscribe((record) => {
+    const level = levelOf(record);
+    if (!logger.isLevelEnabled(level)) return;
     const { event, ...fields } = redact(record);
-    if (WARN_EVENTS.has(event)) logger.warn(fields, event);
-    else logger.info(fields, event);
+    logger[level](fields, event);
   });
 }

@@ -158,7 +158,22 @@ export class OrderContextStore {
 
   private tracked<T>(write: Promise<T>): Promise<T> {
     this.writes.add(write);
-    return write.finally(() => this.writes.delete(write));
+    const startedAt = performance.now();
+    return write.finally(() => {
+      this.writes.delete(write);
+      if (this.timers.size > 0) {
+        const seconds = (performance.now() - startedAt) / 1000;
+        for (const timer of this.timers) timer(seconds);
+      }
+    });
+  }
+
+  private readonly timers = new Set<(seconds: number) => void>();
+
+  /** Told how long each durable write took (operators' metrics); returns the unsubscribe. */
+  timeWrites(timer: (seconds: number) => void): () => void {
+    this.timers.add(timer);
+    return () => this.timers.delete(timer);
   }
 
   private observer: ((ok: boolean, detail: string) => void) | undefined;

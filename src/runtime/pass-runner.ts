@@ -7,6 +7,7 @@ import { planScope } from '../domain/planner.js';
 import type { ScopeKey } from '../domain/scope.js';
 import type { PassNext } from '../../machines/scope.machine.js';
 import { newCustomOrderId } from './custom-id.js';
+import type { JournalFields } from './journal-catalogue.js';
 import type { RuntimeCore } from './runtime-core.js';
 import { writesEnabled } from './runtime-config.js';
 import { buildScopeView } from './scope-view.js';
@@ -59,7 +60,7 @@ export class PassRunner {
 }
 
 /** The request as journaled and observed: decimals as canonical strings. */
-export function describeRequest(core: RuntimeCore, r: PlannedRequest): Record<string, unknown> {
+export function describeRequest(core: RuntimeCore, r: PlannedRequest): JournalFields<'submission_sent'> {
   return {
     scope: core.scopeOf(r.scopeKey), action: r.mutation.action, slot: r.mutation.slot, customOrderId: r.customOrderId,
     ...plainOrderFields(r.mutation.intent),

@@ -2,12 +2,14 @@
 // order identity first (custom id, then venue id), by side second, and to a bounded fallback
 // (both sides of the symbol) when the venue does not say which side; then the scope is recorded
 // as affected and its burst wait is armed. Rows outside the allowlist are journaled and dropped;
-// rows of orders the app does not own update the view but are never managed.
-import { ZERO } from '../domain/decimal.js';
+// rows of orders the app does not own update the view but are never managed. Every fill applied
+// has one `fill` line (price, quantity, realized PnL, fee, and the slot when it is an app order).
+import { canon, ZERO } from '../domain/decimal.js';
 import { TERMINAL_STATUSES, type ExecutionRow, type OrderRow, type PositionRow, type PrivateRow } from '../domain/rows.js';
 import { oppositeSide, type ScopeKey } from '../domain/scope.js';
 import { dcaStepOf } from '../domain/strategy.js';
 import { rowDefect } from '../domain/row-validation.js';
+import type { JournalFields } from './journal-catalogue.js';
 import type { OrderContext } from './order-context-store.js';
 import type { RuntimeCore } from './runtime-core.js';
 import { symbolAllowed } from './runtime-config.js';
@@ -134,6 +136,8 @@ export class PrivateEventRouter {
       core.journal.record('duplicate_fill_ignored', { symbol: row.symbol, tradeId: row.tradeId });
       return;
     }
+    // The operator's line of this fill (once per trade id), with what the venue says it realized.
+    core.journal.record('fill', this.fillLine(row, ctx, ctx ? ctx.scopeKey : spotKey));
     // Durably, so a restart does not count a replayed fill again.
     core.contexts.rememberFill(row.tradeId, core.clock.now()).catch((error) =>
       core.journal.record('context_write_failed', { symbol: row.symbol, tradeId: row.tradeId, reason: String(error?.message ?? error) }));
@@ -153,6 +157,15 @@ export class PrivateEventRouter {
       return;
     }
     for (const k of scopes) this.awaitPosition(k, 'execution', row.transactionTimeMs);
+  }
+
+  private fillLine(row: ExecutionRow, ctx: OrderContext | undefined, key: ScopeKey | undefined): JournalFields<'fill'> {
+    return {
+      ...(key ? { scope: this.core.scopeOf(key) } : {}), symbol: row.symbol, side: row.side, price: canon(row.price), qty: canon(row.qty),
+      ...(row.realizedPnl ? { realizedPnl: canon(row.realizedPnl) } : {}), ...(row.fee ? { fee: canon(row.fee) } : {}), ...(row.feeAsset ? { feeAsset: row.feeAsset } : {}),
+      ...(ctx ? { slot: ctx.slot } : {}), ...(row.customOrderId ? { customOrderId: row.customOrderId } : {}),
+      ...(row.exchangeOrderId ? { exchangeOrderId: row.exchangeOrderId } : {}), tradeId: row.tradeId, ...(row.liquidation ? { liquidation: true } : {}),
+    };
   }
 
   /**

@@ -293,7 +293,7 @@ export class RecoveryHydrator {
       await core.advanceOrder(landed.customOrderId, { kind: 'status', status: landed.status }, { exchangeOrderId: landed.exchangeOrderId });
     }
     if (removedOrders.length > 0) {
-      core.journal.record('orders_absent_from_snapshot', { subject, count: removedOrders.length, customOrderIds: removedOrders.map((o) => o.row.customOrderId).filter(Boolean) });
+      core.journal.record('orders_absent_from_snapshot', { subject, count: removedOrders.length, customOrderIds: removedOrders.map((o) => o.row.customOrderId).filter((id): id is string => Boolean(id)) });
     }
     for (const order of removedOrders) {
       const ctx = order.row.customOrderId ? core.contexts.get(order.row.customOrderId) : undefined;

@@ -30,6 +30,8 @@ export interface RuntimeConfig {
   markPollMs?: number;
   /** How long a PAUSED account (refused credentials, clock skew) waits before asking the venue again (default 30 s). */
   pausedProbeMs?: number;
+  /** How often the `summary` line is journaled (the service: SUMMARY_INTERVAL_MS, default 5 minutes); 0 or unset: never. */
+  summaryIntervalMs?: number;
   /** Gates for write-capable modes: LIVE also needs the operator's explicit confirmation. */
   gates: { conformancePassed: boolean; liveConfirmed: boolean };
 }

@@ -1,13 +1,15 @@
 // Builds the settled view of one scope that the planner decides on.
+import type { StoredOrder } from '../domain/account-state.js';
 import { ZERO } from '../domain/decimal.js';
 import type { AppOrder, ScopeView } from '../domain/planner.js';
 import { oppositeSide, type ScopeKey } from '../domain/scope.js';
 import type { Slot } from '../domain/strategy.js';
 import type { RuntimeCore } from './runtime-core.js';
 
-export function appOrdersOf(core: RuntimeCore, key: ScopeKey): AppOrder[] {
+/** The scope's app-owned orders among `orders` (default: every order routed to the scope). */
+export function appOrdersOf(core: RuntimeCore, key: ScopeKey, orders: readonly StoredOrder[] = core.state.ordersOfScope(key)): AppOrder[] {
   const out: AppOrder[] = [];
-  for (const order of core.state.ordersOfScope(key)) {
+  for (const order of orders) {
     const id = order.row.customOrderId;
     const ctx = id ? core.contexts.get(id) : undefined;
     // Ours only when both identities match the context (lesson 15).

@@ -9,6 +9,10 @@ import type { RuntimeCore } from './runtime-core.js';
 export class StreamPump {
   private pumping = false;
   private stopped = false;
+  /** Private rows handed to the router since start (operators' metrics). */
+  rows = 0;
+  /** When the stream last said anything (a row, a malformed row, an open), on the runtime clock. */
+  lastItemAtMs: number | undefined;
 
   constructor(
     private readonly core: RuntimeCore,
@@ -43,6 +47,7 @@ export class StreamPump {
   }
 
   private onItem(item: StreamItem): void {
+    if (item.kind !== 'stream' || item.status === 'open') this.lastItemAtMs = this.core.clock.now();
     if (item.kind === 'stream') {
       if (item.status === 'open') this.toStream({ type: 'transport.open' });
       else this.toStream({ type: 'transport.closed', reason: item.reason });
@@ -53,6 +58,7 @@ export class StreamPump {
       this.core.journal.record('malformed_row_skipped', { reason: item.reason });
       return;
     }
+    this.rows++;
     this.router.ingest(item);
   }
 }

@@ -6,7 +6,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { Writable } from 'node:stream';
-import { startService } from '../../src/ops/service.js';
+import { startService, type StartOptions } from '../../src/ops/service.js';
 import type { JournalRecord } from '../../src/runtime/journal.js';
 import type { Simulator } from '../../src/sim/server.js';
 
@@ -28,7 +28,8 @@ export interface Child {
 export function runCli(args: string[], env: Record<string, string>, cwd = mkdtempSync(join(tmpdir(), 'exstate-cli-'))): Child {
   const proc = spawn(process.execPath, [BIN, ...args], {
     cwd,
-    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? cwd, LOG_FORMAT: 'json', ...env },
+    // HTTP_PORT=0: no operator HTTP server unless a test asks for one (tests must not fight over 8787).
+    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? cwd, LOG_FORMAT: 'json', HTTP_PORT: '0', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';
@@ -110,13 +111,13 @@ export interface Embedded {
 }
 
 /** `startService` in this process (the real entry point minus the process): output captured, stopped by an AbortSignal. */
-export function runEmbedded(env: Record<string, string>): Embedded {
+export function runEmbedded(env: Record<string, string>, options: Pick<StartOptions, 'httpListenPort'> = {}): Embedded {
   const records: JournalRecord[] = [];
   let out = '';
   const sink = new Writable({ write(chunk, _e, done) { out += String(chunk); done(); } });
   const abort = new AbortController();
   let done = false;
-  const exited = startService({ env: { LOG_FORMAT: 'json', ...env }, logDestination: sink, errors: sink, signal: abort.signal, onRecord: (r) => records.push(r) });
+  const exited = startService({ env: { LOG_FORMAT: 'json', HTTP_PORT: '0', ...env }, logDestination: sink, errors: sink, signal: abort.signal, onRecord: (r) => records.push(r), ...options });
   void exited.finally(() => (done = true));
   return {
     records,

@@ -17,6 +17,7 @@ import { startSimulator, type Simulator } from '../../src/sim/server.js';
 import { BinanceUsdmVenue } from '../../src/venues/ccxt/binanceusdm-venue.js';
 import type { VenueMutation } from '../../src/venues/port.js';
 import { runCli, runEmbedded, type Child, type Embedded } from '../gates/spawn.js';
+import { findLeaks } from './leaks.js';
 
 // Letters outside hex, so only knowing the values (not a shape rule) can cut them.
 const KEY = `XSKEYqWrTyUpLk${'Zq'.repeat(25)}`;
@@ -39,23 +40,7 @@ function listenKeysOf(sim: Simulator): string[] {
 
 /** Every secret-looking thing in `text`, each with its surroundings (the secret itself masked). */
 function leaks(text: string, listenKeys: string[]): string[] {
-  const found: string[] = [];
-  const around = (at: number, len: number, label: string) =>
-    `${label}: …${text.slice(Math.max(0, at - 60), at)}<${label}>${text.slice(at + len, at + len + 40)}…`;
-  const values: Array<[string, string]> = [['API_KEY', KEY], ['API_SECRET', SECRET], ['WRONG_KEY', WRONG_KEY], ['WRONG_SECRET', WRONG_SECRET], ...listenKeys.map((k) => ['LISTEN_KEY', k] as [string, string])];
-  for (const [label, value] of values) {
-    const at = text.indexOf(value);
-    if (at >= 0) found.push(around(at, value.length, label));
-  }
-  for (const [label, re] of [
-    ['signature=', /signature=(?!\[redacted\])[^&\s"]+/i],
-    ['listenKey=', /listenKey["']?\s*[=:]\s*["']?(?!\[redacted\])[A-Za-z0-9_-]{8,}/],
-    ['64-hex', /(?<![0-9a-f])[0-9a-f]{64}(?![0-9a-f])/i],
-  ] as const) {
-    const m = re.exec(text);
-    if (m) found.push(around(m.index, m[0].length, label));
-  }
-  return found;
+  return findLeaks(text, [['API_KEY', KEY], ['API_SECRET', SECRET], ['WRONG_KEY', WRONG_KEY], ['WRONG_SECRET', WRONG_SECRET], ...listenKeys.map((k) => ['LISTEN_KEY', k] as [string, string])]);
 }
 
 const add = (where: string, text: unknown) => outputs.push({ where, text: typeof text === 'string' ? text : JSON.stringify(text) });

@@ -54,6 +54,6 @@ test('every journal record is scrubbed before any sink sees it', () => {
   const journal = new Journal({ now: () => 0 });
   const seen: unknown[] = [];
   journal.subscribe((r) => seen.push(r));
-  const r = journal.record('recovery_incomplete', { reason: 'GET /x?signature=ffee&k=journalSECRET77' });
+  const r = journal.record('hydration_failed', { reason: 'GET /x?signature=ffee&k=journalSECRET77' });
   expect(JSON.stringify([r, seen])).not.toMatch(/journalSECRET77|signature=ffee/);
 });

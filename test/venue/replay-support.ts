@@ -48,7 +48,7 @@ export function readFixture(file: string): PayloadFixture {
   return fx;
 }
 
-const DECIMAL_FIELDS = new Set(['price', 'triggerPrice', 'qty', 'filledQty', 'avgPrice', 'fee', 'size', 'entryPrice', 'walletBalance', 'availableBalance']);
+const DECIMAL_FIELDS = new Set(['price', 'triggerPrice', 'qty', 'filledQty', 'avgPrice', 'fee', 'realizedPnl', 'size', 'entryPrice', 'walletBalance', 'availableBalance']);
 
 /** A row as plain data: undefined fields dropped, decimals (which must be Decimal values) canonical. */
 export function canonicalRow(row: Record<string, unknown>): Record<string, unknown> {

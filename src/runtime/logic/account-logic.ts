@@ -130,7 +130,7 @@ export function accountLogic(deps: AccountLogicDeps) {
       },
       onScopeFailed: (_args, params) => {
         const key = params.scopeKey;
-        journal.record('scope_failed', { scope: core.known.has(key) ? core.scopeOf(key) : key, reason: scrubText(String((params.error as Error)?.message ?? params.error), []) });
+        journal.record('scope_failed', { ...(core.known.has(key) ? { scope: core.scopeOf(key) } : { scopeKey: key }), reason: scrubText(String((params.error as Error)?.message ?? params.error), []) });
         if (!core.known.has(key)) return;
         // Respawn after the current transition: a fresh owner re-plans from the settled view.
         queueMicrotask(() => {

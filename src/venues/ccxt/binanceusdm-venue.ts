@@ -13,6 +13,7 @@ import { filtersOf, positionRows, restAlgoRow, restOrderRow, restPositionEntries
 import { codeOf, outcomeOfError, short, venueCallError } from './outcome.js';
 import { httpStatusOf } from './client.js';
 import { PrivateStream } from './private-stream.js';
+import type { JournalLog } from '../../runtime/journal-catalogue.js';
 import { registerSecret, scrubText } from '../../runtime/redact.js';
 import { buildCall, unifiedSymbol } from './requests.js';
 
@@ -23,7 +24,8 @@ export interface BinanceVenueConfig extends BinanceClientConfig {
   /** Share of the per-minute request weight kept for protective orders (DCA waits above it). */
   weightLimit: number;
   protectiveHeadroom: number;
-  log: (event: string, fields: Record<string, unknown>) => void;
+  /** Where the adapter's journal events go (typed against the journal catalogue). */
+  log: JournalLog;
 }
 
 export class BinanceUsdmVenue implements Venue {
@@ -52,8 +54,8 @@ export class BinanceUsdmVenue implements Venue {
     const ex = await createBinanceClient(config);
     const secrets = [config.apiKey, config.secret];
     const scrub = (text: string) => scrubText(text, secrets);
-    const log = (event: string, fields: Record<string, unknown>) =>
-      config.log(event, Object.fromEntries(Object.entries(fields).map(([k, v]) => [k, typeof v === 'string' ? scrub(v) : v])));
+    const log: JournalLog = (event, fields) =>
+      config.log(event, Object.fromEntries(Object.entries(fields).map(([k, v]) => [k, typeof v === 'string' ? scrub(v) : v])) as typeof fields);
     return new BinanceUsdmVenue(ex, { ...config, log }, scrub);
   }
 

@@ -5,6 +5,7 @@
 import { Decimal } from '../../domain/decimal.js';
 import { parseDecimal } from '../../domain/decimal.js';
 import type { BalanceRow, ExecutionRow, Filters, OrderRow, OrderStatus, OrderType, PositionRow, RowSide } from '../../domain/rows.js';
+import type { JournalFields } from '../../runtime/journal-catalogue.js';
 
 type Raw = Record<string, unknown>;
 
@@ -133,12 +134,25 @@ function fillQty(value: unknown, field: string): Decimal {
   return qty;
 }
 
+/**
+ * A fill's realized profit (`rp` on the stream, `realizedPnl` in the trade history), when the venue
+ * sent a readable one. It is only reported (the fill line): an unreadable one never costs the fill.
+ */
+function realized(value: unknown, field: string): { realizedPnl?: Decimal } {
+  if (value === undefined || value === null || value === '') return {};
+  try {
+    return { realizedPnl: num(value, field) };
+  } catch {
+    return {};
+  }
+}
+
 /** ORDER_TRADE_UPDATE with x=TRADE -> execution row: the last fill's true price and quantity. */
 export function streamTradeRow(o: Raw, frame?: FrameTimes): ExecutionRow {
   return {
     kind: 'execution', symbol: text(o.s, 's'), managedSide: side(o.ps), customOrderId: o.c ? String(o.c) : undefined, exchangeOrderId: text(o.i, 'i'),
     tradeId: text(o.t, 't'), side: orderSide(o.S, 'S'), price: num(o.L, 'L'), qty: fillQty(o.l, 'l'),
-    fee: o.n !== undefined && o.n !== null ? num(o.n, 'n') : undefined, feeAsset: o.N ? String(o.N) : undefined,
+    fee: o.n !== undefined && o.n !== null ? num(o.n, 'n') : undefined, feeAsset: o.N ? String(o.N) : undefined, ...realized(o.rp, 'rp'),
     ...(isLiquidation(o.c) ? { liquidation: true } : {}), ...times(o.T ?? frame?.T, frame, 'T'),
   };
 }
@@ -159,7 +173,7 @@ export function liquidationExecutionRow(o: Raw, frame?: FrameTimes): ExecutionRo
     kind: 'execution', symbol: text(o.s, 's'), managedSide: side(o.ps), customOrderId: o.c ? String(o.c) : undefined, exchangeOrderId: orderId, tradeId,
     side: orderSide(o.S, 'S'), price: hasPrice ? num(o.L, 'L') : num(o.ap, 'ap'), qty: hasLast ? fillQty(o.l, 'l') : fillQty(o.z, 'z'),
     fee: o.n !== undefined && o.n !== null ? num(o.n, 'n') : undefined, feeAsset: o.N ? String(o.N) : undefined, liquidation: true,
-    ...times(transaction, frame, 'T'),
+    ...realized(o.rp, 'rp'), ...times(transaction, frame, 'T'),
   };
 }
 
@@ -171,6 +185,7 @@ export function restTradeRow(t: Raw, customOrderId?: string): ExecutionRow {
     exchangeOrderId: text(t.orderId, 'orderId'), tradeId: text(t.id, 'id'), side: orderSide(t.side, 'side'), price: num(t.price, 'price'),
     qty: fillQty(t.qty, 'qty'), fee: t.commission !== undefined && t.commission !== null ? num(t.commission, 'commission') : undefined,
     feeAsset: t.commissionAsset ? String(t.commissionAsset) : undefined, ...(isLiquidation(customOrderId) ? { liquidation: true } : {}),
+    ...realized(t.realizedPnl, 'realizedPnl'),
     ...(transactionTimeMs !== undefined ? { transactionTimeMs } : {}),
   };
 }
@@ -307,11 +322,12 @@ function pick(source: unknown, fields: Record<string, string>): Record<string, s
  * the identifiers an operator needs; never the listen key or a whole payload). Undefined for the
  * events exstate reads and for messages that are not events. Never throws.
  */
-export function skippedEvent(frame: Raw): Record<string, unknown> | undefined {
+export function skippedEvent(frame: Raw): JournalFields<'venue_event_skipped'> | undefined {
   const event = frame.e;
   if (typeof event !== 'string' || READ_EVENTS.has(event)) return undefined;
   const known = SKIP_REASONS[event];
-  const fields: Record<string, unknown> = { venueEvent: event, reason: known ?? 'an event type exstate does not know' };
+  // Only the catalogue's fields of venue_event_skipped are picked below (scalars as text).
+  const fields: JournalFields<'venue_event_skipped'> = { venueEvent: event, reason: known ?? 'an event type exstate does not know' };
   switch (event) {
     case 'MARGIN_CALL': {
       const positions = Array.isArray(frame.p) ? (frame.p as unknown[]) : [];
@@ -355,8 +371,8 @@ const EXPIRY_REASONS: Record<string, string> = {
  * self-trade-prevention status EXPIRED_IN_MATCH (the row says EXPIRED) and an algo order's failure
  * reason `rm` -> journal fields, or undefined when the frame has none. Never throws.
  */
-export function orderReason(event: unknown, o: Raw): Record<string, unknown> | undefined {
-  const reasons: Record<string, unknown> = {};
+export function orderReason(event: unknown, o: Raw): JournalFields<'venue_order_reason'> | undefined {
+  const reasons: Omit<JournalFields<'venue_order_reason'>, 'venueEvent'> = {};
   if (event === 'ALGO_UPDATE') {
     const rm = scalar(o.rm);
     if (rm) reasons.rejectReason = rm;

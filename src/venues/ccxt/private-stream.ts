@@ -14,6 +14,7 @@
 import { rowDefect } from '../../domain/row-validation.js';
 import type { PrivateRow } from '../../domain/rows.js';
 import type { StreamItem } from '../port.js';
+import type { JournalLog } from '../../runtime/journal-catalogue.js';
 import { registerSecret, scrubText } from '../../runtime/redact.js';
 import type { BinanceClient } from './client.js';
 import {
@@ -43,7 +44,7 @@ export class PrivateStream {
 
   constructor(
     private readonly ex: BinanceClient,
-    private readonly onLog: (event: string, fields: Record<string, unknown>) => void,
+    private readonly onLog: JournalLog,
     /** Told every (order id, client id) pair a frame shows, so fill history can name its orders. */
     private readonly onOrderIdentity: (exchangeOrderId: string, customOrderId: string) => void = () => undefined,
     /** The adapter's scrubber: every reason this stream hands on (items, logs) passes it. */
