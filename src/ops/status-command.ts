@@ -67,10 +67,13 @@ function slotText(name: string, slot: SlotView | undefined): string {
       return `${name} pending${slot.pending ? ` ${slot.pending}` : ''}`;
     case 'unknown':
       return `${name} UNKNOWN`;
+    case 'planned':
+      return `${name} ${level ?? ''} (planned, not sent)`;
     case 'filled':
       return `${name} filled`;
     default:
-      return `${name} MISSING`;
+      // A missing SL or TP is what an operator must see; a DCA step waits for its conditions.
+      return name.startsWith('DCA') ? `${name} none` : `${name} MISSING`;
   }
 }
 
@@ -92,7 +95,7 @@ export function renderStatus(doc: StatusDoc, url: string): string {
   out.push(`exstate ${s.service?.version ?? ''} at ${url}: venue ${s.venue}, ${s.executionMode}, writes ${s.writesEnabled ? 'enabled' : 'off'}`);
   out.push(`mode      ${s.mode}${s.modeSince ? ` since ${s.modeSince}` : ''}${reasons.length ? ` (${reasons.map((r) => r.reason).join(', ')})` : ''}`);
   out.push(`service   ${s.ready ? 'ready' : `NOT READY: ${s.readiness?.reason ?? s.lifecycle}`}`);
-  out.push(`stream    ${s.stream?.state ?? '?'}, last row ${s.stream?.ageSeconds === null || s.stream?.ageSeconds === undefined ? 'never' : `${age(s.stream.ageSeconds)} ago`}, ${s.stream?.rowsIngested ?? 0} rows`);
+  out.push(`stream    ${s.stream?.state ?? '?'}, quiet for ${age(s.stream?.ageSeconds)}, ${s.stream?.rowsIngested ?? 0} rows read`);
   out.push(reasons.length === 0 ? 'alerts: none' : `alerts:\n${reasons.map((r) => `  ${r.reason} (${age(r.ageSeconds)}): ${r.detail ?? ''}`).join('\n')}`);
   out.push('');
 

@@ -57,6 +57,8 @@ export class AccountRuntime {
   readonly mode: Actor<typeof modeMachine>;
   private readonly pump: StreamPump;
   private stopped = false;
+  /** Cancels the paused account's next probe (a stopped account asks nothing). */
+  private cancelProbe: () => void = () => undefined;
   private stopSummaries: () => void = () => undefined;
 
   constructor(private readonly options: AccountRuntimeOptions) {
@@ -85,8 +87,12 @@ export class AccountRuntime {
     // Refused credentials or signatures pause the account; it asks the venue again, slowly (a
     // resync is a signed read), until an answer clears them.
     let probe: unknown;
+    this.cancelProbe = () => {
+      if (probe !== undefined) clock.clearTimeout(probe);
+      probe = undefined;
+    };
     this.core.modes.onRaised = (reason) => {
-      if ((reason !== 'AUTH_FAILED' && reason !== 'CLOCK_SKEW') || probe !== undefined) return;
+      if ((reason !== 'AUTH_FAILED' && reason !== 'CLOCK_SKEW') || probe !== undefined || this.stopped) return;
       probe = clock.setTimeout(() => {
         probe = undefined;
         if (this.core.modes.has('AUTH_FAILED') || this.core.modes.has('CLOCK_SKEW')) this.root.send({ type: 'account.resync', reason: `probe_${reason.toLowerCase()}` });
@@ -171,6 +177,7 @@ export class AccountRuntime {
     if (this.stopped) return;
     this.stopped = true;
     this.stopSummaries();
+    this.cancelProbe();
     this.pump.stop();
     this.root.send({ type: 'account.stop' });
     if (this.root.getSnapshot().status === 'active') {

@@ -62,6 +62,8 @@ export class ServiceProcess {
       'MAX_BURST_DELAY_MS=300',
       'LOG_FORMAT=json',
       'LOG_LEVEL=info',
+      // No operator HTTP server: parallel services would fight over the default port.
+      'HTTP_PORT=0',
       '',
     ].join('\n'));
   }

@@ -135,8 +135,12 @@ function orderJson(row: OrderRow): Record<string, unknown> {
 }
 
 export interface SlotView {
-  /** open: rests at the venue (seen on the stream or a snapshot); pending: sent, not confirmed; unknown: the outcome is unknown; filled: a consumed DCA step; missing: none. */
-  state: 'open' | 'pending' | 'unknown' | 'filled' | 'missing';
+  /**
+   * open: rests at the venue (seen on the stream or a snapshot); pending: sent, not confirmed;
+   * unknown: the outcome is unknown; planned: the last pass planned it but this mode (or a closed
+   * gate) sends nothing; filled: a consumed DCA step; missing: none.
+   */
+  state: 'open' | 'pending' | 'unknown' | 'planned' | 'filled' | 'missing';
   customOrderId?: string;
   side?: string;
   type?: string;
@@ -199,10 +203,24 @@ export class StatusModel {
   private readonly version: string;
   /** Extra status fields the HTTP layer adds (its event-stream clients). */
   extra: () => Record<string, unknown> = () => ({});
+  /** Per scope: what its last pass planned and did not send (dry run, closed gates), per slot. */
+  private readonly planned = new Map<ScopeKey, Map<string, Record<string, unknown>>>();
+  readonly unsubscribe: () => void;
 
   constructor(readonly runtime: AccountRuntime, readonly ring: JournalRing, readonly info: ServiceInfo) {
     this.startedAtMs = info.startedAtMs ?? Date.now();
     this.version = info.version ?? serviceVersion();
+    this.unsubscribe = ring.onRecord((record, key) => {
+      if (!key) return;
+      // A pass plans anew: what it does not plan again is no longer planned.
+      if (record.event === 'workflow_pass') this.planned.delete(key);
+      if (record.event === 'request_planned' && record.wouldSubmit === false && record.action === 'place' && typeof record.slot === 'string') {
+        let slots = this.planned.get(key);
+        if (!slots) this.planned.set(key, (slots = new Map()));
+        const { side, type, price, triggerPrice, qty } = record;
+        slots.set(record.slot, { side, type, ...(price !== undefined ? { price } : {}), ...(triggerPrice !== undefined ? { triggerPrice } : {}), ...(qty !== undefined ? { qty } : {}) });
+      }
+    });
   }
 
   private get core() {
@@ -260,7 +278,7 @@ export class StatusModel {
 
     const slots: Record<string, SlotView> = {};
     const expected = this.expectedSlots();
-    for (const slot of [...expected, ...app.map((a) => a.slot), ...pendings.map((p) => p.slot as Slot)]) {
+    for (const slot of [...expected, ...app.map((a) => a.slot), ...pendings.map((p) => p.slot as Slot), ...(this.planned.get(key)?.keys() ?? [])]) {
       if (slots[slot]) continue;
       const order = app.find((a) => a.slot === slot);
       const pending = pendings.find((p) => p.slot === slot);
@@ -274,6 +292,8 @@ export class StatusModel {
         };
       } else if (pending || unknown) {
         slots[slot] = { state: unknown ? 'unknown' : 'pending', ...(pending ? { customOrderId: pending.customOrderId, pending: pending.action } : {}) };
+      } else if (this.planned.get(key)?.has(slot)) {
+        slots[slot] = { state: 'planned', ...(this.planned.get(key)!.get(slot) as Partial<SlotView>) };
       } else {
         const step = dcaStepOf(slot);
         slots[slot] = { state: step !== undefined && step <= consumed ? 'filled' : 'missing' };
@@ -377,7 +397,8 @@ export class StatusModel {
       readiness: { ...runtime.readiness(), ok: readiness.ok, ...(readiness.reason ? { reason: readiness.reason } : {}) },
       lifecycle: readiness.lifecycle,
       mode: readiness.mode,
-      modeSince: iso(modeSince),
+      // The mode machine starts NORMAL without a time: NORMAL since the service started.
+      modeSince: iso(modeSince) ?? iso(this.startedAtMs),
       alerts,
       stream: {
         state: topState(stream.state), open: runtime.state.privateStreamReady, rowsIngested: stream.rows,
