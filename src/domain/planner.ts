@@ -106,7 +106,11 @@ export function planScope(view: ScopeView): Plan {
       view.appOrders.some((o) => o !== order && o.slot === order.slot && satisfies(order.slot, o.row));
     const duplicate = want !== undefined && satisfies(order.slot, order.row) &&
       view.appOrders.some((o) => o !== order && o.slot === order.slot && satisfies(order.slot, o.row) && o.customOrderId < order.customOrderId);
-    if (unconfigured || superseded || duplicate) stale.push(order);
+    // A close-position SL at the wrong level with no whole-position form to place beside it:
+    // the venue takes no second close-position stop, so the old one goes first (cancel, then place).
+    const blocksItsReplacement = want?.closePosition === true && order.row.closePosition === true && !desired.alternates.has(order.slot) &&
+      !satisfies(order.slot, order.row) && !view.appOrders.some((o) => o !== order && o.slot === order.slot && satisfies(order.slot, o.row));
+    if (unconfigured || superseded || duplicate || blocksItsReplacement) stale.push(order);
   }
   if (stale.length > 0) return plan('cleanup', stale.map(cancel));
 
@@ -216,8 +220,9 @@ function desiredOrders(view: ScopeView, size: Decimal, entry: Decimal, filters: 
     if (failure) blocks.set('SL', failure);
     else if (native) {
       intents.set('SL', { slot: 'SL', side: exit, type: 'STOP_MARKET', triggerPrice: levels.sl, closePosition: true });
-      // The whole position, reduce-only: used while a close-position SL is still open (-4130).
-      if (levels.closeQty.gt(ZERO)) alternates.set('SL', { slot: 'SL', side: exit, type: 'STOP_MARKET', triggerPrice: levels.sl, qty: levels.closeQty, reduceOnly: true });
+      // The whole position, reduce-only: used while a close-position SL is still open (-4130);
+      // only where the venue's filters accept that quantity (a dust position has no such form).
+      if (!filterFailure(filters, undefined, levels.closeQty, false)) alternates.set('SL', { slot: 'SL', side: exit, type: 'STOP_MARKET', triggerPrice: levels.sl, qty: levels.closeQty, reduceOnly: true });
     } else intents.set('SL', { slot: 'SL', side: exit, type: 'STOP_MARKET', triggerPrice: levels.sl, qty: levels.closeQty });
   }
   if (levels.tp !== undefined) {

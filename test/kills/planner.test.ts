@@ -175,6 +175,17 @@ describe('protection before exposure', () => {
     expect(show(after).mutations.map((m) => ('target' in m ? m.target : m.action))).toEqual(['sl-q']);
   });
 
+  test('a dust position (below the minimum quantity) has no whole-position form: the old close-position SL is cancelled first, then replaced', () => {
+    const dust = { ...view().filters!, minQty: d('0.1') };
+    const p = planScope(view({ appOrders: [sl('sl-old', '60000'), tp()], filters: dust }));
+    expect(show(p)).toEqual({ family: 'cleanup', blocks: [], mutations: [{ action: 'cancel', slot: 'SL', target: 'sl-old', intent: { slot: 'SL', side: 'SELL', type: 'STOP_MARKET', triggerPrice: '60000', closePosition: true } }] });
+    // While that cancel is pending nothing else goes out for the slot; once it is gone, the close-position SL is placed.
+    const pending = planScope(view({ appOrders: [sl('sl-old', '60000'), tp()], filters: dust, pending: [{ action: 'cancel', slot: 'SL', customOrderId: 'sl-old' }] }));
+    expect(pending.mutations.filter((m) => m.slot === 'SL')).toEqual([]);
+    const after = planScope(view({ appOrders: [tp()], filters: dust }));
+    expect(show(after).mutations).toEqual([{ action: 'place', slot: 'SL', intent: { slot: 'SL', side: 'SELL', type: 'STOP_MARKET', triggerPrice: '63700', closePosition: true } }]);
+  });
+
   test('a reduce-only stop at the wrong level or not reduce-only does not count as the SL', () => {
     const wrongLevel = planScope(view({ appOrders: [slQty('sl-q', '63000', '0.01'), tp()] }));
     expect(wrongLevel.family).toBe('protective');
