@@ -9,6 +9,7 @@ import { lockHolder } from './instance-lock.js';
 import { accountLock, loadServiceConfig, startService } from './service.js';
 import { packageVersion } from './banner.js';
 import { statusCommand } from './status-command.js';
+import { addJournalCommands } from './audit/audit-cli.js';
 import { startSimulator } from '../sim/server.js';
 import { loadScenario } from '../sim/scenario.js';
 
@@ -96,6 +97,8 @@ program
   .action(async (opts: { json?: boolean; url?: string }) => {
     process.exitCode = await statusCommand(opts);
   });
+
+addJournalCommands(program);
 
 program
   .command('sim')

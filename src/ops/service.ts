@@ -18,6 +18,8 @@ import { OpsHttp } from './http/server.js';
 import { openVenue } from './venue-factory.js';
 import { accountLockPath, acquireInstanceLock } from './instance-lock.js';
 import { openDurableStore, openReadOnlyCopy } from './store.js';
+import { AuditJournal } from './audit/audit-journal.js';
+import { accountFingerprint } from './banner.js';
 
 export interface StartOptions {
   profile?: string;
@@ -62,6 +64,8 @@ export async function startService(options: StartOptions): Promise<number> {
   const httpPort = options.httpListenPort ?? (config.httpPort === 0 ? undefined : config.httpPort);
   const http = httpPort === undefined ? undefined : new OpsHttp({ journal, info: { venue: config.venue, executionMode: config.runtime.mode } });
   const writes = WRITE_MODES.has(config.runtime.mode);
+  // The audit journal (write-capable modes only: dry run writes nothing): queues from here, writes once opened.
+  const audit = writes ? new AuditJournal(journal, { storePath: config.storePath }) : undefined;
   journal.record('service_starting', { mode: config.runtime.mode, venue: config.venue, symbols: config.runtime.configuredSymbols?.length ? config.runtime.configuredSymbols : 'auto' });
 
   if (writes) {
@@ -93,6 +97,7 @@ export async function startService(options: StartOptions): Promise<number> {
     }
     store = writes ? await openDurableStore(config.storePath) : await openReadOnlyCopy(config.storePath);
     handle = await openVenue(config, journal);
+    await audit?.start(accountFingerprint(config.credentials.apiKey ?? handle.sim?.apiKey));
   } catch (error) {
     // An operator's problem (a second instance, an unwritable store): one line, exit code 2.
     journal.record('service_start_failed', { reason: errorLine(error) });
@@ -100,6 +105,7 @@ export async function startService(options: StartOptions): Promise<number> {
     await http?.close();
     http?.detach();
     await store?.close().catch(() => undefined);
+    await audit?.close().catch(() => undefined);
     releaseLock();
     logger.flush();
     return 2;
@@ -124,6 +130,7 @@ export async function startService(options: StartOptions): Promise<number> {
       releaseLock();
       clearInterval(keepAlive);
       journal.record('service_stopped', { exitCode });
+      await audit?.close().catch(() => undefined);
       http?.detach();
       logger.flush();
     })();

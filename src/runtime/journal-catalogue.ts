@@ -109,6 +109,11 @@ export const JOURNAL_CATALOGUE = {
     level: 'warn', fields: { port: 'number', reason: 'string' },
     meaning: 'the operator HTTP server could not listen (or failed): the account runs on without it', action: 'free the port or set another `HTTP_PORT` (0: none)',
   },
+  audit_write_failed: {
+    level: 'warn', fields: { sink: 'string', reason: 'string' },
+    meaning: 'a write to the audit journal (`sink` sqlite or jsonl) failed; said once per run, the service runs on and `exstate journal verify` will show the hole',
+    action: 'check the disk and the store\'s directory',
+  },
   service_ready: {
     level: 'info', fields: { mode: 'string' },
     meaning: 'hydration, replay and config gates passed; writes may flow', action: NONE,

@@ -47,4 +47,6 @@ test('account machine: every state and transition is reached and behaves as its 
   assertBehaviour('account', b);
   expect(coverage.states.missing).toEqual([]);
   expect(coverage.transitions.missing).toEqual([]);
-});
+  // 68k steps over ~6,000 replays: about 30 s on a quiet 2-core machine, over 60 s on a loaded
+  // one. The limit guards against a hang, not a speed.
+}, 240_000);

@@ -8,7 +8,7 @@
 // and every file written (the SQLite store and its WAL, the lock file): for the key, the secret,
 // a `signature=` or `listenKey=` value, a 64-hex run (an HMAC-SHA256 signature) and every listen
 // key the simulator handed out.
-import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { Decimal } from 'decimal.js';
@@ -200,7 +200,8 @@ test('no key, secret, signature or listen key in any output of any failure path'
   expect(await service.stop()).toBe(0);
   for (const r of service.records) add(`journal ${r.event}`, r);
   add('service log lines', service.output());
-  for (const f of readdirSync(storeDir)) add(`file ${f}`, readFileSync(join(storeDir, f), 'latin1'));
+  // Every file, the audit journal's SQLite file and its daily JSONL files (in a subdirectory) included.
+  for (const f of readdirSync(storeDir, { recursive: true }) as string[]) if (statSync(join(storeDir, f)).isFile()) add(`file ${f}`, readFileSync(join(storeDir, f), 'latin1'));
   expect(existsSync(lockFile)).toBe(false);
 
   // The paths really ran: their records are there.
