@@ -6,7 +6,7 @@ import { Decimal } from '../../src/domain/decimal.js';
 import type { JsonObject } from '../../src/conformance/fixture-format.js';
 import type { Observed } from '../../src/conformance/observe.js';
 import { canonicalIds, LiveFixture, runFixture, type FixtureBase } from './runtime-driver.js';
-import { RuntimeModel, SYMBOL, type Choice, type Outcome } from './runtime-model.js';
+import { RuntimeModel, SYMBOL, type Choice, type Outcome, type VOrder } from './runtime-model.js';
 
 export const STRATEGIES = [
   { raw: { takeProfitPct: '1', stopLossPct: '2', dca: [{ offsetPct: '1', sizePct: '100' }] }, protective: ['SL', 'TP'] },
@@ -128,8 +128,14 @@ export async function runScenario(s: Scenario): Promise<{ model: RuntimeModel; f
     const runtimeSize = new Decimal((o.accountState.positions.find((p) => p.symbol === SYMBOL)?.size as string | undefined) ?? '0');
     if (!runtimeSize.eq(model.size)) liveness.push(`runtime position ${runtimeSize.toFixed()} differs from the venue's ${model.size.toFixed()}`);
     if (model.size.gt(0)) {
-      const reduceOnly = truthOpen.filter((v) => v.reduceOnly).reduce((sum, v) => sum.add(new Decimal(v.qty ?? '0').minus(v.filled)), new Decimal(0));
+      // Lesson 17 counts resting exits (reduce-only limit and market orders): a stop waits in the
+      // conditional book as the alternative exit (its whole-position reduce-only form, used while a
+      // close-position SL is still open, protects the same position, it does not add to the TP).
+      const resting = (v: VOrder) => v.reduceOnly === true && (v.type === 'LIMIT' || v.type === 'MARKET');
+      const reduceOnly = truthOpen.filter(resting).reduce((sum, v) => sum.add(new Decimal(v.qty ?? '0').minus(v.filled)), new Decimal(0));
       if (reduceOnly.gt(model.size)) failures.push(`open reduce-only remainders ${reduceOnly.toFixed()} exceed the position ${model.size.toFixed()}`);
+      // A whole-position stop closes exactly the position (a smaller one leaves part unprotected).
+      for (const v of truthOpen) if (v.slot === 'SL' && !v.closePosition && v.qty !== undefined && !new Decimal(v.qty).minus(v.filled).gte(model.size)) liveness.push(`SL ${v.ref} closes ${v.qty}, less than the position ${model.size.toFixed()}`);
       for (const slot of STRATEGIES[s.strategy]!.protective) if (!perSlot.has(slot)) liveness.push(`open position ${model.size.toFixed()} without ${slot}`);
     } else if (truthOpen.length > 0) {
       liveness.push(`flat scope still has app orders open: ${truthRefs.join(', ')}`);
