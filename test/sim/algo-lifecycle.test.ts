@@ -4,31 +4,18 @@
 // `rm`; `ai`, `ap`, `aq`, `act`), trade/rest-api/New-Algo-Order (workingType, priceProtect),
 // user-data-streams/Event-Order-Update (`er` 9: "Market order could not be filled completely"),
 // change-log 2025-12-10 (CONDITIONAL_ORDER_TRIGGER_REJECT deprecated, reasons moved to ALGO_UPDATE).
-import { startSimulator, type Simulator } from '../../src/sim/server.js';
-import { binanceClient } from './ccxt-client.js';
+import type { Simulator } from '../../src/sim/server.js';
+import { rawStreamSuite } from './raw-stream-suite.js';
 import { control } from './control-client.js';
-import { algoRows, labels, orderRows, rawStream, until, type RawStream } from './raw-frames.js';
+import { algoRows, labels, orderRows, until, type RawStream } from './raw-frames.js';
 
 const S = 'BTC/USDT:USDT';
 let sim: Simulator;
 let ex: any;
 let stream: RawStream;
 
-beforeAll(async () => {
-  sim = await startSimulator({ seed: 21 });
-});
-afterAll(async () => {
-  await sim.close();
-});
-beforeEach(async () => {
-  await control(sim, 'POST', '/reset', {});
-  ex = await binanceClient(sim);
-  await ex.loadMarkets();
-  stream = await rawStream(sim, ex);
-});
-afterEach(async () => {
-  stream.close();
-  await ex.close();
+rawStreamSuite(21, (t) => {
+  ({ sim, ex, stream } = t);
 });
 
 const long = (amt = '0.01') => control(sim, 'POST', '/position', { symbol: 'BTCUSDT', positionSide: 'LONG', positionAmt: amt, entryPrice: '65000' });

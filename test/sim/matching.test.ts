@@ -5,31 +5,18 @@
 // faq/stp-faq (EXPIRE_MAKER default, X=EXPIRED_IN_MATCH, the taker's mode decides), Event-Order-Update
 // expiry reasons 1 and 3.
 import { replayScenario, type Scenario } from '../../src/sim/scenario.js';
-import { startSimulator, type Simulator } from '../../src/sim/server.js';
-import { binanceClient } from './ccxt-client.js';
+import type { Simulator } from '../../src/sim/server.js';
+import { rawStreamSuite } from './raw-stream-suite.js';
 import { control } from './control-client.js';
-import { labels, orderRows, rawStream, until, type RawStream } from './raw-frames.js';
+import { labels, orderRows, until, type RawStream } from './raw-frames.js';
 
 const S = 'BTC/USDT:USDT';
 let sim: Simulator;
 let ex: any;
 let stream: RawStream;
 
-beforeAll(async () => {
-  sim = await startSimulator({ seed: 41 });
-});
-afterAll(async () => {
-  await sim.close();
-});
-beforeEach(async () => {
-  await control(sim, 'POST', '/reset', {});
-  ex = await binanceClient(sim);
-  await ex.loadMarkets();
-  stream = await rawStream(sim, ex);
-});
-afterEach(async () => {
-  stream.close();
-  await ex.close();
+rawStreamSuite(41, (t) => {
+  ({ sim, ex, stream } = t);
 });
 
 const long = (amt = '0.01') => control(sim, 'POST', '/position', { symbol: 'BTCUSDT', positionSide: 'LONG', positionAmt: amt, entryPrice: '65000' });

@@ -6,9 +6,10 @@
 // trade/rest-api/Modify-Order; trade/rest-api/New-Algo-Order; change-log 2025-12-29 (200 conditional orders).
 import { DEFAULT_SYMBOLS } from '../../src/sim/defaults.js';
 import { startSimulator, type Simulator } from '../../src/sim/server.js';
+import { rawStreamSuite } from './raw-stream-suite.js';
 import { binanceClient } from './ccxt-client.js';
 import { control } from './control-client.js';
-import { codeOf, orderRows, rawStream, until, type RawStream } from './raw-frames.js';
+import { codeOf, orderRows, until, type RawStream } from './raw-frames.js';
 
 const S = 'BTC/USDT:USDT';
 const E = 'ETH/USDT:USDT';
@@ -16,21 +17,8 @@ let sim: Simulator;
 let ex: any;
 let stream: RawStream;
 
-beforeAll(async () => {
-  sim = await startSimulator({ seed: 31 });
-});
-afterAll(async () => {
-  await sim.close();
-});
-beforeEach(async () => {
-  await control(sim, 'POST', '/reset', {});
-  ex = await binanceClient(sim);
-  await ex.loadMarkets();
-  stream = await rawStream(sim, ex);
-});
-afterEach(async () => {
-  stream.close();
-  await ex.close();
+rawStreamSuite(31, (t) => {
+  ({ sim, ex, stream } = t);
 });
 
 const long = (amt = '0.01') => control(sim, 'POST', '/position', { symbol: 'BTCUSDT', positionSide: 'LONG', positionAmt: amt, entryPrice: '65000' });
