@@ -47,7 +47,7 @@ export default {
   checkers: ['typescript'],
   // One folder's run checks that folder's files only (test/mutation/tsconfig.<name>.json): a
   // program with ccxt's types takes seconds per check and starves the test runners.
-  tsconfigFile: ['domain', 'machines', 'runtime'].includes(name) ? `test/mutation/tsconfig.${name}.json` : 'test/mutation/tsconfig.json',
+  tsconfigFile: ['domain', 'machines', 'runtime'].includes(name.split('-')[0]) ? `test/mutation/tsconfig.${name.split('-')[0]}.json` : 'test/mutation/tsconfig.json',
   typescriptChecker: { prioritizePerformanceOverAccuracy: true },
   coverageAnalysis: 'perTest',
   // A static mutant (module-level code: the machine definitions, the venue error tables) runs every

@@ -65,20 +65,23 @@ function loadReports(): LoadedReport[] {
 
 const folderOf = (file: string) => FOLDERS.find((f) => file === f || file.startsWith(`${f}/`));
 
-/** Per folder, the newest report that mutated it (files that no longer exist are left out). */
+/**
+ * Per file, the newest report that mutated it (files that no longer exist are left out), summed
+ * per folder. A folder may be run in parts (MUTATION_REPORT=runtime-a, runtime-b, ...): each part's
+ * files count from that part's report.
+ */
 export function summarize(reports: LoadedReport[]): { rows: Row[]; files: Map<string, FileResult> } {
-  const latest = new Map<string, LoadedReport>();
-  for (const r of reports) {
-    for (const folder of new Set(Object.keys(r.report.files).map(folderOf))) if (folder) latest.set(folder, r);
-  }
+  const latestOfFile = new Map<string, { r: LoadedReport; result: FileResult }>();
+  for (const r of reports) for (const [file, result] of Object.entries(r.report.files)) latestOfFile.set(file, { r, result });
   const files = new Map<string, FileResult>();
   const rows: Row[] = [];
   for (const folder of FOLDERS) {
-    const r = latest.get(folder);
-    if (!r) continue;
-    const row: Row = { folder, mutants: 0, killed: 0, survived: 0, timeout: 0, noCoverage: 0, errors: 0, ignored: 0, score: 0, reportedAt: r.mtime.toISOString().slice(0, 16).replace('T', ' ') };
-    for (const [file, result] of Object.entries(r.report.files)) {
-      if (folderOf(file) !== folder || !existsSync(file)) continue;
+    const entries = [...latestOfFile].filter(([file]) => folderOf(file) === folder && existsSync(file));
+    if (entries.length === 0) continue;
+    const used = new Set(entries.map(([, e]) => e.r));
+    const newest = [...used].reduce((a, b) => (a.mtime > b.mtime ? a : b));
+    const row: Row = { folder, mutants: 0, killed: 0, survived: 0, timeout: 0, noCoverage: 0, errors: 0, ignored: 0, score: 0, reportedAt: newest.mtime.toISOString().slice(0, 16).replace('T', ' ') };
+    for (const [file, { result }] of entries) {
       files.set(file, result);
       for (const m of result.mutants) {
         row.mutants += 1;
@@ -95,10 +98,10 @@ export function summarize(reports: LoadedReport[]): { rows: Row[]; files: Map<st
     const detected = row.killed + row.timeout;
     const valid = detected + row.survived + row.noCoverage;
     row.score = valid === 0 ? 100 : (100 * detected) / valid;
-    const perf = r.report.performance;
-    // Only a report of this folder alone times this folder.
-    const alone = new Set(Object.keys(r.report.files).map(folderOf).filter(Boolean)).size === 1;
-    if (perf && alone) row.minutes = (perf.setup + perf.initialRun + perf.mutation) / 60_000;
+    // Run time: the sum over the reports used, when each of them mutated this folder alone.
+    const alone = [...used].every((r) => new Set(Object.keys(r.report.files).map(folderOf).filter(Boolean)).size === 1);
+    const perfs = [...used].map((r) => r.report.performance);
+    if (alone && perfs.every(Boolean)) row.minutes = perfs.reduce((sum, p) => sum + (p!.setup + p!.initialRun + p!.mutation), 0) / 60_000;
     rows.push(row);
   }
   return { rows, files };
@@ -114,9 +117,29 @@ export function table(rows: Row[]): string {
   return lines.join('\n');
 }
 
+/** The table rows already in the doc, by folder: a folder with no report here keeps its row. */
+function rowsInDoc(current: string): Map<string, string> {
+  const at = current.indexOf(START);
+  const end = current.indexOf(END);
+  const out = new Map<string, string>();
+  if (at < 0 || end < at) return out;
+  for (const line of current.slice(at, end).split('\n')) {
+    const folder = /^\| `([^`]+)` \|/.exec(line)?.[1];
+    if (folder) out.set(folder, line);
+  }
+  return out;
+}
+
 function writeDoc(rows: Row[]): void {
-  const block = `${START}\n${table(rows)}\n${END}`;
   const current = existsSync(DOC) ? readFileSync(DOC, 'utf8') : '# Testing\n';
+  const kept = rowsInDoc(current);
+  const fresh = new Map(table(rows).split('\n').slice(2).map((line, i) => [rows[i]!.folder, line] as const));
+  const lines = table([]).split('\n');
+  for (const folder of FOLDERS) {
+    const line = fresh.get(folder) ?? kept.get(folder);
+    if (line) lines.push(line);
+  }
+  const block = `${START}\n${lines.join('\n')}\n${END}`;
   const at = current.indexOf(START);
   const end = current.indexOf(END);
   const next = at >= 0 && end > at ? `${current.slice(0, at)}${block}${current.slice(end + END.length)}` : `${current.trimEnd()}\n\n${block}\n`;
