@@ -67,6 +67,8 @@ export class AccountState {
    */
   baselineTrust: ScopeTrust = untrustedScope();
   private readonly byExchangeId = new Map<string, string>();
+  /** Keys of `orders` per scope: a pass reads its scope's orders without scanning the account's. */
+  private readonly orderKeysByScope = new Map<ScopeKey, Set<string>>();
   private readonly terminal = new Map<string, { status: OrderRow['status']; exchangeOrderId?: string; filledQty?: Decimal }>();
   /** Venue transaction time of the latest applied position row, per scope (lesson 14). */
   private readonly positionTxMs = new Map<ScopeKey, number>();
@@ -114,8 +116,13 @@ export class AccountState {
   }
 
   ordersOfScope(scopeKey: ScopeKey): StoredOrder[] {
+    const keys = this.orderKeysByScope.get(scopeKey);
+    if (!keys) return [];
     const out: StoredOrder[] = [];
-    for (const order of this.orders.values()) if (order.scopeKey === scopeKey) out.push(order);
+    for (const key of keys) {
+      const order = this.orders.get(key);
+      if (order) out.push(order);
+    }
     return out;
   }
 
@@ -179,7 +186,7 @@ export class AccountState {
     }
     const merged: OrderRow = existing ? mergeOrder(existing.row, row) : { ...row, status: row.status === 'AMENDED' ? 'NEW' : row.status };
     const stored: StoredOrder = { key, row: merged, scopeKey: scopeKey ?? existing?.scopeKey, seq: this.seq };
-    this.orders.set(key, stored);
+    this.putOrder(stored);
     if (merged.exchangeOrderId) this.byExchangeId.set(merged.exchangeOrderId, key);
     return { key, fillEvidence, terminal: false, becameActive: !existing, ignored: false };
   }
@@ -297,7 +304,7 @@ export class AccountState {
         // A terminal order never becomes open again, whatever an older listing says.
         if (!existing && this.terminalStatusOf(row) !== undefined) continue;
         const merged = existing ? { ...row, filledQty: maxDecimal(existing.row.filledQty, row.filledQty) } : { ...row };
-        this.orders.set(key, { key, row: merged, scopeKey: scopeKey ?? existing?.scopeKey, seq: fence });
+        this.putOrder({ key, row: merged, scopeKey: scopeKey ?? existing?.scopeKey, seq: fence });
         if (row.exchangeOrderId) this.byExchangeId.set(row.exchangeOrderId, key);
       }
       for (const order of [...this.orders.values()]) {
@@ -315,8 +322,29 @@ export class AccountState {
     this.balances.set(row.asset, { asset: row.asset, walletBalance: row.walletBalance, availableBalance: row.availableBalance ?? row.walletBalance });
   }
 
+  /** Stores an order and keeps the per-scope index in step (an order may move to a scope once known). */
+  private putOrder(stored: StoredOrder): void {
+    const before = this.orders.get(stored.key)?.scopeKey;
+    this.orders.set(stored.key, stored);
+    if (before !== stored.scopeKey) this.unindex(before, stored.key);
+    if (stored.scopeKey !== undefined) {
+      let keys = this.orderKeysByScope.get(stored.scopeKey);
+      if (!keys) this.orderKeysByScope.set(stored.scopeKey, (keys = new Set()));
+      keys.add(stored.key);
+    }
+  }
+
+  private unindex(scopeKey: ScopeKey | undefined, key: string): void {
+    if (scopeKey === undefined) return;
+    const keys = this.orderKeysByScope.get(scopeKey);
+    if (!keys) return;
+    keys.delete(key);
+    if (keys.size === 0) this.orderKeysByScope.delete(scopeKey);
+  }
+
   private removeOrder(order: StoredOrder): void {
     this.orders.delete(order.key);
+    this.unindex(order.scopeKey, order.key);
     if (order.row.exchangeOrderId && this.byExchangeId.get(order.row.exchangeOrderId) === order.key) {
       this.byExchangeId.delete(order.row.exchangeOrderId);
     }
