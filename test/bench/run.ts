@@ -13,6 +13,7 @@ import type { ExecutionMode, RuntimeConfig } from '../../src/runtime/runtime-con
 import { BenchVenue } from './bench-venue.js';
 import { asJson, rowMix, symbolsFor } from './rows.js';
 import { BURST_MS, reactionSamples, startupReadyMs } from './e2e.js';
+import { perRowAtScale } from './scale-rows.js';
 
 interface Figure { name: string; value: number | null; unit: string; target?: string; note?: string }
 const figures: Figure[] = [];
@@ -148,6 +149,32 @@ async function scopes10k() {
   report({ name: 'scopes_10k_stop_ms', value: round(performance.now() - t1, 1), unit: 'ms', target: '<= 2000' });
 }
 
+/** Median of a list, with its min and max, for the note of a repeated figure. */
+function spread(values: number[], digits = 1): { median: number; note: string } {
+  const sorted = [...values].sort((a, b) => a - b);
+  const median = sorted[Math.floor(sorted.length / 2)]!;
+  return { median, note: `median of ${values.length} runs (min ${round(sorted[0]!, digits)}, max ${round(sorted[sorted.length - 1]!, digits)})` };
+}
+
+async function perRowScale() {
+  const at1k: number[] = [];
+  const at10k: number[] = [];
+  const ratios: number[] = [];
+  for (let run = 0; run < 3; run++) {
+    const a = (await perRowAtScale(1_000)).cpuMicrosPerRow;
+    const b = (await perRowAtScale(10_000)).cpuMicrosPerRow;
+    at1k.push(a);
+    at10k.push(b);
+    ratios.push(b / a);
+  }
+  const s1 = spread(at1k);
+  const s10 = spread(at10k);
+  const r = spread(ratios, 2);
+  report({ name: 'per_row_cpu_us_1k', value: round(s1.median, 1), unit: 'us CPU/row', note: `1,000 scopes, 3 open orders each; ${s1.note}` });
+  report({ name: 'per_row_cpu_us_10k', value: round(s10.median, 1), unit: 'us CPU/row', note: `10,000 scopes, 3 open orders each; ${s10.note}` });
+  report({ name: 'per_row_cpu_10k_over_1k', value: round(r.median, 2), unit: 'ratio', target: '<= 1.5', note: r.note });
+}
+
 async function endToEnd() {
   const samples = await reactionSamples(200);
   const pct = (p: number) => samples[Math.min(samples.length - 1, Math.floor((p / 100) * samples.length))]!;
@@ -159,6 +186,7 @@ async function endToEnd() {
 await ingest();
 await decisionLatency();
 await scopes10k();
+await perRowScale();
 await endToEnd();
 
 const cpu = cpus()[0]?.model ?? 'unknown cpu';
@@ -171,6 +199,7 @@ const history = `## Design changes, with the figures before and after (this mach
 | a pass runs synchronously on entry to \`planning\` (raised \`pass.done\`) instead of an invoked promise actor; custom ids from a random pool | ingest run | 4.6 s | 2.1 s (\`ingest_ratio\` 0.04 -> 0.12) |
 | affected-scope events coalesced per synchronous batch (one actor event per scope and reason; every row still journaled) | warm ingest run | 1.85 s | 1.44 s |
 | SQLite context store in WAL mode, synchronous FULL (one fsync per context write) | context write before a venue call, p50 / p99 | 5.7 / 37 ms | 2.0 / 16 ms (\`e2e_reaction_p99_ms\` ~33 -> ~19) |
+| open orders indexed by scope (a pass read its scope's orders by scanning every open order of the account) | \`per_row_cpu_us_1k\` / \`per_row_cpu_us_10k\` (ratio), one run each under load, test/bench/scale-rows.ts | 140 / 298 (2.12) | 121 / 160 (1.32) |
 
 Inspection (@statelyai/inspect) is off: it costs most of the throughput.
 
@@ -211,6 +240,11 @@ How each figure is taken:
   wait itself is excluded.
 - \`scopes_10k_*\`: 10,000 scope actors made known (spawned) on one account, heap growth after a
   forced GC, and the time to stop the whole account.
+- \`per_row_cpu_*\`: dry run; 1,000 or 10,000 scopes, each holding 3 open orders of another
+  client; then 4,000 bursts (a market order filled, its fill, the position row: 12,000 rows) on
+  scopes spread over the whole account, each burst ending in that scope's pass; process CPU
+  (user + system) per row after a 1,000-burst warm-up. The ratio shows whether a row's cost grows
+  with the account (1.0: flat).
 - \`rss_mb_1k_scopes\`: process resident memory after the ingest run with 1,000 live scopes.
 - \`e2e_reaction_*\`: demo mode; another user's market buy opens a position on a fresh symbol; from
   the simulator emitting that fill to the stop-loss request reaching the simulator, minus the
