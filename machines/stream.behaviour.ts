@@ -19,7 +19,7 @@ export function streamBehaviour(options: { watchdog: boolean }): BehaviourTable 
       { from: '(start)', event: '(start)', to: 'connecting', why: 'the transport starts unopened' },
       { from: 'connecting', event: 'transport.open', to: 'open.listening', actions: ['notifyReady'], timers: ['HEARTBEAT_TIMEOUT'], why: 'the stream is usable: tell the account, start the watchdog' },
       { from: 'connecting', event: 'transport.closed', to: 'backoff', actions: [lost], timers: ['RECONNECT_BACKOFF'], why: 'a dial that failed is a loss: tell the account, back off' },
-      { from: 'open.listening', event: 'transport.activity', to: 'open.listening', timers: ['HEARTBEAT_TIMEOUT'], why: 'every row re-arms the watchdog' },
+      { from: 'open.listening', event: 'transport.activity', to: 'open.listening', timers: ['HEARTBEAT_TIMEOUT'], why: 'activity re-arms the watchdog (the pump tells it at most once per resolution window, not per row)' },
       watchdog,
       { from: 'open', event: 'transport.closed', to: 'backoff', actions: [lost], timers: ['RECONNECT_BACKOFF'], why: 'a closed transport is a loss: tell the account, back off' },
       { from: 'backoff', event: 'xstate.after.RECONNECT_BACKOFF', to: 'connecting', why: 'the backoff is over: count as connecting again (the adapter re-dials)' },

@@ -7,6 +7,7 @@ import { setup } from 'xstate';
 export type StreamEvent =
   | { type: 'transport.open' }
   | { type: 'transport.closed'; reason: string }
+  /** The stream said something: sent at most once per resolution window (runtime/stream-pump.ts), not per row. */
   | { type: 'transport.activity' };
 
 export const streamMachine = setup({

@@ -52,7 +52,8 @@ export class AccountRuntime {
   readonly executor: SubmissionExecutor;
   readonly hydrator: RecoveryHydrator;
   readonly root: Actor<typeof accountMachine>;
-  private readonly stream: Actor<typeof streamMachine>;
+  /** The private stream machine (transport state and the heartbeat watchdog). */
+  readonly stream: Actor<typeof streamMachine>;
   /** The account's system mode (NORMAL, DEGRADED, PAUSED), as operators and the inspector see it. */
   readonly mode: Actor<typeof modeMachine>;
   private readonly pump: StreamPump;

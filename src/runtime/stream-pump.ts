@@ -1,10 +1,21 @@
 // The stream pump: reads the venue's private stream in arrival order and hands each item on.
 // Transport signals go to the stream machine; rows go through the router; malformed rows are
-// journaled and skipped without stopping the stream.
+// journaled and skipped without stopping the stream. Activity reaches the stream machine's
+// heartbeat watchdog at most once per resolution window, not once per row: at thousands of rows
+// per second a per-row event that re-arms a timer costs more than the row itself.
 import type { StreamEvent } from '../../machines/stream.machine.js';
 import type { StreamItem } from '../venues/port.js';
 import type { PrivateEventRouter } from './private-event-router.js';
 import type { RuntimeCore } from './runtime-core.js';
+
+/**
+ * How often, at most, activity is told to the watchdog: a tenth of the timeout, and never more
+ * than a second. Silence is then detected between (timeout - resolution) and timeout after the
+ * last item.
+ */
+export function activityResolutionMs(heartbeatTimeoutMs: number): number {
+  return Math.max(1, Math.min(1_000, Math.floor(heartbeatTimeoutMs / 10)));
+}
 
 export class StreamPump {
   private pumping = false;
@@ -13,12 +24,17 @@ export class StreamPump {
   rows = 0;
   /** When the stream last said anything (a row, a malformed row, an open), on the runtime clock. */
   lastItemAtMs: number | undefined;
+  /** When activity was last told to the stream machine (undefined: not since the stream opened). */
+  private activityToldAtMs: number | undefined;
+  private readonly resolutionMs: number;
 
   constructor(
     private readonly core: RuntimeCore,
     private readonly router: PrivateEventRouter,
     private readonly toStream: (event: StreamEvent) => void,
-  ) {}
+  ) {
+    this.resolutionMs = activityResolutionMs(core.config.heartbeatTimeoutMs);
+  }
 
   start(): void {
     void this.pump();
@@ -49,16 +65,25 @@ export class StreamPump {
   private onItem(item: StreamItem): void {
     if (item.kind !== 'stream' || item.status === 'open') this.lastItemAtMs = this.core.clock.now();
     if (item.kind === 'stream') {
+      // A new connection's first item re-arms the watchdog at once.
+      this.activityToldAtMs = undefined;
       if (item.status === 'open') this.toStream({ type: 'transport.open' });
       else this.toStream({ type: 'transport.closed', reason: item.reason });
       return;
     }
-    this.toStream({ type: 'transport.activity' });
+    this.tellActivity();
     if (item.kind === 'malformed') {
       this.core.journal.record('malformed_row_skipped', { reason: item.reason });
       return;
     }
     this.rows++;
     this.router.ingest(item);
+  }
+
+  private tellActivity(): void {
+    const now = this.lastItemAtMs!;
+    if (this.activityToldAtMs !== undefined && now - this.activityToldAtMs < this.resolutionMs) return;
+    this.activityToldAtMs = now;
+    this.toStream({ type: 'transport.activity' });
   }
 }
