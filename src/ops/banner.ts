@@ -54,7 +54,7 @@ export function bannerFields(config: ServiceConfig, facts: { apiKey?: string; ba
 
 /**
  * Records the banner once, when the service is first ready (after that record, never inside it),
- * with the operator HTTP server's URL if it said one. Returns the unsubscribe.
+ * with the operator HTTP server's URL and its dashboard's if it said one. Returns the unsubscribe.
  */
 export function bannerOnReady(journal: Journal, fields: () => JournalFields<'service_banner'>): () => void {
   let http: string | undefined;
@@ -62,7 +62,7 @@ export function bannerOnReady(journal: Journal, fields: () => JournalFields<'ser
     if (record.event === 'http_listening' && typeof record.url === 'string') http = record.url;
     if (record.event !== 'service_ready') return;
     unsubscribe();
-    queueMicrotask(() => journal.record('service_banner', { ...fields(), ...(http ? { http } : {}) }));
+    queueMicrotask(() => journal.record('service_banner', { ...fields(), ...(http ? { http, dashboard: `${http}/dashboard` } : {}) }));
   });
   return unsubscribe;
 }

@@ -10,6 +10,7 @@ import { accountLock, loadServiceConfig, startService } from './service.js';
 import { packageVersion } from './banner.js';
 import { statusCommand } from './status-command.js';
 import { addJournalCommands } from './audit/audit-cli.js';
+import { addReplayCommand } from './replay/replay-cli.js';
 import { startSimulator } from '../sim/server.js';
 import { loadScenario } from '../sim/scenario.js';
 
@@ -42,9 +43,17 @@ program
 program
   .command('start')
   .option('--profile <file>', 'an env file that fills what neither the environment nor .env sets (npm start uses profiles/embedded.env)')
+  .option('--inspect', 'serve the Stately inspector bridge on 127.0.0.1 (actors attached only while a viewer is connected; see docs/OPERATIONS.md)')
+  .option('--inspect-scopes <pattern>', 'with --inspect: the scopes shown, comma-separated globs on symbol, symbol:side or key (default *)')
+  .option('--inspect-port <n>', 'with --inspect: the relay\'s port on 127.0.0.1 (default 8788; 0: a free port)')
   .description('run one account until SIGINT/SIGTERM')
-  .action(async (opts: { profile?: string }) => {
-    process.exitCode = await startService(opts);
+  .action(async (opts: { profile?: string; inspect?: boolean; inspectScopes?: string; inspectPort?: string }) => {
+    const inspect = inspectOptions(opts);
+    if (inspect === 'invalid') {
+      process.exitCode = 2;
+      return;
+    }
+    process.exitCode = await startService({ profile: opts.profile, ...(inspect ? { inspect } : {}) });
     // Everything is closed and the last line is out; a stray foreign timer must not keep a
     // stopped service around.
     setTimeout(() => process.exit(process.exitCode), 2_000).unref();
@@ -99,6 +108,7 @@ program
   });
 
 addJournalCommands(program);
+addReplayCommand(program);
 
 program
   .command('sim')
@@ -121,6 +131,18 @@ program
   });
 
 await program.parseAsync(process.argv);
+
+/** `start`'s inspector flags: the options, none (no `--inspect`), or `invalid` (said on stderr). */
+function inspectOptions(opts: { inspect?: boolean; inspectScopes?: string; inspectPort?: string }): { scopes?: string; port?: number } | undefined | 'invalid' {
+  const fail = (line: string) => {
+    process.stderr.write(`exstate: ${line}\n`);
+    return 'invalid' as const;
+  };
+  if (!opts.inspect) return opts.inspectScopes !== undefined || opts.inspectPort !== undefined ? fail('--inspect-scopes and --inspect-port need --inspect') : undefined;
+  const port = opts.inspectPort === undefined ? undefined : Number(opts.inspectPort);
+  if (port !== undefined && (!Number.isInteger(port) || port < 0 || port > 65535)) return fail(`--inspect-port ${JSON.stringify(opts.inspectPort)}: a port number 0-65535`);
+  return { ...(opts.inspectScopes !== undefined ? { scopes: opts.inspectScopes } : {}), ...(port !== undefined ? { port } : {}) };
+}
 
 /** Whether a file can be created in this directory (or the nearest existing parent can hold it). */
 function canCreateIn(dir: string): boolean {

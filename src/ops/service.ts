@@ -20,6 +20,9 @@ import { accountLockPath, acquireInstanceLock } from './instance-lock.js';
 import { openDurableStore, openReadOnlyCopy } from './store.js';
 import { AuditJournal } from './audit/audit-journal.js';
 import { accountFingerprint } from './banner.js';
+import { parseScopePattern } from './inspect/scope-pattern.js';
+import type { InspectOptions, Inspector } from './inspect/inspector.js';
+import { startRecording } from './replay/replay-baseline.js';
 
 export interface StartOptions {
   profile?: string;
@@ -35,6 +38,8 @@ export interface StartOptions {
   onRecord?: (record: JournalRecord) => void;
   /** Embedding (tests): the operator HTTP server listens on this port whatever HTTP_PORT says (0: a free port). */
   httpListenPort?: number;
+  /** `--inspect`: the Stately inspector relay (port, scope pattern); absent: nothing is loaded or attached. */
+  inspect?: InspectOptions;
 }
 
 /** One line of an error for a person: scrubbed, no stack. */
@@ -56,6 +61,15 @@ export function loadServiceConfig(options: StartOptions): ServiceConfig | undefi
 export async function startService(options: StartOptions): Promise<number> {
   const config = loadServiceConfig(options);
   if (!config) return 2;
+  if (options.inspect) {
+    // A bad `--inspect-scopes` is the operator's mistake, said before anything opens.
+    try {
+      parseScopePattern(options.inspect.scopes);
+    } catch (error) {
+      (options.errors ?? process.stderr).write(`exstate: configuration rejected: ${errorLine(error)}\n`);
+      return 2;
+    }
+  }
   const logger = createLogger({ level: config.logLevel, pretty: config.logFormat === 'pretty', ...(options.logDestination ? { destination: options.logDestination } : {}) });
   const journal = new Journal(systemClock);
   if (options.onRecord) journal.subscribe(options.onRecord);
@@ -111,7 +125,11 @@ export async function startService(options: StartOptions): Promise<number> {
     return 2;
   }
   const openStore = store;
-  const runtime = new AccountRuntime({ config: config.runtime, venue: handle.venue, store: openStore.keyv, clock: systemClock, journal });
+  // Deterministic replay: where the audit journal keeps the run, it also keeps the runtime's start
+  // (configuration, store) and everything that crosses the venue port (`exstate replay`).
+  const recording = audit ? await startRecording(journal, { config: config.runtime, storePath: config.storePath, venue: handle.venue }) : undefined;
+  const runtime = new AccountRuntime({ config: config.runtime, venue: recording?.venue ?? handle.venue, store: openStore.keyv, clock: systemClock, journal, ...(recording ? { jitter: recording.jitter } : {}) });
+  let inspector: Inspector | undefined;
   // The banner, when the service is first ready: the venue has told the balance by then.
   bannerOnReady(journal, () => bannerFields(config, { apiKey: config.credentials.apiKey ?? handle.sim?.apiKey, balances: runtime.state.balances.values() }));
 
@@ -124,6 +142,7 @@ export async function startService(options: StartOptions): Promise<number> {
     stopping ??= (async () => {
       journal.record('service_stopping', { signal });
       await http?.close();
+      await inspector?.close();
       await runtime.stop();
       await handle.close();
       await openStore.close();
@@ -173,6 +192,11 @@ export async function startService(options: StartOptions): Promise<number> {
   // Listening before the runtime boots: /readyz says "not ready" until it is. A port that cannot
   // be had is a warning (`http_failed`); the account runs on without HTTP.
   if (http && httpPort !== undefined && !stopping) await http.start(runtime, httpPort);
+  // `--inspect` only: loaded here, listening before the runtime boots, attached only while a viewer is connected.
+  if (options.inspect && !stopping) {
+    inspector = await (await import('./inspect/inspector.js')).startInspector(runtime, journal, options.inspect);
+    if (stopping) await inspector?.close(); // a stop that came while it was starting did not see it
+  }
   runtime.boot();
   runtime.start();
   await done;

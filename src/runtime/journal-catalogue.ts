@@ -114,6 +114,52 @@ export const JOURNAL_CATALOGUE = {
     meaning: 'a write to the audit journal (`sink` sqlite or jsonl) failed; said once per run, the service runs on and `exstate journal verify` will show the hole',
     action: 'check the disk and the store\'s directory',
   },
+  // ---- Stately inspector (`exstate start --inspect`, src/ops/inspect/) -------------------------
+  inspector_listening: {
+    level: 'info', fields: { url: 'string', scopes: 'string' },
+    meaning: '`--inspect`: the inspector bridge listens on 127.0.0.1; open `url` in a browser that reaches stately.ai (from a workstation: an SSH tunnel). Nothing is inspected until a viewer connects; `scopes` is the `--inspect-scopes` pattern',
+    action: NONE,
+  },
+  inspector_failed: {
+    level: 'warn', fields: { port: 'number', reason: 'string' },
+    meaning: 'the inspector relay could not listen (or failed): the account runs on without it', action: 'free the port or pick another `--inspect-port`',
+  },
+  inspector_viewer_connected: {
+    level: 'info', fields: { viewers: 'number', replayedActors: 'number', truncated: 'boolean' },
+    meaning: 'a viewer connected to the inspector relay: the actors are inspected while one is; it was sent the current snapshot of `replayedActors` actors first (`truncated`: the replay cap cut the list)',
+    action: NONE,
+  },
+  inspector_viewer_disconnected: {
+    level: 'info', levelBy: { field: 'reason', levels: { slow: 'warn' } }, fields: { viewers: 'number', reason: 'string' },
+    meaning: 'a viewer left (`reason` closed or stopped) or was dropped (`slow`: its unsent bytes passed the bound); at `viewers` 0 inspection is detached',
+    action: '`slow`: the browser or the tunnel cannot keep up: narrow `--inspect-scopes`',
+  },
+  inspector_viewer_refused: {
+    level: 'warn', levelBy: { field: 'reason', levels: { not_found: 'debug' } }, fields: { reason: 'string' },
+    meaning: 'a request to the inspector relay was refused: `host_not_loopback` or `foreign_origin` (another web page or host tried to read it), `too_many_viewers`, `stopping`, `not_found`',
+    action: 'a `foreign_origin` you did not cause: some page in a local browser probed the relay',
+  },
+  // ---- deterministic replay (write-capable modes; `exstate replay` reads them back) -----------
+  replay_baseline: {
+    level: 'debug', fields: { config: 'json', store: 'json', storeError: 'string?', venue: 'json' },
+    meaning: 'what the runtime started from: its effective configuration, the context store\'s entries, the venue\'s capabilities (encoded for replay: decimals tagged `$d`)', action: NONE,
+  },
+  venue_request: {
+    level: 'debug', fields: { call: 'number', kind: 'string', scope: 'scope?', customOrderId: 'string?', args: 'json' },
+    meaning: 'the runtime asked the venue (`kind` hydrate, lookup, fills, mark, restart_stream, or submit: a decision); `call` pairs it with its `venue_response`', action: NONE,
+  },
+  venue_response: {
+    level: 'debug', fields: { call: 'number', kind: 'string', scope: 'scope?', customOrderId: 'string?', result: 'json?', error: 'json?' },
+    meaning: 'what the venue answered to request `call` (a result, or the error it threw), as the runtime received it', action: NONE,
+  },
+  venue_stream_item: {
+    level: 'debug', fields: { item: 'json' },
+    meaning: 'one private-stream item (a normalized row or a transport signal) as it entered the runtime', action: NONE,
+  },
+  replay_jitter: {
+    level: 'debug', fields: { value: 'number' },
+    meaning: 'one backoff jitter draw of the runtime (replay feeds the same values)', action: NONE,
+  },
   service_ready: {
     level: 'info', fields: { mode: 'string' },
     meaning: 'hydration, replay and config gates passed; writes may flow', action: NONE,
@@ -122,9 +168,9 @@ export const JOURNAL_CATALOGUE = {
     level: 'info',
     fields: {
       version: 'string', mode: 'string', venue: 'string', account: 'string', symbols: 'string[]|string', strategy: 'string', store: 'string',
-      positionMode: 'string', balance: 'string?', http: 'string?',
+      positionMode: 'string', balance: 'string?', http: 'string?', dashboard: 'string?',
     },
-    meaning: 'once, when the service is first ready: the version, the execution mode, the venue, the account (a short hash of the API key, never the key), the symbols, the strategy, the store, the position mode, the balance (when the venue reported one) and the operator HTTP server\'s URL (when it listens)',
+    meaning: 'once, when the service is first ready: the version, the execution mode, the venue, the account (a short hash of the API key, never the key), the symbols, the strategy, the store, the position mode, the balance (when the venue reported one), the operator HTTP server\'s URL and its dashboard\'s (`http://127.0.0.1:PORT/dashboard`) when it listens',
     action: 'check it is the account and the mode you meant',
   },
 

@@ -34,6 +34,8 @@ export class OpsMetrics {
   /** Per scope: when the first thing affected it since its last answer (journal time, ms). */
   private readonly affectedAt = new Map<string, number>();
   private readonly sent = new Map<string, true>();
+  /** Running totals the dashboard samples (its chart of reaction time, its reconnect count). */
+  readonly activity = { reactions: 0, reactionSecondsSum: 0, streamDisconnects: 0 };
   readonly unsubscribe: () => void;
 
   constructor(journal: Journal) {
@@ -136,6 +138,7 @@ export class OpsMetrics {
         break;
       case 'stream_disconnected':
         this.disconnects.inc();
+        this.activity.streamDisconnects++;
         break;
       case 'alert_raised':
         if ((MODE_REASONS as readonly string[]).includes(String(record.reason))) this.alertsRaised.inc({ reason: String(record.reason) });
@@ -150,7 +153,10 @@ export class OpsMetrics {
     const since = this.affectedAt.get(scope);
     if (since === undefined) return;
     this.affectedAt.delete(scope);
-    this.reaction.observe(Math.max(0, atMs - since) / 1000);
+    const seconds = Math.max(0, atMs - since) / 1000;
+    this.reaction.observe(seconds);
+    this.activity.reactions++;
+    this.activity.reactionSecondsSum += seconds;
   }
 
   /** The exposition text, with every gauge read from the model now. */

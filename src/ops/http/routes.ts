@@ -4,22 +4,28 @@
 import { Hono, type Context } from 'hono';
 import { stream } from 'hono/streaming';
 import { redact, scrubText } from '../../runtime/redact.js';
+import { addDashboardRoutes } from './dashboard-routes.js';
 import type { OpsMetrics } from './metrics.js';
 import type { SseHub } from './sse.js';
 import type { JournalRing, StatusModel } from './status-model.js';
+import type { ViewHub } from './view-hub.js';
 
 export interface RouteDeps {
   model: StatusModel;
   ring: JournalRing;
   metrics: OpsMetrics;
   sse: SseHub;
+  views: ViewHub;
   health: () => Record<string, unknown>;
 }
 
 const JOURNAL_DEFAULT_LIMIT = 500;
 const JOURNAL_MAX_LIMIT = 5_000;
 
-export const ENDPOINTS = ['/healthz', '/readyz', '/metrics', '/api/status', '/api/scopes', '/api/scopes/:scope', '/api/journal?since=SEQ', '/api/events'];
+export const ENDPOINTS = [
+  '/dashboard', '/healthz', '/readyz', '/metrics', '/api/status', '/api/scopes', '/api/scopes/:scope', '/api/scopes/:scope/transitions',
+  '/api/account/transitions', '/api/machines', '/api/journal?since=SEQ', '/api/events',
+];
 
 function json(c: Context, body: unknown, status: 200 | 400 | 404 | 405 | 500 | 503 = 200, headers: Record<string, string> = {}): Response {
   return c.body(JSON.stringify(redact(body)), status, { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store', ...headers });
@@ -35,7 +41,8 @@ export function buildRoutes(deps: RouteDeps): Hono {
     await next();
   });
 
-  app.get('/', (c) => json(c, { service: 'exstate', readOnly: true, endpoints: ENDPOINTS }));
+  // A browser (it asks for HTML) goes to the dashboard; curl and scripts get the endpoint list.
+  app.get('/', (c) => ((c.req.header('accept') ?? '').includes('text/html') ? c.redirect('/dashboard', 302) : json(c, { service: 'exstate', readOnly: true, endpoints: ENDPOINTS })));
 
   app.get('/healthz', (c) => json(c, { status: 'ok', ...deps.health() }));
 
@@ -66,6 +73,8 @@ export function buildRoutes(deps: RouteDeps): Hono {
     if (!detail) return json(c, { error: `no such scope: ${param}` }, 404);
     return json(c, detail);
   });
+
+  addDashboardRoutes(app, { model, views: deps.views }, json);
 
   app.get('/api/journal', (c) => {
     const sinceText = c.req.query('since') ?? '0';

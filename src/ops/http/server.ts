@@ -11,6 +11,7 @@ import { OpsMetrics } from './metrics.js';
 import { buildRoutes } from './routes.js';
 import { SseHub, type SseLimits } from './sse.js';
 import { JournalRing, StatusModel, DEFAULT_RING_SIZE, type ServiceInfo } from './status-model.js';
+import { ViewHub } from './view-hub.js';
 
 /** The only address the server binds: never 0.0.0.0. */
 export const HTTP_HOST = '127.0.0.1';
@@ -30,6 +31,7 @@ export class OpsHttp {
   readonly metrics: OpsMetrics;
   private model: StatusModel | undefined;
   private hub: SseHub | undefined;
+  private views: ViewHub | undefined;
   private server: ServerType | undefined;
   private readonly lag: IntervalHistogram;
   private lagWindow = { mean: 0, p50: 0, p99: 0, max: 0 };
@@ -84,11 +86,17 @@ export class OpsHttp {
   async start(runtime: AccountRuntime, port: number): Promise<string | undefined> {
     const { journal, info } = this.options;
     this.model = new StatusModel(runtime, this.ring, { startedAtMs: this.startedAtMs, ...info });
-    this.hub = new SseHub(this.model, this.ring, this.options.sse);
+    this.views = new ViewHub(runtime);
+    this.hub = new SseHub(this.model, this.ring, this.options.sse, this.views);
     const hub = this.hub;
-    this.model.extra = () => ({ http: { sseClients: hub.stats().clients, sseResyncs: hub.stats().resyncs } });
+    const views = this.views;
+    this.model.extra = () => ({
+      http: { sseClients: hub.stats().clients, sseResyncs: hub.stats().resyncs, machineView: views.stats() },
+      // Running totals the dashboard samples for its chart (reaction time, rows per second) and its reconnect count.
+      activity: { ...this.metrics.activity },
+    });
     this.unsubscribeStore = runtime.core.contexts.timeWrites((seconds) => this.metrics.contextWrites.observe(seconds));
-    const app = buildRoutes({ model: this.model, ring: this.ring, metrics: this.metrics, sse: this.hub, health: () => this.health() });
+    const app = buildRoutes({ model: this.model, ring: this.ring, metrics: this.metrics, sse: this.hub, views: this.views, health: () => this.health() });
     try {
       const address = await new Promise<AddressInfo>((resolve, reject) => {
         const server = serve({ fetch: app.fetch, port, hostname: HTTP_HOST }, (info) => resolve(info));
@@ -117,6 +125,7 @@ export class OpsHttp {
     this.lagTimer = undefined;
     this.lag.disable();
     this.hub?.close();
+    this.views?.close();
     this.model?.unsubscribe();
     this.unsubscribeStore?.();
     this.unsubscribeStore = undefined;

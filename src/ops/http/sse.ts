@@ -3,10 +3,21 @@
 // the scopes gone, and the newest journal records within a byte budget). Each client has its own
 // bounded queue; a client that does not keep up overflows it, its queue is dropped, and when it
 // reads again it gets `resync` and a fresh snapshot: a slow client costs bounded memory and never
-// slows the others. Every frame passes the one scrubber.
+// slows the others. Every frame passes the one scrubber. While a client is connected it holds the
+// machine view (view-hub.ts) attached, and deltas carry the machine transitions of the window.
 import type { JournalRecord } from '../../runtime/journal.js';
 import { redact } from '../../runtime/redact.js';
 import type { JournalRing, ScopeSummary } from './status-model.js';
+import type { Transition } from './view-hub.js';
+
+/** The machine view as the stream uses it: held while a client is connected, told of transitions. */
+export interface ViewFeed {
+  retain(): () => void;
+  onTransition(listener: (t: Transition) => void): () => void;
+}
+
+/** Machine transitions one delta carries at most (the newest; `transitionsSkipped` counts the rest). */
+const TRANSITIONS_PER_DELTA = 200;
 
 export interface SseLimits {
   /** Deltas are coalesced over this window (ms). */
@@ -41,6 +52,7 @@ interface Client {
   closed: boolean;
   sent: number;
   wake: (() => void) | undefined;
+  release: (() => void) | undefined;
 }
 
 function frame(event: string, id: number | undefined, body: unknown): string {
@@ -61,9 +73,21 @@ export class SseHub {
   private lastBeatAt = 0;
   private timer: NodeJS.Timeout | undefined;
   private readonly unsubscribe: () => void;
+  private transitions: Transition[] = [];
+  private transitionsSkipped = 0;
+  private readonly unsubscribeViews: () => void;
 
-  constructor(private readonly source: SseSource, ring: JournalRing, limits: Partial<SseLimits> = {}) {
+  constructor(private readonly source: SseSource, ring: JournalRing, limits: Partial<SseLimits> = {}, private readonly views?: ViewFeed) {
     this.limits = { ...DEFAULT_SSE_LIMITS, ...limits };
+    this.unsubscribeViews = views?.onTransition((t) => {
+      if (this.clients.size === 0) return;
+      this.dirty = true;
+      this.transitions.push(t);
+      if (this.transitions.length > TRANSITIONS_PER_DELTA) {
+        this.transitions.shift();
+        this.transitionsSkipped++;
+      }
+    }) ?? (() => undefined);
     this.unsubscribe = ring.onRecord((record) => {
       if (this.clients.size === 0) return;
       this.dirty = true;
@@ -95,13 +119,14 @@ export class SseHub {
    * took it); `onAbort` registers what to do when the transport closes.
    */
   async serve(write: (text: string) => Promise<unknown>, onAbort: (listener: () => void) => void): Promise<void> {
-    const client: Client = { id: ++this.nextClientId, queue: [], bytes: 0, resyncPending: false, closed: false, sent: 0, wake: undefined };
+    const client: Client = { id: ++this.nextClientId, queue: [], bytes: 0, resyncPending: false, closed: false, sent: 0, wake: undefined, release: undefined };
     onAbort(() => {
       client.closed = true;
       client.wake?.();
     });
     const first = this.snapshotFrame();
     this.clients.add(client);
+    client.release = this.views?.retain();
     this.ensureTimer();
     try {
       await write(first);
@@ -138,18 +163,23 @@ export class SseHub {
     client.queue = [];
     client.bytes = 0;
     client.wake?.();
+    client.release?.();
+    client.release = undefined;
     this.clients.delete(client);
     if (this.clients.size === 0) {
       if (this.timer) clearInterval(this.timer);
       this.timer = undefined;
       this.records = [];
       this.skipped = 0;
+      this.transitions = [];
+      this.transitionsSkipped = 0;
     }
   }
 
   /** Ends every client's stream (the server is closing). */
   close(): void {
     this.unsubscribe();
+    this.unsubscribeViews();
     for (const c of [...this.clients]) this.disconnect(c);
   }
 
@@ -218,11 +248,18 @@ export class SseHub {
       budget -= size;
       journal.unshift(this.records[i]!);
     }
+    const transitions = this.transitions;
+    const transitionsSkipped = this.transitionsSkipped;
     this.records = [];
     this.skipped = 0;
+    this.transitions = [];
+    this.transitionsSkipped = 0;
     this.dirty = false;
     this.lastBeatAt = now;
     this.seq++;
-    this.broadcast(frame('delta', this.seq, { seq: this.seq, status: this.source.status(), scopes: changed, removed, journal, ...(skipped ? { journalSkipped: skipped } : {}) }));
+    this.broadcast(frame('delta', this.seq, {
+      seq: this.seq, status: this.source.status(), scopes: changed, removed, journal, ...(skipped ? { journalSkipped: skipped } : {}),
+      ...(transitions.length ? { transitions } : {}), ...(transitionsSkipped ? { transitionsSkipped } : {}),
+    }));
   }
 }
