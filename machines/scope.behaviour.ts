@@ -22,7 +22,7 @@ const queued = (s: S) => s.event.immediate !== true;
 /** Rows recorded while the scope was busy: they ask for one more pass. */
 const followUps = (s: S) => s.context.reasons.length > 0;
 const passNext = (s: S) => s.event.next as string;
-const submitNext = (s: S) => s.event.output?.next as string | undefined;
+const submitNext = (s: S) => s.event.next as string | undefined;
 
 /** Entering `settling` or `planning` from a resting state (idle, blocked): a new row. */
 function fromRest(from: 'idle' | 'blocked', why: string): BehaviourRow<ScopeContext>[] {
@@ -50,7 +50,7 @@ export const scopeBehaviour: BehaviourTable<ScopeContext> = {
 
     // planning: one pass, one action family; its outcome decides.
     { from: 'planning', event: 'scope.affected', actions: ['recordReason'], why: 'a row during a pass is a follow-up reason (at most one deferred pass)' },
-    { from: 'planning', event: 'pass.done', guard: 'next=submit', when: (s) => passNext(s) === 'submit', to: 'submitting', actions: ['keepPlanned'], actors: ['submitPlan'], why: 'the pass planned requests: hand them to the submitter' },
+    { from: 'planning', event: 'pass.done', guard: 'next=submit', when: (s) => passNext(s) === 'submit', to: 'submitting', actions: ['keepPlanned', 'startSubmit'], why: 'the pass planned requests: hand them to the submitter (it answers submit.done or submit.failed)' },
     { from: 'planning', event: 'pass.done', guard: 'next=recover', when: (s) => passNext(s) === 'recover', to: 'recovering', actors: ['recoverScope'], why: 'the pass selected recovery: run the scoped recovery hydration' },
     { from: 'planning', event: 'pass.done', guard: 'next=unplaceable', when: (s) => passNext(s) === 'unplaceable', to: 'protectionUnplaceable', actions: ['resetRetries'], timers: ['MARK_POLL'], why: 'protection the market refuses for now: watch the mark (lesson 18)' },
     { from: 'planning', event: 'pass.done', guard: 'nothing to send, follow-ups recorded', when: (s) => ['blocked', 'done'].includes(passNext(s)) && followUps(s), to: 'settling.quiet', actions: ['resetRetries'], timers: BURST, why: 'rows arrived during the pass: one deferred pass after a burst wait' },
@@ -60,13 +60,13 @@ export const scopeBehaviour: BehaviourTable<ScopeContext> = {
 
     // submitting: contexts written, requests sent.
     { from: 'submitting', event: 'scope.affected', actions: ['recordReason'], why: 'a row during a submission is a follow-up reason' },
-    { from: 'submitting', event: 'xstate.done.actor.submitPlan', guard: 'unknown outcome (recover)', when: (s) => submitNext(s) === 'recover', to: 'planning', actions: ['clearPlanned', ...PASS], why: 'an unknown outcome goes back to planning, whose pass selects recovery' },
-    { from: 'submitting', event: 'xstate.done.actor.submitPlan', guard: 'rate limited or write failed (retry)', when: (s) => submitNext(s) === 'retry', to: 'backoff', actions: ['clearPlanned', 'keepRetryAfter', 'countRetry'], timers: ['RETRY_BACKOFF'], why: 'back off, honouring the venue\'s Retry-After' },
-    { from: 'submitting', event: 'xstate.done.actor.submitPlan', guard: 'protection refused for now (unplaceable)', when: (s) => submitNext(s) === 'unplaceable', to: 'protectionUnplaceable', actions: ['clearPlanned', 'resetRetries'], timers: ['MARK_POLL'], why: 'the venue refused protection for a market-state reason: alert raised, watch the mark' },
-    { from: 'submitting', event: 'xstate.done.actor.submitPlan', guard: 'accepted (await_confirmation)', when: (s) => submitNext(s) === 'await_confirmation', to: 'pendingConfirmation', actions: ['clearPlanned', 'resetRetries'], timers: ['CONFIRMATION_TIMEOUT'], why: 'accepted mutations wait for their private confirmations, under a deadline' },
-    { from: 'submitting', event: 'xstate.done.actor.submitPlan', guard: 'done, follow-ups recorded', when: (s) => submitNext(s) === 'done' && followUps(s), to: 'settling.quiet', actions: ['clearPlanned', 'resetRetries'], timers: BURST, why: 'rows arrived during the submission: one deferred pass' },
-    { from: 'submitting', event: 'xstate.done.actor.submitPlan', guard: 'done, no follow-ups', when: (s) => submitNext(s) === 'done' && !followUps(s), to: 'idle', actions: ['clearPlanned', 'resetRetries'], why: 'nothing left to wait for' },
-    { from: 'submitting', event: 'xstate.error.actor.submitPlan', to: 'backoff', actions: ['clearPlanned', { type: 'onStepFailed', params: { step: 'submit' } }, 'countRetry'], timers: ['RETRY_BACKOFF'], why: 'a submitter that threw is journaled and retried after a backoff' },
+    { from: 'submitting', event: 'submit.done', guard: 'unknown outcome (recover)', when: (s) => submitNext(s) === 'recover', to: 'planning', actions: ['clearPlanned', ...PASS], why: 'an unknown outcome goes back to planning, whose pass selects recovery' },
+    { from: 'submitting', event: 'submit.done', guard: 'rate limited or write failed (retry)', when: (s) => submitNext(s) === 'retry', to: 'backoff', actions: ['clearPlanned', 'keepRetryAfter', 'countRetry'], timers: ['RETRY_BACKOFF'], why: 'back off, honouring the venue\'s Retry-After' },
+    { from: 'submitting', event: 'submit.done', guard: 'protection refused for now (unplaceable)', when: (s) => submitNext(s) === 'unplaceable', to: 'protectionUnplaceable', actions: ['clearPlanned', 'resetRetries'], timers: ['MARK_POLL'], why: 'the venue refused protection for a market-state reason: alert raised, watch the mark' },
+    { from: 'submitting', event: 'submit.done', guard: 'accepted (await_confirmation)', when: (s) => submitNext(s) === 'await_confirmation', to: 'pendingConfirmation', actions: ['clearPlanned', 'resetRetries'], timers: ['CONFIRMATION_TIMEOUT'], why: 'accepted mutations wait for their private confirmations, under a deadline' },
+    { from: 'submitting', event: 'submit.done', guard: 'done, follow-ups recorded', when: (s) => submitNext(s) === 'done' && followUps(s), to: 'settling.quiet', actions: ['clearPlanned', 'resetRetries'], timers: BURST, why: 'rows arrived during the submission: one deferred pass' },
+    { from: 'submitting', event: 'submit.done', guard: 'done, no follow-ups', when: (s) => submitNext(s) === 'done' && !followUps(s), to: 'idle', actions: ['clearPlanned', 'resetRetries'], why: 'nothing left to wait for' },
+    { from: 'submitting', event: 'submit.failed', to: 'backoff', actions: ['clearPlanned', { type: 'onStepFailed', params: { step: 'submit' } }, 'countRetry'], timers: ['RETRY_BACKOFF'], why: 'a submitter that threw is journaled and retried after a backoff' },
 
     // pendingConfirmation: waiting for private confirmations.
     { from: 'pendingConfirmation', event: 'scope.affected', actions: ['recordReason'], why: 'rows do not move the deadline (it runs from the oldest accepted mutation)' },

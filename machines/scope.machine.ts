@@ -35,7 +35,10 @@ export type ScopeEvent =
   | { type: 'confirmation.resolved'; remaining: number }
   | { type: 'confirmation.restored' }
   | { type: 'pass.done'; next: PassNext; requests?: readonly unknown[] }
-  | { type: 'pass.failed'; reason: string };
+  | { type: 'pass.failed'; reason: string }
+  /** The submitter's answer (the runtime sends it when the venue calls of the plan are settled). */
+  | { type: 'submit.done'; next: SubmitNext; retryAfterMs?: number }
+  | { type: 'submit.failed'; reason: string };
 
 export const scopeMachine = setup({
   types: {
@@ -44,9 +47,6 @@ export const scopeMachine = setup({
     events: {} as ScopeEvent,
   },
   actors: {
-    submitPlan: fromPromise<{ next: SubmitNext; retryAfterMs?: number }, { scopeKey: string; requests: readonly unknown[] }>(async () => {
-      throw new Error('submitPlan is provided by the runtime');
-    }),
     recoverScope: fromPromise<void, { scopeKey: string }>(async () => {
       throw new Error('recoverScope is provided by the runtime');
     }),
@@ -59,7 +59,7 @@ export const scopeMachine = setup({
     hasFollowUps: ({ context }) => context.reasons.length > 0,
     allResolved: ({ event }) => event.type === 'confirmation.resolved' && event.remaining === 0,
     passNextIs: ({ event }, params: { next: PassNext }) => event.type === 'pass.done' && event.next === params.next,
-    submitNextIs: ({ event }, params: { next: SubmitNext }) => (event as unknown as { output?: { next?: string } }).output?.next === params.next,
+    submitNextIs: ({ event }, params: { next: SubmitNext }) => event.type === 'submit.done' && event.next === params.next,
   },
   actions: {
     recordReason: assign({
@@ -72,7 +72,7 @@ export const scopeMachine = setup({
     countRetry: assign({ retries: ({ context }) => context.retries + 1 }),
     keepPlanned: assign({ planned: ({ event }) => (event.type === 'pass.done' ? event.requests ?? [] : []) }),
     clearPlanned: assign({ planned: () => [] }),
-    keepRetryAfter: assign({ retryAfterMs: ({ event }) => (event as unknown as { output?: { retryAfterMs?: number } }).output?.retryAfterMs }),
+    keepRetryAfter: assign({ retryAfterMs: ({ event }) => (event.type === 'submit.done' ? event.retryAfterMs : undefined) }),
     clearRetryAfter: assign({ retryAfterMs: () => undefined }),
     resetRetries: assign({ retries: 0 }),
     /**
@@ -81,6 +81,14 @@ export const scopeMachine = setup({
      * because a promise actor per pass costs more than the pass itself.
      */
     runPass: enqueueActions(() => {}) as never,
+    /**
+     * Starts the submission of the planned requests; the runtime answers with `submit.done` or
+     * `submit.failed`. A plain action, not an invoked promise actor: stopping a child actor makes
+     * XState walk every delayed event of the actor system (its scheduler's cancelAll), so a promise
+     * actor per submission costs O(timers of all scopes) — quadratic when thousands of scopes
+     * protect at once.
+     */
+    startSubmit: () => {},
     /** Runtime hook: a confirmation deadline passed; the runtime journals it and marks the scope for recovery. */
     onConfirmationTimeout: () => {},
     /** Runtime hook: a pass, submission or recovery failed unexpectedly. */
@@ -150,13 +158,11 @@ export const scopeMachine = setup({
       },
     },
     submitting: {
-      on: { 'scope.affected': { actions: 'recordReason' } },
+      entry: 'startSubmit',
       exit: 'clearPlanned',
-      invoke: {
-        id: 'submitPlan',
-        src: 'submitPlan',
-        input: ({ context }) => ({ scopeKey: context.scopeKey, requests: context.planned }),
-        onDone: [
+      on: {
+        'scope.affected': { actions: 'recordReason' },
+        'submit.done': [
           { guard: { type: 'submitNextIs', params: { next: 'recover' } }, target: 'planning' },
           { guard: { type: 'submitNextIs', params: { next: 'retry' } }, target: 'backoff', actions: 'keepRetryAfter' },
           { guard: { type: 'submitNextIs', params: { next: 'unplaceable' } }, target: 'protectionUnplaceable', actions: 'resetRetries' },
@@ -164,7 +170,7 @@ export const scopeMachine = setup({
           { guard: 'hasFollowUps', target: 'settling', actions: 'resetRetries' },
           { target: 'idle', actions: 'resetRetries' },
         ],
-        onError: { target: 'backoff', actions: { type: 'onStepFailed', params: { step: 'submit' } } },
+        'submit.failed': { target: 'backoff', actions: { type: 'onStepFailed', params: { step: 'submit' } } },
       },
     },
     pendingConfirmation: {

@@ -16,8 +16,10 @@ function payloads(type: string) {
       return ['submit', 'recover', 'blocked', 'unplaceable', 'done'].map((next) => ({ type, next }));
     case 'pass.failed':
       return [{ type, reason: 'stub failure' }];
-    case 'xstate.done.actor.submitPlan':
-      return ['await_confirmation', 'recover', 'retry', 'unplaceable', 'done'].map((next) => ({ type, output: { next } }));
+    case 'submit.done':
+      return ['await_confirmation', 'recover', 'retry', 'unplaceable', 'done'].map((next) => ({ type, next }));
+    case 'submit.failed':
+      return [{ type, reason: 'stub failure' }];
     case 'xstate.done.actor.recoverScope':
     case 'xstate.done.actor.readMark':
       return [{ type, output: undefined }];
@@ -47,7 +49,7 @@ function fireDelay(name: string, ctx: ReplayContext) {
 test('scope machine: every state and transition is reached and behaves as its table says', async () => {
   const coverage = await coverMachine({
     machine: scopeMachine,
-    actors: ['submitPlan', 'recoverScope', 'readMark'],
+    actors: ['recoverScope', 'readMark'],
     input: { scopeKey: 'generic:linear:BTCUSDT:LONG' },
     delays,
     payloads,

@@ -18,8 +18,6 @@ export function scopeLogic(core: RuntimeCore, passes: PassRunner, executor: Subm
   const recoveryFailures = new Map<string, number>();
   return scopeMachine.provide({
     actors: {
-      submitPlan: fromPromise<{ next: SubmitNext; retryAfterMs?: number }, { scopeKey: string; requests: readonly unknown[] }>(async ({ input }) =>
-        executor.submitPlanned(input.scopeKey, input.requests as readonly PlannedRequest[])),
       readMark: fromPromise<void, { scopeKey: string }>(async ({ input }) => {
         const symbol = core.scopeOf(input.scopeKey).symbol;
         if (!core.venue.markPrice) throw new Error('the venue gives no mark price');
@@ -44,6 +42,16 @@ export function scopeLogic(core: RuntimeCore, passes: PassRunner, executor: Subm
       }),
     },
     actions: {
+      // The answer comes back as an event to this scope (no child actor: see scope.machine.ts).
+      startSubmit: ({ context, self }) => {
+        const reply = (event: { type: 'submit.done'; next: SubmitNext; retryAfterMs?: number } | { type: 'submit.failed'; reason: string }) => {
+          if (self.getSnapshot().status === 'active') self.send(event);
+        };
+        executor.submitPlanned(context.scopeKey, context.planned as readonly PlannedRequest[]).then(
+          (result) => reply({ type: 'submit.done', next: result.next, ...(result.retryAfterMs !== undefined ? { retryAfterMs: result.retryAfterMs } : {}) }),
+          (error) => reply({ type: 'submit.failed', reason: String((error as Error)?.message ?? error) }),
+        );
+      },
       runPass: enqueueActions(({ context, enqueue }) => {
         try {
           const result = passes.run(context.scopeKey, context.passReasons);
