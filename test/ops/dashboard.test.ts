@@ -107,7 +107,7 @@ test('/api/machines: the scope and account machines laid out from their definiti
   expect(edge(scope, 'scope.idle', 'scope.settling')?.events).toEqual(['scope.affected']);
   expect(edge(scope, 'scope.settling.quiet', 'scope.planning')?.events).toEqual(['scope.affected [isImmediate]', 'after EVENT_BURST']);
   expect(edge(scope, 'scope.planning', 'scope.submitting')?.events).toEqual(['pass.done (submit)']);
-  expect(edge(scope, 'scope.submitting', 'scope.backoff')?.events).toEqual(['done: submitPlan (retry)', 'error: submitPlan']);
+  expect(edge(scope, 'scope.submitting', 'scope.backoff')?.events).toEqual(['submit.done (retry)', 'submit.failed']);
   expect(edge(scope, 'scope.pendingConfirmation', 'scope.pendingConfirmation')?.events).toEqual(['confirmation.restored', 'confirmation.resolved']);
   expect(edge(account, 'account.connecting', 'account.replaying')?.events).toEqual(['always [streamReady]']);
   expect(edge(account, 'account.ready', 'account.reconnecting')?.events).toEqual(['stream.lost']);

@@ -158,14 +158,14 @@ test('a viewer gets the current actors of the account, the mode and the selected
   await waitFor('both grown positions re-protected', () => confirmed('TP', 'BTCUSDT', mark) && confirmed('TP', 'ETHUSDT', mark), 20_000);
   await waitFor('the BTC scope planned and submitted, as seen by the viewer', () => {
     const seen = viewer.events().slice(before).filter((e) => e.sessionId === scopeActor.sessionId);
-    return seen.some((e) => e.type === '@xstate.snapshot' && e.snapshot?.value === 'submitting') && seen.some((e) => e.type === '@xstate.event' && e.event?.type === 'xstate.done.actor.submitPlan');
+    return seen.some((e) => e.type === '@xstate.snapshot' && e.snapshot?.value === 'submitting') && seen.some((e) => e.type === '@xstate.event' && e.event?.type === 'submit.done');
   });
   const liveEvents = viewer.events().slice(before);
   expect(liveEvents.some((e) => e.sessionId === scopeActor.sessionId && e.type === '@xstate.event' && e.event?.type === 'scope.affected')).toBe(true);
-  // The submission the scope invoked is an actor of its own, under the scope, with what it submits as plain JSON.
-  const submit = liveEvents.find((e) => e.type === '@xstate.actor' && e.name === 'submitPlan' && e.parentId === scopeActor.sessionId) as WireEvent & { snapshot: { input: { requests: Array<{ mutation: { intent: { price?: string; qty: string } } }> } } };
-  expect(submit).toBeDefined();
-  expect(submit.snapshot.input.requests[0]!.mutation.intent.qty).toMatch(/^\d+(\.\d+)?$/);
+  // What the scope submits travels in its context while it is submitting, as plain JSON.
+  const submitting = liveEvents.find((e) => e.sessionId === scopeActor.sessionId && e.type === '@xstate.snapshot' && e.snapshot?.value === 'submitting') as WireEvent & { snapshot: { context: { planned: Array<{ mutation: { intent: { price?: string; qty: string } } }> } } };
+  expect(submitting).toBeDefined();
+  expect(submitting.snapshot.context.planned[0]!.mutation.intent.qty).toMatch(/^\d+(\.\d+)?$/);
 
   const all = viewer.texts.join('\n');
   expect(all).not.toContain('ETHUSDT');
