@@ -164,10 +164,11 @@ export class AccountState {
 
   applyOrder(row: OrderRow, scopeKey: ScopeKey | undefined): OrderApplyResult {
     this.seq++;
-    const existing = this.findSameOrder(row);
+    const found = this.findSameOrder(row);
     // A custom id another client reused after our order closed is a different order (lesson 15).
-    const key = existing?.key ?? this.keyForNew(row);
+    const key = found?.key ?? this.keyForNew(row);
     if (!key) throw new Error('order row without customOrderId or exchangeOrderId');
+    const existing = this.absorbTwin(found, row);
     const finished = existing ? undefined : this.terminal.get(key);
     const knownFilled = existing?.row.filledQty ?? finished?.filledQty;
     const fillEvidence = row.filledQty !== undefined
@@ -189,6 +190,20 @@ export class AccountState {
     this.putOrder(stored);
     if (merged.exchangeOrderId) this.byExchangeId.set(merged.exchangeOrderId, key);
     return { key, fillEvidence, terminal: false, becameActive: !existing, ignored: false };
+  }
+
+  /**
+   * One venue order seen first by its custom id alone and then by its venue id alone is stored
+   * twice (nothing linked the two rows). A row carrying both ids links them: the venue-id copy is
+   * folded into the custom-id one (the higher cumulative fill wins), so no phantom copy stays open.
+   */
+  private absorbTwin(found: StoredOrder | undefined, row: OrderRow): StoredOrder | undefined {
+    if (!found || !row.customOrderId || !row.exchangeOrderId) return found;
+    const twinKey = this.byExchangeId.get(row.exchangeOrderId) ?? `x:${row.exchangeOrderId}`;
+    const twin = twinKey === found.key ? undefined : this.orders.get(twinKey);
+    if (!twin || twin.row.customOrderId !== undefined) return found;
+    this.removeOrder(twin);
+    return { ...found, row: { ...found.row, filledQty: maxDecimal(found.row.filledQty, twin.row.filledQty) }, scopeKey: found.scopeKey ?? twin.scopeKey };
   }
 
   /** The stored order this row speaks of: same custom id unless the venue ids contradict. */

@@ -271,3 +271,30 @@ describe('memory stays bounded in a long-lived process', () => {
     expect(s.terminalStatusOf({ customOrderId: 'o1' })).toBe('CANCELED');
   });
 });
+
+describe('one venue order first seen by its custom id alone, then by its venue id alone', () => {
+  const K = 'generic:linear:BTCUSDT:LONG';
+  const d2 = (s: string) => new Decimal(s);
+  const base = { kind: 'order', symbol: 'BTCUSDT', managedSide: 'LONG', side: 'SELL', type: 'LIMIT', price: d2('1'), qty: d2('1') } as const;
+
+  test('a row with both ids links the two copies: after the fill no phantom open order stays', () => {
+    const s = new AccountState('linear');
+    s.applyOrder({ ...base, customOrderId: 'A', status: 'NEW' }, K);
+    s.applyOrder({ ...base, exchangeOrderId: '1', status: 'NEW' }, K);
+    s.applyOrder({ ...base, customOrderId: 'A', exchangeOrderId: '1', status: 'FILLED', filledQty: d2('1') }, K);
+    expect(s.ordersOfScope(K)).toEqual([]);
+    expect([...s.orders.values()]).toEqual([]);
+  });
+
+  test('linked while still open: one order remains, found by either id, with the higher cumulative fill', () => {
+    const s = new AccountState('linear');
+    s.applyOrder({ ...base, customOrderId: 'A', status: 'NEW' }, K);
+    s.applyOrder({ ...base, exchangeOrderId: '1', status: 'PARTIALLY_FILLED', filledQty: d2('0.4') }, K);
+    const linked = s.applyOrder({ ...base, customOrderId: 'A', exchangeOrderId: '1', status: 'PARTIALLY_FILLED', filledQty: d2('0.4') }, K);
+    // The venue-id copy already knew 0.4: the linking row is not new fill evidence.
+    expect(linked.fillEvidence).toBe(false);
+    expect(s.ordersOfScope(K)).toHaveLength(1);
+    expect(s.findOrder({ exchangeOrderId: '1' })?.row.customOrderId).toBe('A');
+    expect(s.findOrder({ customOrderId: 'A' })?.row.filledQty?.toFixed()).toBe('0.4');
+  });
+});
