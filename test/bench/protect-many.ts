@@ -71,7 +71,8 @@ export async function protectMany(positions: number): Promise<ProtectFigure> {
   }
   const ms = performance.now() - t0;
   const cpu = process.cpuUsage(cpu0);
-  await runtime.stop();
+  // BENCH_NO_STOP=1: leave the runtime running (a CPU profile of the protection work alone).
+  if (process.env.BENCH_NO_STOP !== '1') await runtime.stop();
   return { positions, ms, cpuMs: (cpu.user + cpu.system) / 1000, submissions: venue.submitted.length };
 }
 

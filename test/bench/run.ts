@@ -14,6 +14,7 @@ import { BenchVenue } from './bench-venue.js';
 import { asJson, rowMix, symbolsFor } from './rows.js';
 import { BURST_MS, reactionSamples, startupReadyMs } from './e2e.js';
 import { perRowAtScale } from './scale-rows.js';
+import { protectMany } from './protect-many.js';
 
 interface Figure { name: string; value: number | null; unit: string; target?: string; note?: string }
 const figures: Figure[] = [];
@@ -175,6 +176,14 @@ async function perRowScale() {
   report({ name: 'per_row_cpu_10k_over_1k', value: round(r.median, 2), unit: 'ratio', target: '<= 1.5', note: r.note });
 }
 
+async function protect10k() {
+  const runs = [];
+  for (let run = 0; run < 3; run++) runs.push(await protectMany(10_000));
+  const wall = spread(runs.map((r) => r.ms), 0);
+  const cpu = spread(runs.map((r) => r.cpuMs), 0);
+  report({ name: 'protect_10k_positions_ms', value: Math.round(wall.median), unit: 'ms', target: '<= 5000', note: `10,000 new positions at once to 20,000 SL and TP confirmed (confirming venue, simulated clock); ${wall.note}; CPU ${Math.round(cpu.median)} ms (${cpu.note})` });
+}
+
 async function endToEnd() {
   const samples = await reactionSamples(200);
   const pct = (p: number) => samples[Math.min(samples.length - 1, Math.floor((p / 100) * samples.length))]!;
@@ -187,6 +196,7 @@ await ingest();
 await decisionLatency();
 await scopes10k();
 await perRowScale();
+await protect10k();
 await endToEnd();
 
 const cpu = cpus()[0]?.model ?? 'unknown cpu';
@@ -199,6 +209,8 @@ const history = `## Design changes, with the figures before and after (this mach
 | a pass runs synchronously on entry to \`planning\` (raised \`pass.done\`) instead of an invoked promise actor; custom ids from a random pool | ingest run | 4.6 s | 2.1 s (\`ingest_ratio\` 0.04 -> 0.12) |
 | affected-scope events coalesced per synchronous batch (one actor event per scope and reason; every row still journaled) | warm ingest run | 1.85 s | 1.44 s |
 | SQLite context store in WAL mode, synchronous FULL (one fsync per context write) | context write before a venue call, p50 / p99 | 5.7 / 37 ms | 2.0 / 16 ms (\`e2e_reaction_p99_ms\` ~33 -> ~19) |
+| a submission started by an action and answered by an event instead of an invoked promise actor (stopping a child actor makes XState walk every delayed event of the system) | \`protect_10k_positions_ms\` CPU, one run each under load (test/bench/protect-many.ts) | 25,627 ms CPU (cancelAll 36% of the profile at 4,000) | 10,543 ms CPU (cancelAll gone from the profile of the protection work) |
+| stream activity told to the heartbeat watchdog at most once per min(1 s, timeout/10) instead of one actor event per row | actor events per row | 1 | <= 1 per second of stream |
 | open orders indexed by scope (a pass read its scope's orders by scanning every open order of the account) | \`per_row_cpu_us_1k\` / \`per_row_cpu_us_10k\` (ratio), one run each under load, test/bench/scale-rows.ts | 140 / 298 (2.12) | 121 / 160 (1.32) |
 
 Inspection (@statelyai/inspect) is off: it costs most of the throughput.
