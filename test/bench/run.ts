@@ -227,6 +227,9 @@ Inspection (@statelyai/inspect) is off: it costs most of the throughput.
 - \`e2e_reaction_p99_ms\`: the tail is the durable context write (an fsync) before each venue
   call and the loopback WebSocket delivery; writing the SL and TP contexts in one transaction
   would halve the fsyncs of a protective pass.
+- The run of 2026-12-01 (issue 13's first changes) ran beside a Stryker run on the same 2 cores
+  (load 4-8): the e2e and decision-latency tails above are inflated by it, not comparable with the
+  earlier 15-19 ms; the CPU figures (per-row, protect) are the ones to compare.
 - Figures on this 2-core VM vary by about +-30% between runs.`;
 const table = figures.map((f) => `| \`${f.name}\` | ${f.value ?? 'not measured'} | ${f.unit} | ${f.target ?? ''} | ${f.note ?? ''} |`).join('\n');
 const doc = `# Performance
@@ -257,6 +260,10 @@ How each figure is taken:
   scopes spread over the whole account, each burst ending in that scope's pass; process CPU
   (user + system) per row after a 1,000-burst warm-up. The ratio shows whether a row's cost grows
   with the account (1.0: flat).
+- \`protect_10k_positions_ms\`: demo mode; 10,000 scopes get a position in one burst; the venue
+  accepts every request and confirms it on the private stream on the next turn of the event loop;
+  wall time from the position rows to every SL and TP confirmed, the simulated clock jumping over
+  the burst waits (test/bench/protect-many.ts; \`BENCH_NO_STOP=1\` for a CPU profile).
 - \`rss_mb_1k_scopes\`: process resident memory after the ingest run with 1,000 live scopes.
 - \`e2e_reaction_*\`: demo mode; another user's market buy opens a position on a fresh symbol; from
   the simulator emitting that fill to the stop-loss request reaching the simulator, minus the
