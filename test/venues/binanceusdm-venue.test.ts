@@ -50,6 +50,20 @@ function expectClean(text: string): void {
   expect(text).not.toMatch(/timestamp=/);
 }
 
+describe('what the adapter logs is scrubbed at the adapter, whoever receives its log', () => {
+  test('a venue error body that echoes the key and the secret reaches neither the log nor the outcome', async () => {
+    // Venues echo what they were sent in error bodies; the log line keeps the body (it carries the code).
+    sim.faults.addRest({ kind: 'reject', path: '/fapi/v1/order', method: 'POST', status: 400, code: -2014, msg: `API-key format invalid: ${sim.apiKey} / ${sim.secret}` });
+    const outcome = await venue.submit(dca('dca-echo', '60000'));
+    expect(outcome).toMatchObject({ kind: 'rejected', code: -2014 });
+    const failed = logs.find((l) => l.event === 'venue_call_failed');
+    expect(failed).toBeDefined();
+    expect(String(failed!.fields.error)).toContain('-2014');
+    expectClean(JSON.stringify(logs));
+    expectClean(JSON.stringify(outcome));
+  });
+});
+
 describe('submit: the HTTP status travels with the venue code', () => {
   test('503 with -1001 on POST /fapi/v1/order -> rejected with code -1001 AND httpStatus 503', async () => {
     sim.faults.addRest({ kind: 'status', path: '/fapi/v1/order', method: 'POST', status: 503, code: -1001 });
