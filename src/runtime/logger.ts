@@ -59,7 +59,9 @@ export function attachLogger(journal: Journal, logger: Logger): () => void {
   return journal.subscribe((record) => {
     const level = levelOf(record);
     if (!logger.isLevelEnabled(level)) return;
-    const { event, ...fields } = redact(record);
+    // The record is scrubbed already (Journal.record), and the logger's formatter redacts
+    // secret-named fields of whatever it writes: no third pass here.
+    const { event, ...fields } = record;
     logger[level](fields, event);
   });
 }

@@ -211,6 +211,7 @@ const history = `## Design changes, with the figures before and after (this mach
 | SQLite context store in WAL mode, synchronous FULL (one fsync per context write) | context write before a venue call, p50 / p99 | 5.7 / 37 ms | 2.0 / 16 ms (\`e2e_reaction_p99_ms\` ~33 -> ~19) |
 | a submission started by an action and answered by an event instead of an invoked promise actor (stopping a child actor makes XState walk every delayed event of the system) | \`protect_10k_positions_ms\` CPU, one run each under load (test/bench/protect-many.ts) | 25,627 ms CPU (cancelAll 36% of the profile at 4,000) | 10,543 ms CPU (cancelAll gone from the profile of the protection work) |
 | stream activity told to the heartbeat watchdog at most once per min(1 s, timeout/10) instead of one actor event per row | actor events per row | 1 | <= 1 per second of stream |
+| the scrubber's registered values as one compiled alternation instead of one scan per value (and no second redact pass in the log sink) | \`scrubDeep\` of a typical journal record with 2 / 32 / 66 registered values (test/bench/scrub-cost.ts) | 7.6 / 47.8 / 93.8 us | 1.6 / 1.6 / 1.5 us |
 | open orders indexed by scope (a pass read its scope's orders by scanning every open order of the account) | \`per_row_cpu_us_1k\` / \`per_row_cpu_us_10k\` (ratio), one run each under load, test/bench/scale-rows.ts | 140 / 298 (2.12) | 121 / 160 (1.32) |
 
 Inspection (@statelyai/inspect) is off: it costs most of the throughput.

@@ -57,3 +57,22 @@ test('every journal record is scrubbed before any sink sees it', () => {
   const r = journal.record('hydration_failed', { reason: 'GET /x?signature=ffee&k=journalSECRET77' });
   expect(JSON.stringify([r, seen])).not.toMatch(/journalSECRET77|signature=ffee/);
 });
+
+test('values are cut literally, whatever they hold: regular-expression characters are not patterns', () => {
+  registerSecret('a.b*c+d?e(f)g[h]i{j}k|l^m$n\\o');
+  registerSecret('dot.dot.dot.dot');
+  const out = scrubText('x a.b*c+d?e(f)g[h]i{j}k|l^m$n\\o y dotXdotXdotXdot z dot.dot.dot.dot');
+  // The literal values go; a text the value would match as a pattern ("." as any character) stays.
+  expect(out).toBe(`x ${REDACTED} y dotXdotXdotXdot z ${REDACTED}`);
+});
+
+test('a value that is a prefix of another never cuts the longer one in two; given values are cut too', () => {
+  registerSecret('PREFIXVALUE');
+  registerSecret('PREFIXVALUE-AND-MORE');
+  expect(scrubText('a PREFIXVALUE-AND-MORE b PREFIXVALUE c')).toBe(`a ${REDACTED} b ${REDACTED} c`);
+  const given = ['given-secret-1', 'given-secret-1-longer'];
+  expect(scrubText('p given-secret-1-longer q given-secret-1 r', given)).toBe(`p ${REDACTED} q ${REDACTED} r`);
+  // The same list again, changed in place: its new content counts.
+  given[0] = 'other-given-secret';
+  expect(scrubText('s other-given-secret t', given)).toBe(`s ${REDACTED} t`);
+});
