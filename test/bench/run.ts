@@ -1,6 +1,8 @@
 // `npm run bench`: one JSON line per figure, then docs/PERFORMANCE.md is rewritten with the
 // table. Not a jest test: figures are measured, not asserted.
 import { writeFileSync } from 'node:fs';
+import { Writable } from 'node:stream';
+import { attachLogger, createLogger } from '../../src/runtime/logger.js';
 import { cpus, totalmem } from 'node:os';
 import { Decimal } from '../../src/domain/decimal.js';
 import type { PrivateRow } from '../../src/domain/rows.js';
@@ -60,8 +62,10 @@ async function makeRuntime(symbols: string[], mode: ExecutionMode) {
 }
 
 /** Feeds the rows in chunks, letting every burst wait fire after each chunk; returns ms. */
-async function feed(rows: PrivateRow[], symbols: string[]) {
-  const { runtime, advance, drain } = await makeRuntime(symbols, 'dry_run');
+async function feed(rows: PrivateRow[], symbols: string[], withLogger = false) {
+  const { runtime, advance, drain, journal } = await makeRuntime(symbols, 'dry_run');
+  // The production journal sink: pino at info, JSON lines, to a sink that drops them.
+  if (withLogger) attachLogger(journal, createLogger({ level: 'info', destination: new Writable({ write: (_c, _e, done) => done() }) }));
   const chunk = 2_000;
   gc();
   const t0 = performance.now();
@@ -94,10 +98,13 @@ async function ingest() {
   await warm.runtime.stop();
   baseline(json.slice(0, 20_000));
   const { ms: ingestMs, runtime } = await feed(rows, symbols);
+  const logged = await feed(rows, symbols, true);
+  await logged.runtime.stop();
   const baselineMs = baseline(json);
   const ingestRate = rows.length / (ingestMs / 1000);
   const baselineRate = rows.length / (baselineMs / 1000);
   report({ name: 'ingest_events_per_sec', value: Math.round(ingestRate), unit: 'events/s' });
+  report({ name: 'ingest_events_per_sec_logged', value: Math.round(rows.length / (logged.ms / 1000)), unit: 'events/s', note: 'the same run with the production journal sink attached (pino at info, JSON)' });
   report({ name: 'baseline_events_per_sec', value: Math.round(baselineRate), unit: 'events/s' });
   report({ name: 'ingest_ratio', value: round(ingestRate / baselineRate, 3), unit: 'ratio', target: '>= 0.25' });
   gc();
