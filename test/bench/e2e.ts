@@ -72,9 +72,9 @@ export async function reactionSamples(count: number): Promise<number[]> {
   return samples.sort((a, b) => a - b);
 }
 
-/** 1,000 positions and 4,000 open orders on the simulator, to service readiness. */
-export async function startupReadyMs(): Promise<number> {
-  const symbols = benchSymbols(500);
+/** 2 positions and 8 open orders per symbol on the simulator (500 symbols: 1,000 and 4,000), to service readiness. */
+export async function startupReadyMs(symbolCount = 500): Promise<number> {
+  const symbols = benchSymbols(symbolCount);
   const sim = await startSimulator({ seed: 1, symbols, marks: Object.fromEntries(symbols.map((s) => [s.symbol, '100'])), walletBalance: '1000000000' });
   for (const s of symbols) {
     sim.engine.seedPosition(s.symbol, 'LONG', '1', '100');
@@ -87,9 +87,9 @@ export async function startupReadyMs(): Promise<number> {
   const t0 = performance.now();
   runtime.boot();
   runtime.start();
-  await until('service ready', () => runtime.state.serviceReady, 120_000);
+  await until('service ready', () => runtime.state.serviceReady, 600_000);
   const ms = performance.now() - t0;
-  if (runtime.core.known.size !== 1000 || runtime.state.orders.size !== 4000) throw new Error(`bench: startup saw ${runtime.core.known.size} scopes and ${runtime.state.orders.size} orders`);
+  if (runtime.core.known.size !== symbolCount * 2 || runtime.state.orders.size !== symbolCount * 8) throw new Error(`bench: startup saw ${runtime.core.known.size} scopes and ${runtime.state.orders.size} orders`);
   await close();
   await sim.close();
   return ms;
