@@ -37,6 +37,16 @@ describe('forbid checks catch faulty traces', () => {
     expect(findViolations(inputs([...base, lookup('a', 'failed'), sub(2, 'place', 'SL', 'b')]))).toContain('duplicate_place_while_pending');
   });
 
+  test("after a restart, a hydration that shows the dead process's order open settles its place; one that does not, settles nothing", () => {
+    const restart: TraceEntry = { t: 'restart', atMs: 0 } as TraceEntry;
+    const hydration = (openOrderIds: string[]): TraceEntry => ({ t: 'hydration', subject: 'startup', cause: 'startup', openOrderIds, atMs: 0 });
+    const base: TraceEntry[] = [sub(1, 'place', 'TP', 'a'), restart];
+    expect(findViolations(inputs([...base, hydration(['a']), sub(2, 'place', 'TP', 'b')]))).not.toContain('duplicate_place_while_pending');
+    expect(findViolations(inputs([...base, hydration([]), sub(2, 'place', 'TP', 'b')]))).toContain('duplicate_place_while_pending');
+    // Without a restart the same hydration settles nothing before the request's answer.
+    expect(findViolations(inputs([sub(1, 'place', 'TP', 'a'), hydration(['a']), sub(2, 'place', 'TP', 'b')]))).toContain('duplicate_place_while_pending');
+  });
+
   test('duplicate cancel of one target', () => {
     const ctx = new Map([['x', { slot: 'TP', scopeKey: SCOPE }]]);
     expect(findViolations(inputs([sub(1, 'cancel', 'TP', 'x'), sub(2, 'cancel', 'TP', 'x')], { initialContexts: ctx }))).toContain('duplicate_cancel_while_pending');

@@ -67,8 +67,14 @@ export function findViolations(input: ForbidInputs): ForbidId[] {
         // Only a definite rejection ends it; a 5xx or an unlisted code is an unknown outcome.
         if (definiteRejection(input, e)) return false;
       }
-      // After a restart the dead process's request can no longer answer: a lookup settles it.
-      if (e.t === 'lookup' && e.outcome !== 'failed' && e.customOrderId === prev.customOrderId && entries.slice(entries.indexOf(prev), i).some((x) => x.t === 'restart')) return false;
+      // After a restart the dead process's request can no longer answer: a lookup settles it, and
+      // so does a hydration that shows the order open (a place landed) or no longer open (a cancel did).
+      const afterRestart = () => entries.slice(entries.indexOf(prev), i).some((x) => x.t === 'restart');
+      if (e.t === 'lookup' && e.outcome !== 'failed' && e.customOrderId === prev.customOrderId && afterRestart()) return false;
+      if (e.t === 'hydration' && afterRestart()) {
+        const present = e.openOrderIds.includes(prev.customOrderId);
+        if (prev.action === 'place' ? present : !present) return false;
+      }
       if (!answer && e.t !== 'event') continue;
       if (e.t === 'event' && e.kind === 'order' && e.customOrderId === prev.customOrderId && entries.indexOf(prev) < i) {
         if (prev.action === 'place' || e.terminal || prev.action === 'amend') return false;
