@@ -8,14 +8,8 @@
 // last deferred conversion has been handed to the relay. Prints rows/s, min/median/max.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { cpus, loadavg } from 'node:os';
-import { parseStrategy } from '../../src/config/strategy-config.js';
-import { createFailingStore } from '../../src/conformance/failing-store.js';
-import { SteppingClock } from '../../src/conformance/stepping-clock.js';
 import { startInspector, type Inspector } from '../../src/ops/inspect/inspector.js';
-import { AccountRuntime } from '../../src/runtime/account-runtime.js';
-import { Journal } from '../../src/runtime/journal.js';
-import type { RuntimeConfig } from '../../src/runtime/runtime-config.js';
-import { BenchVenue } from './bench-venue.js';
+import { benchRuntime } from './bench-runtime.js';
 import { rowMix, symbolsFor } from './rows.js';
 
 const SYMBOLS = 200;
@@ -26,39 +20,9 @@ const CHUNK = 2_000;
 type Condition = 'no inspector' | 'inspector, no viewer' | 'one viewer, all scopes' | 'one viewer, --inspect-scopes S000*';
 const CONDITIONS: Condition[] = ['no inspector', 'inspector, no viewer', 'one viewer, all scopes', 'one viewer, --inspect-scopes S000*'];
 
-const tick = () => new Promise<void>((r) => setImmediate(r));
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
-async function makeRuntime(symbols: string[]) {
-  const clock = new SteppingClock();
-  const journal = new Journal(clock);
-  const config: RuntimeConfig = {
-    exchange: 'generic', product: 'linear', positionMode: 'hedge', mode: 'dry_run', configuredSymbols: [],
-    strategy: parseStrategy({ takeProfitPct: '1', stopLossPct: '2', dca: [{ offsetPct: '1', sizePct: '100' }] }),
-    eventBurstMs: 150, maxBurstDelayMs: 1000, confirmationTimeoutMs: 5000, heartbeatTimeoutMs: 0,
-    gates: { conformancePassed: true, liveConfirmed: false },
-  };
-  const runtime = new AccountRuntime({ config, venue: new BenchVenue(symbols), store: createFailingStore().keyv, clock, journal });
-  runtime.boot();
-  await tick();
-  runtime.root.send({ type: 'account.restore', pending: [] });
-  await tick();
-  const drain = async () => {
-    for (let i = 0; i < 5; i++) await tick();
-  };
-  const advance = async (ms: number) => {
-    const target = clock.now() + ms;
-    for (;;) {
-      const next = clock.nextDueAt();
-      if (next === undefined || next > target) break;
-      clock.set(Math.max(next, clock.now()));
-      await drain();
-    }
-    clock.set(target);
-    await drain();
-  };
-  return { runtime, journal, advance, drain };
-}
+const makeRuntime = (symbols: string[]) => benchRuntime(symbols, 'dry_run');
 
 /** A viewer in its own process (a browser is one): connects, counts what it receives, says so on exit. */
 function startViewer(url: string): Promise<{ child: ChildProcess; received: () => Promise<number> }> {

@@ -8,16 +8,10 @@
 import { Decimal } from '../../src/domain/decimal.js';
 import type { OrderRow } from '../../src/domain/rows.js';
 import { parseStrategy } from '../../src/config/strategy-config.js';
-import { createFailingStore } from '../../src/conformance/failing-store.js';
-import { SteppingClock } from '../../src/conformance/stepping-clock.js';
-import { AccountRuntime } from '../../src/runtime/account-runtime.js';
-import { Journal } from '../../src/runtime/journal.js';
-import type { RuntimeConfig } from '../../src/runtime/runtime-config.js';
 import type { VenueMutation } from '../../src/venues/port.js';
-import { BenchVenue } from './bench-venue.js';
 import { symbolsFor } from './rows.js';
 
-const tick = () => new Promise<void>((r) => setImmediate(r));
+import { benchRuntime, tick } from './bench-runtime.js';
 
 export interface ProtectFigure { positions: number; ms: number; cpuMs: number; submissions: number }
 
@@ -33,25 +27,15 @@ function confirmation(m: VenueMutation, exchangeOrderId: string): OrderRow {
 
 export async function protectMany(positions: number): Promise<ProtectFigure> {
   const symbols = symbolsFor(Math.ceil(positions / 2));
-  const clock = new SteppingClock();
-  const journal = new Journal(clock);
-  const venue = new BenchVenue(symbols);
-  const config: RuntimeConfig = {
-    exchange: 'generic', product: 'linear', positionMode: 'hedge', mode: 'demo', configuredSymbols: [],
-    strategy: parseStrategy({ takeProfitPct: '1', stopLossPct: '2', dca: [] }),
-    eventBurstMs: 150, maxBurstDelayMs: 1000, confirmationTimeoutMs: 600_000, heartbeatTimeoutMs: 0,
-    gates: { conformancePassed: true, liveConfirmed: false },
-  };
-  const runtime = new AccountRuntime({ config, venue, store: createFailingStore().keyv, clock, journal });
+  const { runtime, clock, venue } = await benchRuntime(symbols, 'demo', {
+    strategy: parseStrategy({ takeProfitPct: '1', stopLossPct: '2', dca: [] }), confirmationTimeoutMs: 600_000,
+  });
   let nextId = 1;
   venue.onSubmit = (m) => {
     if (m.action !== 'place') return;
     const row = confirmation(m, String(nextId++));
     setImmediate(() => runtime.router.ingest(row));
   };
-  runtime.boot();
-  await tick();
-  runtime.root.send({ type: 'account.restore', pending: [] });
   for (let i = 0; i < 10; i++) await tick();
   const scopes: Array<{ symbol: string; managedSide: 'LONG' | 'SHORT' }> = [];
   for (const symbol of symbols) for (const managedSide of ['LONG', 'SHORT'] as const) if (scopes.length < positions) scopes.push({ symbol, managedSide });

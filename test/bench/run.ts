@@ -6,13 +6,8 @@ import { attachLogger, createLogger } from '../../src/runtime/logger.js';
 import { cpus, totalmem } from 'node:os';
 import { Decimal } from '../../src/domain/decimal.js';
 import type { PrivateRow } from '../../src/domain/rows.js';
-import { parseStrategy } from '../../src/config/strategy-config.js';
-import { createFailingStore } from '../../src/conformance/failing-store.js';
-import { AccountRuntime } from '../../src/runtime/account-runtime.js';
-import { SteppingClock } from '../../src/conformance/stepping-clock.js';
-import { Journal } from '../../src/runtime/journal.js';
-import type { ExecutionMode, RuntimeConfig } from '../../src/runtime/runtime-config.js';
-import { BenchVenue } from './bench-venue.js';
+import type { ExecutionMode } from '../../src/runtime/runtime-config.js';
+import { benchRuntime } from './bench-runtime.js';
 import { asJson, rowMix, symbolsFor } from './rows.js';
 import { BURST_MS, reactionSamples, startupReadyMs } from './e2e.js';
 import { perRowAtScale } from './scale-rows.js';
@@ -26,40 +21,9 @@ function report(f: Figure) {
 }
 
 const gc = () => (globalThis as { gc?: () => void }).gc?.();
-const tick = () => new Promise<void>((r) => setImmediate(r));
 const round = (n: number, digits = 2) => Math.round(n * 10 ** digits) / 10 ** digits;
 
-async function makeRuntime(symbols: string[], mode: ExecutionMode) {
-  const clock = new SteppingClock();
-  const journal = new Journal(clock);
-  const venue = new BenchVenue(symbols);
-  const config: RuntimeConfig = {
-    exchange: 'generic', product: 'linear', positionMode: 'hedge', mode, configuredSymbols: [],
-    strategy: parseStrategy({ takeProfitPct: '1', stopLossPct: '2', dca: [{ offsetPct: '1', sizePct: '100' }] }),
-    eventBurstMs: 150, maxBurstDelayMs: 1000, confirmationTimeoutMs: 5000, heartbeatTimeoutMs: 0,
-    gates: { conformancePassed: true, liveConfirmed: false },
-  };
-  const runtime = new AccountRuntime({ config, venue, store: createFailingStore().keyv, clock, journal });
-  runtime.boot();
-  await tick();
-  runtime.root.send({ type: 'account.restore', pending: [] });
-  await tick();
-  const drain = async () => {
-    for (let i = 0; i < 5; i++) await tick();
-  };
-  const advance = async (ms: number) => {
-    const target = clock.now() + ms;
-    for (;;) {
-      const next = clock.nextDueAt();
-      if (next === undefined || next > target) break;
-      clock.set(Math.max(next, clock.now()));
-      await drain();
-    }
-    clock.set(target);
-    await drain();
-  };
-  return { runtime, clock, venue, journal, drain, advance };
-}
+const makeRuntime = (symbols: string[], mode: ExecutionMode) => benchRuntime(symbols, mode);
 
 /** Feeds the rows in chunks, letting every burst wait fire after each chunk; returns ms. */
 async function feed(rows: PrivateRow[], symbols: string[], withLogger = false) {

@@ -7,16 +7,9 @@
 // line per scope count); `npm run bench` reports `per_row_cpu_10k_over_1k` from it.
 import { Decimal } from '../../src/domain/decimal.js';
 import type { PrivateRow } from '../../src/domain/rows.js';
-import { parseStrategy } from '../../src/config/strategy-config.js';
-import { createFailingStore } from '../../src/conformance/failing-store.js';
-import { SteppingClock } from '../../src/conformance/stepping-clock.js';
-import { AccountRuntime } from '../../src/runtime/account-runtime.js';
-import { Journal } from '../../src/runtime/journal.js';
-import type { RuntimeConfig } from '../../src/runtime/runtime-config.js';
-import { BenchVenue } from './bench-venue.js';
+import { benchRuntime } from './bench-runtime.js';
 import { symbolsFor } from './rows.js';
 
-const tick = () => new Promise<void>((r) => setImmediate(r));
 const gc = () => (globalThis as { gc?: () => void }).gc?.();
 const ORDERS_PER_SCOPE = 3;
 const MEASURED_BURSTS = 4_000;
@@ -24,37 +17,7 @@ const CHUNK_BURSTS = 500;
 
 export interface ScaleFigure { scopes: number; cpuMicrosPerRow: number; wallMicrosPerRow: number; rows: number }
 
-async function runtimeFor(symbols: string[]) {
-  const clock = new SteppingClock();
-  const journal = new Journal(clock);
-  const venue = new BenchVenue(symbols);
-  const config: RuntimeConfig = {
-    exchange: 'generic', product: 'linear', positionMode: 'hedge', mode: 'dry_run', configuredSymbols: [],
-    strategy: parseStrategy({ takeProfitPct: '1', stopLossPct: '2', dca: [{ offsetPct: '1', sizePct: '100' }] }),
-    eventBurstMs: 150, maxBurstDelayMs: 1000, confirmationTimeoutMs: 5000, heartbeatTimeoutMs: 0,
-    gates: { conformancePassed: true, liveConfirmed: false },
-  };
-  const runtime = new AccountRuntime({ config, venue, store: createFailingStore().keyv, clock, journal });
-  runtime.boot();
-  await tick();
-  runtime.root.send({ type: 'account.restore', pending: [] });
-  await tick();
-  const drain = async () => {
-    for (let i = 0; i < 5; i++) await tick();
-  };
-  const advance = async (ms: number) => {
-    const target = clock.now() + ms;
-    for (;;) {
-      const next = clock.nextDueAt();
-      if (next === undefined || next > target) break;
-      clock.set(Math.max(next, clock.now()));
-      await drain();
-    }
-    clock.set(target);
-    await drain();
-  };
-  return { runtime, drain, advance };
-}
+const runtimeFor = (symbols: string[]) => benchRuntime(symbols, 'dry_run');
 
 const sides = ['LONG', 'SHORT'] as const;
 
