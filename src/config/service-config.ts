@@ -1,5 +1,7 @@
 // The service configuration: parsed and validated from the environment BEFORE any client,
 // socket or store exists. Every rejection names the variable and the value.
+import { resolve as resolvePath } from 'node:path';
+import { DEFAULT_LEASE_MARGIN_MS, DEFAULT_LEASE_TTL_MS, parseSharedStore, type SharedStoreConfig } from './shared-store-config.js';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import type { ExecutionMode, RuntimeConfig } from '../runtime/runtime-config.js';
@@ -38,6 +40,8 @@ export interface ServiceConfig {
   simDriver: 'none' | 'walk' | 'demo';
   simSeed: number;
   storePath: string;
+  /** STORE_URL: the shared PostgreSQL store and its lease (absent: the SQLite file at storePath). */
+  sharedStore?: SharedStoreConfig;
   /** As configured (blank: the shipped pack, absolute); the gate refuses a relative path. */
   conformancePack: string;
   logLevel: string;
@@ -99,6 +103,10 @@ const schema = z.object({
   MARK_POLL_MS: ms('MARK_POLL_MS', 2_000),
   SUMMARY_INTERVAL_MS: ms('SUMMARY_INTERVAL_MS', 300_000),
   STORE_PATH: z.string().optional(),
+  STORE_URL: z.string().optional(),
+  ACCOUNT_ID: z.string().optional(),
+  LEASE_TTL_MS: ms('LEASE_TTL_MS', DEFAULT_LEASE_TTL_MS),
+  LEASE_MARGIN_MS: ms('LEASE_MARGIN_MS', DEFAULT_LEASE_MARGIN_MS),
   CONFORMANCE_PACK: z.string().optional(),
   LIVE_CONFIRMATION: z.string().optional(),
   LOG_LEVEL: z.string().optional(),
@@ -166,6 +174,8 @@ export function parseServiceConfig(env: Env): ServiceConfig {
   if (mode === 'live' && !liveConfirmed) {
     throw new ConfigError('LIVE_CONFIRMATION', e.LIVE_CONFIRMATION ? '[set]' : undefined, `LIVE needs LIVE_CONFIRMATION set to exactly "${LIVE_CONFIRMATION_TEXT}"`);
   }
+  const storePath = e.STORE_PATH && e.STORE_PATH.trim() ? e.STORE_PATH.trim() : './data/exstate.sqlite';
+  const sharedStore = parseSharedStore(e, { venue, url: venueUrls?.rest ?? `sim:${resolvePath(storePath)}`, apiKey: e.API_KEY || 'sim' });
   const logFormat = oneOf('LOG_FORMAT', e.LOG_FORMAT, ['pretty', 'json'] as const, process.stdout.isTTY ? 'pretty' : 'json');
   const logLevel = oneOf('LOG_LEVEL', e.LOG_LEVEL, ['trace', 'debug', 'info', 'warn', 'error', 'fatal'] as const, 'info');
   return {
@@ -185,7 +195,8 @@ export function parseServiceConfig(env: Env): ServiceConfig {
     listenKeyRefreshMs: e.LISTEN_KEY_REFRESH_MS,
     venueTimeoutMs: e.VENUE_TIMEOUT_MS,
     httpPort: httpPort(e.HTTP_PORT),
-    storePath: e.STORE_PATH && e.STORE_PATH.trim() ? e.STORE_PATH.trim() : './data/exstate.sqlite',
+    storePath,
+    ...(sharedStore ? { sharedStore } : {}),
     conformancePack: e.CONFORMANCE_PACK && e.CONFORMANCE_PACK.trim() ? e.CONFORMANCE_PACK.trim() : shippedConformancePack(),
     logLevel,
     logFormat,

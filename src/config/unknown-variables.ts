@@ -7,7 +7,7 @@ import { ConfigError } from './config-error.js';
 /** Prefixes exstate's variables share: an unknown file variable with one of them is a mistake. */
 const PREFIXES = [
   'EXECUTION_', 'VENUE', 'SIM_', 'LISTEN_KEY', 'PRODUCT', 'POSITION_', 'SYMBOL', 'TAKE_PROFIT', 'STOP_LOSS', 'STOPLOSS', 'TAKEPROFIT', 'DCA',
-  'EVENT_BURST', 'MAX_BURST', 'CONFIRMATION_', 'HEARTBEAT', 'STORE_', 'CONFORMANCE', 'LIVE_', 'LOG_', 'API_KEY', 'API_SECRET', 'PROTECTION_', 'SUMMARY', 'EXSTATE',
+  'EVENT_BURST', 'MAX_BURST', 'CONFIRMATION_', 'HEARTBEAT', 'STORE_', 'CONFORMANCE', 'LIVE_', 'LOG_', 'API_KEY', 'API_SECRET', 'PROTECTION_', 'SUMMARY', 'EXSTATE', 'LEASE_', 'ACCOUNT_ID',
 ];
 
 /** Variables other tools put in a shell's environment or a .env that are not exstate's business. */

@@ -6,18 +6,20 @@ export type SystemMode = 'NORMAL' | 'DEGRADED' | 'PAUSED';
 
 export type ModeReason =
   | 'STREAM_STALE' | 'STREAM_DOWN' | 'AUTH_FAILED' | 'RATE_LIMITED' | 'STORE_WRITE_FAILED'
-  | 'PROTECTION_UNPLACEABLE' | 'RECOVERY_FAILING' | 'CLOCK_SKEW' | 'SYMBOL_UNLISTED';
+  | 'PROTECTION_UNPLACEABLE' | 'RECOVERY_FAILING' | 'CLOCK_SKEW' | 'SYMBOL_UNLISTED' | 'LEASE_LOST';
 
 export const MODE_REASONS: readonly ModeReason[] = [
-  'STREAM_STALE', 'STREAM_DOWN', 'AUTH_FAILED', 'RATE_LIMITED', 'STORE_WRITE_FAILED', 'PROTECTION_UNPLACEABLE', 'RECOVERY_FAILING', 'CLOCK_SKEW', 'SYMBOL_UNLISTED',
+  'STREAM_STALE', 'STREAM_DOWN', 'AUTH_FAILED', 'RATE_LIMITED', 'STORE_WRITE_FAILED', 'PROTECTION_UNPLACEABLE', 'RECOVERY_FAILING', 'CLOCK_SKEW', 'SYMBOL_UNLISTED', 'LEASE_LOST',
 ];
 
 /**
  * Reasons that stop every write: the venue refuses our signature or credentials, so nothing we
  * send can be trusted to land. A failing store only degrades: each request still needs its own
  * durable write before it is sent, and protection whose write lands must still go out.
+ * A lost account lease pauses too: another process may own the account now, and two managers
+ * of one account is the failure the lease exists to prevent.
  */
-const PAUSING: ReadonlySet<ModeReason> = new Set(['AUTH_FAILED', 'CLOCK_SKEW']);
+const PAUSING: ReadonlySet<ModeReason> = new Set(['AUTH_FAILED', 'CLOCK_SKEW', 'LEASE_LOST']);
 
 export function modeOf(reasons: Iterable<ModeReason>): SystemMode {
   let mode: SystemMode = 'NORMAL';

@@ -128,7 +128,7 @@ export async function startService(options: StartOptions): Promise<number> {
   // Deterministic replay: where the audit journal keeps the run, it also keeps the runtime's start
   // (configuration, store) and everything that crosses the venue port (`exstate replay`).
   const recording = audit ? await startRecording(journal, { config: config.runtime, storePath: config.storePath, venue: handle.venue }) : undefined;
-  const runtime = new AccountRuntime({ config: config.runtime, venue: recording?.venue ?? handle.venue, store: openStore.keyv, clock: systemClock, journal, ...(recording ? { jitter: recording.jitter } : {}) });
+  const runtime = new AccountRuntime({ config: config.runtime, venue: recording?.venue ?? handle.venue, store: openStore.kv, clock: systemClock, journal, ...(recording ? { jitter: recording.jitter } : {}) });
   let inspector: Inspector | undefined;
   // The banner, when the service is first ready: the venue has told the balance by then.
   bannerOnReady(journal, () => bannerFields(config, { apiKey: config.credentials.apiKey ?? handle.sim?.apiKey, balances: runtime.state.balances.values() }));

@@ -17,6 +17,8 @@ import { accountLogic } from './logic/account-logic.js';
 import { scopeLogic } from './logic/scope-logic.js';
 import { streamLogic } from './logic/stream-logic.js';
 import { OrderContextStore } from './order-context-store.js';
+import type { DurableKv } from '../store/durable-kv.js';
+import type { WriteFence } from './write-fence.js';
 import { PassRunner } from './pass-runner.js';
 import { PrivateEventRouter } from './private-event-router.js';
 import { RecoveryHydrator } from './recovery-hydrator.js';
@@ -36,11 +38,13 @@ const DEFAULT_PAUSED_PROBE_MS = 30_000;
 export interface AccountRuntimeOptions {
   config: RuntimeConfig;
   venue: Venue;
-  store: Keyv;
+  store: Keyv | DurableKv;
   clock: RuntimeClock;
   journal: Journal;
   /** Validation of the raw configuration; a rejection stops the start before any venue call. */
   validateConfig?: () => void;
+  /** The account lease when the store is shared: no venue write starts without its margin. */
+  writeFence?: WriteFence;
   /** Backoff jitter in [0, 1) (default Math.random; the harness injects a constant). */
   jitter?: () => number;
 }
@@ -65,6 +69,7 @@ export class AccountRuntime {
   constructor(private readonly options: AccountRuntimeOptions) {
     const { config, venue, store, clock, journal } = options;
     this.core = new RuntimeCore(config, venue, new OrderContextStore(store), journal, clock);
+    this.core.writeFence = options.writeFence;
     this.router = new PrivateEventRouter(this.core);
     this.passes = new PassRunner(this.core);
     this.executor = new SubmissionExecutor(this.core);

@@ -66,6 +66,31 @@ export const JOURNAL_CATALOGUE = {
     meaning: 'the lock, the store or the venue client could not be had: one line on stderr, exit code 2',
     action: 'another instance? the store\'s directory?',
   },
+  lease_standby: {
+    level: 'info', fields: { account: 'string', owner: 'string?', epoch: 'number?', expiresInMs: 'number?' },
+    meaning: 'the shared store\'s account lease is held by another process: this one waits as a standby (no venue client, no writes) and takes over when the lease expires',
+    action: NONE,
+  },
+  lease_acquired: {
+    level: 'info', fields: { account: 'string', epoch: 'number' },
+    meaning: 'this process took the account lease (a takeover increments the epoch): startup hydration and recovery from the shared contexts follow',
+    action: NONE,
+  },
+  lease_renew_failed: {
+    level: 'warn', fields: { account: 'string', epoch: 'number', reason: 'string' },
+    meaning: 'a renewal of the account lease did not go through (database unreachable or slow); submissions stop once the safety margin is reached',
+    action: 'check the database and the network to it',
+  },
+  lease_lost: {
+    level: 'error', fields: { account: 'string', epoch: 'number', reason: 'string' },
+    meaning: 'the account lease ran out or was taken over: `LEASE_LOST` pauses the account, the runtime stops, and the process waits as a standby again',
+    action: 'a second process manages the account now, or the database was unreachable past the lease',
+  },
+  lease_released: {
+    level: 'info', fields: { account: 'string', epoch: 'number' },
+    meaning: 'a stopping owner gave the lease up so a standby can take over at once',
+    action: NONE,
+  },
   config_rejected: {
     level: 'error', fields: { field: 'string', reason: 'string', value: 'json?' },
     meaning: 'the runtime refused its configuration before any venue call; the account does not start', action: 'fix the variable named in `field`',

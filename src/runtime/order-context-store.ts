@@ -1,8 +1,10 @@
-// OrderContextStore: customOrderId -> {scope, slot, generation, request, status}, durable on keyv
-// (SQLite file by default, in-memory in the harness). A context is written BEFORE the venue call
+// OrderContextStore: customOrderId -> {scope, slot, generation, request, status}, durable on a
+// DurableKv (SQLite file by default, PostgreSQL when shared, keyv in-memory in the harness). A context is written BEFORE the venue call
 // and a failed write blocks the submission. Custom ids are opaque keys: nothing is parsed out of
 // them. Reads are served from an in-memory mirror loaded once at startup.
 import type Keyv from 'keyv';
+import { LeaseLostError, type DurableKv } from '../store/durable-kv.js';
+import { isDurableKv, keyvKv } from '../store/keyv-kv.js';
 import type { PlainOrderFields } from '../domain/order-intent.js';
 import { advanceLifecycle, contextStatusOf, lifecycleOfStatus, type LifecycleReport, type LifecycleState } from '../domain/order-lifecycle.js';
 
@@ -63,7 +65,11 @@ export class OrderContextStore {
   /** Contexts that are not terminal, per scope (what recovery and ownership checks walk). */
   private readonly openByScope = new Map<string, Set<string>>();
 
-  constructor(private readonly keyv: Keyv) {}
+  private readonly kv: DurableKv;
+
+  constructor(store: DurableKv | Keyv) {
+    this.kv = isDurableKv(store) ? store : keyvKv(store);
+  }
 
   /** Loads every stored context and ladder into memory. */
   async load(): Promise<void> {
@@ -73,9 +79,7 @@ export class OrderContextStore {
     this.byExchangeId.clear();
     this.openByScope.clear();
     this.fillIds.clear();
-    const iterate = (this.keyv as unknown as { iterator?: (ns?: string) => AsyncIterable<[string, unknown]> }).iterator;
-    if (!iterate) throw new Error('the configured keyv store cannot be iterated; use SQLite or the in-memory store');
-    for await (const [key, value] of iterate.call(this.keyv, undefined)) {
+    for await (const [key, value] of this.kv.entries()) {
       if (key.startsWith(CONTEXT_PREFIX)) {
         const ctx = value as OrderContext;
         this.remember(ctx.lifecycle ? ctx : { ...ctx, lifecycle: lifecycleOfStatus(ctx.status, ctx.filled), ...(ctx.status === 'active' ? { reachedVenue: true } : {}) });
@@ -145,8 +149,9 @@ export class OrderContextStore {
   async rememberFill(tradeId: string, atMs: number): Promise<void> {
     if (this.fillIds.has(tradeId)) return;
     this.fillIds.add(tradeId);
-    const ok = await this.tracked(this.keyv.set(FILL_PREFIX + tradeId, { atMs }));
-    if (ok === false) throw new Error(`fill record write failed for ${tradeId}`);
+    await this.tracked(this.kv.set(FILL_PREFIX + tradeId, { atMs })).catch((error: unknown) => {
+      throw new Error(`fill record write failed for ${tradeId}: ${error instanceof Error ? error.message : String(error)}`);
+    });
   }
 
   /** Settles when every durable write already started has finished (a stopping account waits). */
@@ -176,24 +181,23 @@ export class OrderContextStore {
     return () => this.timers.delete(timer);
   }
 
-  private observer: ((ok: boolean, detail: string) => void) | undefined;
+  private observer: ((ok: boolean, detail: string, leaseLost: boolean) => void) | undefined;
 
-  /** Told the outcome of every durable context write (the account degrades while writes fail). */
-  observeWrites(observer: (ok: boolean, detail: string) => void): void {
+  /** Told the outcome of every durable context write (the account degrades while writes fail, pauses when the lease is lost). */
+  observeWrites(observer: (ok: boolean, detail: string, leaseLost: boolean) => void): void {
     this.observer = observer;
   }
 
   /** Durable write; throws ContextWriteError and leaves the mirror unchanged when it fails. */
   async put(ctx: OrderContext): Promise<void> {
     try {
-      const ok = await this.tracked(this.keyv.set(CONTEXT_PREFIX + ctx.customOrderId, ctx));
-      if (ok === false) throw new Error('store refused the write');
+      await this.tracked(this.kv.set(CONTEXT_PREFIX + ctx.customOrderId, ctx));
     } catch (error) {
       const failure = new ContextWriteError(ctx.customOrderId, error);
-      this.observer?.(false, failure.message);
+      this.observer?.(false, failure.message, error instanceof LeaseLostError);
       throw failure;
     }
-    this.observer?.(true, '');
+    this.observer?.(true, '', false);
     this.remember(ctx);
   }
 
@@ -244,8 +248,9 @@ export class OrderContextStore {
   private async writeLadder(record: LadderRecord): Promise<void> {
     const { scopeKey } = record;
     this.ladders.set(scopeKey, record);
-    const ok = await this.tracked(this.keyv.set(LADDER_PREFIX + scopeKey, record));
-    if (ok === false) throw new Error(`ladder write failed for ${scopeKey}`);
+    await this.tracked(this.kv.set(LADDER_PREFIX + scopeKey, record)).catch((error: unknown) => {
+      throw new Error(`ladder write failed for ${scopeKey}: ${error instanceof Error ? error.message : String(error)}`);
+    });
   }
 
   private remember(ctx: OrderContext): void {

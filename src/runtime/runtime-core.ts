@@ -1,6 +1,7 @@
 // The shared pieces of one running account: state, stores, journal, clock, venue, and the
 // registry of known scopes. Router, pass runner, executor and hydrator all work on this.
 import { AccountState } from '../domain/account-state.js';
+import type { WriteFence } from './write-fence.js';
 import { oppositeSide, parseScopeKey, scopeKey, type Scope, type ScopeKey } from '../domain/scope.js';
 import { type Decimal, ZERO } from '../domain/decimal.js';
 import type { Venue } from '../venues/port.js';
@@ -29,6 +30,8 @@ export class RuntimeCore {
   /** Scopes whose last pass planned mutations that readiness withheld. */
   readonly deferredForReadiness = new Set<ScopeKey>();
   private sink: ScopeSink | undefined;
+  /** The account lease, when the store is shared (see write-fence.ts). */
+  writeFence: WriteFence | undefined;
 
   constructor(
     readonly config: RuntimeConfig,
@@ -44,7 +47,12 @@ export class RuntimeCore {
     this.modes.onImproved = () => {
       for (const key of this.known.keys()) this.affect(key, 'mode_improved');
     };
-    contexts.observeWrites((ok, detail) => (ok ? this.modes.clear('STORE_WRITE_FAILED') : this.modes.raise('STORE_WRITE_FAILED', detail)));
+    contexts.observeWrites((ok, detail, leaseLost) => {
+      if (ok) this.modes.clear('STORE_WRITE_FAILED');
+      // A fenced write refused because another process took the account over: stop writing at all.
+      else if (leaseLost) this.modes.raise('LEASE_LOST', detail);
+      else this.modes.raise('STORE_WRITE_FAILED', detail);
+    });
   }
 
   attach(sink: ScopeSink): void {

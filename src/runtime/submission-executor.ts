@@ -66,6 +66,12 @@ export class SubmissionExecutor {
       core.journal.record('submission_withheld', { scope, action, slot, customOrderId: r.customOrderId, reason: 'gates_closed' });
       return 'skipped';
     }
+    if (core.writeFence && !core.writeFence.safeToSubmit()) {
+      // The lease may run out before this request lands: another process may own the account by then.
+      core.modes.raise('LEASE_LOST', 'the account lease has less than its safety margin left');
+      core.journal.record('submission_withheld', { scope, action, slot, customOrderId: r.customOrderId, reason: 'lease_unsafe' });
+      return 'skipped';
+    }
     if (!core.modes.writesAllowed() || (increasesExposure(r) && !core.modes.exposureAllowed())) {
       core.journal.record('submission_withheld', { scope, action, slot, customOrderId: r.customOrderId, reason: `mode_${core.modes.mode().toLowerCase()}` });
       return 'skipped';

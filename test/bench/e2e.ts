@@ -34,7 +34,7 @@ export async function service(sim: Simulator, mode: ExecutionMode) {
     eventBurstMs: BURST_MS, maxBurstDelayMs: 500, confirmationTimeoutMs: 10_000, heartbeatTimeoutMs: 0,
     gates: { conformancePassed: true, liveConfirmed: false },
   };
-  const runtime = new AccountRuntime({ config, venue, store: store.keyv, clock: systemClock, journal });
+  const runtime = new AccountRuntime({ config, venue, store: store.kv, clock: systemClock, journal });
   return { runtime, journal, close: async () => { await runtime.stop(); await store.close(); } };
 }
 

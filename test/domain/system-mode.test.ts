@@ -1,5 +1,6 @@
-// The system mode follows from the active reasons alone: refused credentials or signatures pause
-// every write; every other reason only holds back new exposure; no reason is NORMAL.
+// The system mode follows from the active reasons alone: refused credentials or signatures, and a
+// lost account lease (another process may own the account), pause every write; every other
+// reason only holds back new exposure; no reason is NORMAL.
 import { allowsExposure, allowsWrites, MODE_REASONS, modeOf, type ModeReason } from '../../src/domain/system-mode.js';
 
 describe('system mode', () => {
@@ -9,13 +10,15 @@ describe('system mode', () => {
     expect(allowsWrites('NORMAL')).toBe(true);
   });
 
-  test.each(['AUTH_FAILED', 'CLOCK_SKEW'] as ModeReason[])('%s pauses every write, whatever else is active', (reason) => {
+  const PAUSING: ModeReason[] = ['AUTH_FAILED', 'CLOCK_SKEW', 'LEASE_LOST'];
+
+  test.each(PAUSING)('%s pauses every write, whatever else is active', (reason) => {
     for (const other of MODE_REASONS) expect(modeOf([other, reason])).toBe('PAUSED');
     expect(allowsWrites('PAUSED')).toBe(false);
     expect(allowsExposure('PAUSED')).toBe(false);
   });
 
-  test.each(MODE_REASONS.filter((r) => r !== 'AUTH_FAILED' && r !== 'CLOCK_SKEW'))('%s degrades: protection goes on, no new exposure', (reason) => {
+  test.each(MODE_REASONS.filter((r) => !PAUSING.includes(r)))('%s degrades: protection goes on, no new exposure', (reason) => {
     expect(modeOf([reason])).toBe('DEGRADED');
     expect(allowsWrites('DEGRADED')).toBe(true);
     expect(allowsExposure('DEGRADED')).toBe(false);

@@ -54,7 +54,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       restUrl: sim.rest, wsUrl: sim.ws, apiKey: sim.apiKey, secret: sim.secret, listenKeyRefreshMs: 60_000, timeoutMs: options.venueTimeoutMs ?? 2000,
       positionMode, weightLimit: options.weightLimit ?? 2400, protectiveHeadroom: 0.2, log: (event, fields) => journal.record(event, fields),
     });
-    const runtime = new AccountRuntime({ config, venue, store: store.keyv, clock: systemClock, journal });
+    const runtime = new AccountRuntime({ config, venue, store: store.kv, clock: systemClock, journal });
     runtime.boot();
     runtime.start();
     current = { runtime, close: async () => { await runtime.stop(); await store.close(); } };

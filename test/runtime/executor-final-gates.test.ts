@@ -14,6 +14,7 @@ import type { PlannedRequest } from '../../src/runtime/pass-runner.js';
 import { RuntimeCore } from '../../src/runtime/runtime-core.js';
 import type { ExecutionMode, RuntimeConfig } from '../../src/runtime/runtime-config.js';
 import { SubmissionExecutor } from '../../src/runtime/submission-executor.js';
+import { LeaseLostError, type DurableKv } from '../../src/store/durable-kv.js';
 
 const KEY = 'binance:linear:BTCUSDT:LONG';
 const d = (s: string) => new Decimal(s);
@@ -87,4 +88,45 @@ test('DEGRADED: cancelling a DCA order is cleanup, not exposure: it goes out', a
   void executor.submitPlanned(KEY, [cancel]);
   await new Promise((r) => setTimeout(r, 50));
   expect(venue.submissions.map((s) => `${s.mutation.action}:${s.mutation.slot}`)).toEqual(['cancel:DCA1']);
+});
+
+// Issue 15: with a shared store, a venue write starts only while the account lease has its
+// safety margin left; a stale owner (paused past its lease, or refused by the fenced store)
+// sends nothing at all and says why.
+test('lease without its safety margin: nothing is sent, protection included, and the account pauses with LEASE_LOST', async () => {
+  const { executor, venue, records, core } = setup('demo');
+  let safe = false;
+  core.writeFence = { safeToSubmit: () => safe };
+  await executor.submitPlanned(KEY, [slPlace('s1'), dcaPlace('d1')]);
+  expect(venue.submissions).toHaveLength(0);
+  expect(withheld(records)).toEqual(['SL:lease_unsafe', 'DCA1:lease_unsafe']);
+  expect(core.modes.mode()).toBe('PAUSED');
+  expect(core.modes.reasons().map((r) => r.reason)).toEqual(['LEASE_LOST']);
+  // Nothing was written either: a stale owner leaves no context behind for the new owner to chase.
+  expect(core.contexts.get('s1')).toBeUndefined();
+  safe = true;
+  core.modes.clear('LEASE_LOST');
+  void executor.submitPlanned(KEY, [slPlace('s2')]);
+  await new Promise((r) => setTimeout(r, 50));
+  expect(venue.submissions.map((s) => s.mutation.slot)).toEqual(['SL']);
+});
+
+test('a context write the fenced store refuses (lease taken over) sends nothing and pauses the account', async () => {
+  const config = setup('demo');
+  const journal = new Journal(systemClock);
+  const records: JournalRecord[] = [];
+  journal.subscribe((r) => records.push(r));
+  const fenced: DurableKv = {
+    async *entries() {},
+    set: async () => { throw new LeaseLostError('epoch 3 is no longer current'); },
+    setMany: async () => { throw new LeaseLostError('epoch 3 is no longer current'); },
+    close: async () => undefined,
+  };
+  const core = new RuntimeCore(config.core.config, config.venue, new OrderContextStore(fenced), journal, systemClock);
+  core.state.serviceReady = true;
+  await new SubmissionExecutor(core).submitPlanned(KEY, [slPlace('s1')]);
+  expect(config.venue.submissions).toHaveLength(0);
+  expect(core.modes.mode()).toBe('PAUSED');
+  expect(core.modes.reasons().map((r) => r.reason)).toEqual(['LEASE_LOST']);
+  expect(records.filter((r) => r.event === 'context_write_failed')).toHaveLength(1);
 });
