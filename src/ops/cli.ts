@@ -9,6 +9,11 @@ import { lockHolder } from './instance-lock.js';
 import { accountLock, loadServiceConfig, startService } from './service.js';
 import { packageVersion } from './banner.js';
 import { statusCommand } from './status-command.js';
+import { fleetStatus } from './fleet-command.js';
+import { parseSharedStore, type SharedStoreConfig } from '../config/shared-store-config.js';
+import { loadEnvironment } from '../config/env.js';
+import { ConfigError } from '../config/config-error.js';
+import { errorLine } from './error-line.js';
 import { addJournalCommands } from './audit/audit-cli.js';
 import { addReplayCommand } from './replay/replay-cli.js';
 import { startSimulator } from '../sim/server.js';
@@ -105,6 +110,35 @@ program
   .description('read a running service: mode, alerts, positions with their SL/TP/DCA and trust, pending and unknown outcomes; exit 0 when ready and NORMAL, 1 otherwise, 2 when unreachable')
   .action(async (opts: { json?: boolean; url?: string }) => {
     process.exitCode = await statusCommand(opts);
+  });
+
+program
+  .command('fleet')
+  .argument('<what>', 'status')
+  .option('--profile <file>', 'an env file that fills what neither the environment nor .env sets')
+  .option('--json', 'print one JSON document')
+  .description('every account in the shared PostgreSQL store (STORE_URL): owner, lease epoch and age, mode and readiness; reads only')
+  .action(async (what: string, opts: { profile?: string; json?: boolean }) => {
+    if (what !== 'status') {
+      process.stderr.write(`exstate: fleet ${JSON.stringify(what)}: expected "fleet status"\n`);
+      process.exitCode = 2;
+      return;
+    }
+    // Only the store's address matters here: an operator's box need not hold an account's settings.
+    let shared: SharedStoreConfig | undefined;
+    try {
+      shared = parseSharedStore({ STORE_URL: loadEnvironment({ profile: opts.profile }).STORE_URL }, { venue: 'fleet', url: '', apiKey: '' });
+    } catch (error) {
+      process.stderr.write(`exstate: configuration rejected: ${error instanceof ConfigError ? `${error.field}=${JSON.stringify(error.value)}: ${error.reason}` : errorLine(error)}\n`);
+      process.exitCode = 2;
+      return;
+    }
+    if (!shared) {
+      process.stderr.write('exstate: fleet status needs STORE_URL=postgres://... (the shared store); with STORE_PATH one process manages one account: use `exstate status`\n');
+      process.exitCode = 2;
+      return;
+    }
+    process.exitCode = await fleetStatus(shared.url, { json: opts.json });
   });
 
 addJournalCommands(program);

@@ -17,12 +17,14 @@ import { evaluateConformanceGate } from './conformance-gate.js';
 import { OpsHttp } from './http/server.js';
 import { openVenue } from './venue-factory.js';
 import { accountLockPath, acquireInstanceLock } from './instance-lock.js';
-import { openDurableStore, openReadOnlyCopy } from './store.js';
+import { openAccountStore, type AccountStore } from './account-store.js';
+import { keepLease, waitForLease } from './lease-keeper.js';
 import { AuditJournal } from './audit/audit-journal.js';
 import { accountFingerprint } from './banner.js';
 import { parseScopePattern } from './inspect/scope-pattern.js';
 import type { InspectOptions, Inspector } from './inspect/inspector.js';
 import { startRecording } from './replay/replay-baseline.js';
+import { errorLine } from './error-line.js';
 
 export interface StartOptions {
   profile?: string;
@@ -42,10 +44,7 @@ export interface StartOptions {
   inspect?: InspectOptions;
 }
 
-/** One line of an error for a person: scrubbed, no stack. */
-export function errorLine(error: unknown): string {
-  return scrubText(String((error as Error)?.message ?? error)).split('\n')[0]!.slice(0, 500);
-}
+export { errorLine } from './error-line.js';
 
 /** Validates configuration; returns it, or prints the rejection (one line) and returns undefined. */
 export function loadServiceConfig(options: StartOptions): ServiceConfig | undefined {
@@ -93,10 +92,11 @@ export async function startService(options: StartOptions): Promise<number> {
   }
 
   let releaseLock: () => void = () => undefined;
-  let store: Awaited<ReturnType<typeof openDurableStore>> | undefined;
+  let store: AccountStore | undefined;
   let handle: Awaited<ReturnType<typeof openVenue>>;
   try {
-    if (writes) {
+    // With a shared store the account lease keeps other processes off, on this host and others.
+    if (writes && !config.sharedStore) {
       const releaseAccount = acquireInstanceLock(accountLock(config));
       try {
         const releaseStore = acquireInstanceLock(join(dirname(config.storePath), 'exstate.lock'));
@@ -109,7 +109,7 @@ export async function startService(options: StartOptions): Promise<number> {
         throw error;
       }
     }
-    store = writes ? await openDurableStore(config.storePath) : await openReadOnlyCopy(config.storePath);
+    store = await openAccountStore(config, writes);
     handle = await openVenue(config, journal);
     await audit?.start(accountFingerprint(config.credentials.apiKey ?? handle.sim?.apiKey));
   } catch (error) {
@@ -125,10 +125,16 @@ export async function startService(options: StartOptions): Promise<number> {
     return 2;
   }
   const openStore = store;
+  const lease = openStore.lease;
   // Deterministic replay: where the audit journal keeps the run, it also keeps the runtime's start
-  // (configuration, store) and everything that crosses the venue port (`exstate replay`).
-  const recording = audit ? await startRecording(journal, { config: config.runtime, storePath: config.storePath, venue: handle.venue }) : undefined;
-  const runtime = new AccountRuntime({ config: config.runtime, venue: recording?.venue ?? handle.venue, store: openStore.kv, clock: systemClock, journal, ...(recording ? { jitter: recording.jitter } : {}) });
+  // (configuration, store) and everything that crosses the venue port (`exstate replay`). A shared
+  // store changes while this process stands by, so its baseline would not be the runtime's: a
+  // standby-capable run is not recorded (docs/DEPLOYMENT.md).
+  const recording = audit && !lease ? await startRecording(journal, { config: config.runtime, storePath: config.storePath, venue: handle.venue }) : undefined;
+  const runtime = new AccountRuntime({
+    config: config.runtime, venue: recording?.venue ?? handle.venue, store: openStore.kv, clock: systemClock, journal,
+    ...(recording ? { jitter: recording.jitter } : {}), ...(lease ? { writeFence: lease } : {}),
+  });
   let inspector: Inspector | undefined;
   // The banner, when the service is first ready: the venue has told the balance by then.
   bannerOnReady(journal, () => bannerFields(config, { apiKey: config.credentials.apiKey ?? handle.sim?.apiKey, balances: runtime.state.balances.values() }));
@@ -138,24 +144,40 @@ export async function startService(options: StartOptions): Promise<number> {
   const keepAlive = setInterval(() => undefined, KEEP_ALIVE_MS);
   let exitCode = 0;
   let stopping: Promise<void> | undefined;
+  let stopLease: () => void = () => undefined;
+  let leaseLost = false;
+  const standbyAbort = new AbortController();
+  const onUnhandled = (reason: unknown) => journal.record('unhandled_rejection', { reason: errorLine(reason) });
+  const onUncaught = (error: unknown) => journal.record('uncaught_exception', { reason: errorLine(error) });
   const stop = (signal: string) => {
     stopping ??= (async () => {
       journal.record('service_stopping', { signal });
+      standbyAbort.abort();
+      stopLease();
       await http?.close();
       await inspector?.close();
       await runtime.stop();
       await handle.close();
-      await openStore.close();
+      // A stopping owner gives the lease up only after its in-flight work drained: a standby takes over at once.
+      const epoch = lease?.epoch();
+      if (lease && epoch !== undefined && !leaseLost) {
+        await lease.release().then(() => journal.record('lease_released', { account: config.sharedStore!.accountId, epoch }), () => undefined);
+      }
+      await openStore.close().catch(() => undefined);
       releaseLock();
       clearInterval(keepAlive);
       journal.record('service_stopped', { exitCode });
       await audit?.close().catch(() => undefined);
       http?.detach();
+      process.off('unhandledRejection', onUnhandled);
+      process.off('uncaughtException', onUncaught);
       logger.flush();
     })();
     return stopping;
   };
+  let finish: () => void = () => undefined;
   const done = new Promise<void>((resolve) => {
+    finish = resolve;
     // Refused credentials before the service was ever ready are an operator's mistake: one line, exit 2.
     let everReady = false;
     journal.subscribe((record) => {
@@ -181,8 +203,8 @@ export async function startService(options: StartOptions): Promise<number> {
     process.once('SIGINT', () => void stop('SIGINT').then(resolve));
     process.once('SIGTERM', () => void stop('SIGTERM').then(resolve));
     // Whatever escapes is said and survived: the machines retry on their own.
-    process.on('unhandledRejection', (reason) => journal.record('unhandled_rejection', { reason: errorLine(reason) }));
-    process.on('uncaughtException', (error) => journal.record('uncaught_exception', { reason: errorLine(error) }));
+    process.on('unhandledRejection', onUnhandled);
+    process.on('uncaughtException', onUncaught);
     process.once('exit', (code) => {
       if (!stopping) journal.record('process_exit_unexpected', { code });
       logger.flush();
@@ -197,9 +219,34 @@ export async function startService(options: StartOptions): Promise<number> {
     inspector = await (await import('./inspect/inspector.js')).startInspector(runtime, journal, options.inspect);
     if (stopping) await inspector?.close(); // a stop that came while it was starting did not see it
   }
-  runtime.boot();
-  runtime.start();
+  if (lease && !stopping) {
+    // Standby: /healthz answers and /readyz says not ready while another process holds the account.
+    const shared = config.sharedStore!;
+    const took = await waitForLease({
+      lease, journal, account: shared.accountId, retryMs: Math.max(250, Math.floor(shared.leaseTtlMs / 5)), signal: standbyAbort.signal,
+      ...(openStore.holder ? { holder: openStore.holder } : {}),
+    });
+    if (!took) {
+      await done;
+      return exitCode;
+    }
+    stopLease = keepLease({
+      lease, journal, account: shared.accountId, renewEveryMs: Math.floor((shared.leaseTtlMs - shared.leaseMarginMs) / 2),
+      onLost: (reason) => {
+        // Nothing more is sent from here on (PAUSED); the runtime stops and this process stands by again.
+        leaseLost = true;
+        runtime.core.modes.raise('LEASE_LOST', reason);
+        void stop('lease_lost').then(finish);
+      },
+    });
+  }
+  if (!stopping) {
+    runtime.boot();
+    runtime.start();
+  }
   await done;
+  // The process never exits unless told to: an owner that lost its lease starts over as a standby.
+  if (leaseLost && exitCode === 0) return startService(options);
   return exitCode;
 }
 

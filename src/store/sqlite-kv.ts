@@ -11,6 +11,7 @@ import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import { defaultDeserialize, defaultSerialize } from '@keyv/serialize';
 import type { DurableEntry, DurableKv } from './durable-kv.js';
+import { memoryCopy } from './memory-kv.js';
 
 export const NAMESPACE = 'exstate';
 const PREFIX = `${NAMESPACE}:`;
@@ -69,16 +70,5 @@ export function openSqliteReadOnly(path: string): DurableKv {
   } catch {
     // No file yet (or unreadable): a read-only mode starts from nothing and says so in its status.
   }
-  const map = new Map(entries);
-  return {
-    async *entries() {
-      yield* map.entries();
-    },
-    // Dry run writes nowhere: the mirror changes, the file does not.
-    set: async (key, value) => void map.set(key, value),
-    setMany: async (list) => {
-      for (const [key, value] of list) map.set(key, value);
-    },
-    close: async () => undefined,
-  };
+  return memoryCopy(entries);
 }

@@ -3,6 +3,9 @@
 // context store's entries as they are on disk at that moment (a run that starts on a non-empty
 // store restores those contexts; the replay must too), and what the venue offers (request
 // validity, mark price, stream restart). Then the recording venue and jitter the runtime gets.
+import { defaultSerialize } from '@keyv/serialize';
+import type { DurableKv } from '../../store/durable-kv.js';
+import { NAMESPACE } from '../../store/sqlite-kv.js';
 import { existsSync } from 'node:fs';
 import sqlite3 from 'sqlite3';
 import type { Journal } from '../../runtime/journal.js';
@@ -41,18 +44,25 @@ export function readStoreEntries(storePath: string): Promise<Array<[string, stri
   });
 }
 
+/** A shared store's entries as the SQLite file would hold them (namespaced key, keyv-serialized value). */
+async function serializedEntries(kv: DurableKv): Promise<Array<[string, string]>> {
+  const out: Array<[string, string]> = [];
+  for await (const [key, value] of kv.entries()) out.push([`${NAMESPACE}:${key}`, defaultSerialize({ value })]);
+  return out;
+}
+
 export interface Recording {
   venue: Venue;
   jitter: () => number;
 }
 
 /** Journals the baseline and returns the recording venue and jitter for the runtime. */
-export async function startRecording(journal: Journal, options: { config: RuntimeConfig; storePath: string; venue: Venue }): Promise<Recording> {
+export async function startRecording(journal: Journal, options: { config: RuntimeConfig; storePath: string; venue: Venue; sharedStore?: DurableKv }): Promise<Recording> {
   const { venue } = options;
   let store: Array<[string, string]> = [];
   let storeError: string | undefined;
   try {
-    store = await readStoreEntries(options.storePath);
+    store = options.sharedStore ? await serializedEntries(options.sharedStore) : await readStoreEntries(options.storePath);
   } catch (error) {
     // The run goes on; its replay will say it cannot start from this baseline.
     storeError = String((error as Error)?.message ?? error).split('\n')[0]!.slice(0, 300);
