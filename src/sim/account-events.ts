@@ -74,16 +74,17 @@ export function liquidate(engine: SimEngine, req: LiquidationRequest): Liquidati
   if (req.kind === 'liquidation') {
     const maintenance = amt.abs().mul(mark).mul(MAINT_MARGIN_RATE);
     engine.publish(marginCall(at, str(engine.wallet), [{ position: { ...position }, markPrice: str(mark), unrealized: str(engine.unrealized(position)), maintenanceMargin: str(maintenance) }]));
-    for (const o of engine.orders.values()) {
-      if (o.symbol !== req.symbol || o.positionSide !== positionSide || !isOpen(o.status)) continue;
+    for (const o of engine.openOrderList(req.symbol)) {
+      if (o.positionSide !== positionSide || !isOpen(o.status)) continue;
       o.status = 'EXPIRED';
       o.expiryReason = EXPIRED_BY_LIQUIDATION;
       o.updateTime = t;
+      engine.touchBooks(req.symbol);
       expiredOrderIds.push(o.orderId);
       engine.publish(orderRow(o, at, bookNotional(engine, req.symbol), { execution: 'EXPIRED', expiryReason: EXPIRED_BY_LIQUIDATION }));
     }
-    for (const a of engine.algos.values()) {
-      if (a.symbol !== req.symbol || a.positionSide !== positionSide || a.algoStatus !== 'NEW') continue;
+    for (const a of engine.openAlgoList(req.symbol)) {
+      if (a.positionSide !== positionSide || a.algoStatus !== 'NEW') continue;
       a.algoStatus = 'EXPIRED';
       a.updateTime = t;
       expiredAlgoIds.push(a.algoId);
@@ -109,6 +110,7 @@ export function liquidate(engine: SimEngine, req: LiquidationRequest): Liquidati
   order.cumQuote = str(price.mul(qty));
   order.avgPrice = str(price);
   order.status = 'FILLED';
+  engine.touchBooks(req.symbol); // the position and the order changed in place
   // No commission: Binance's liquidation clearance fee goes to the insurance fund, not to a trade row.
   const trade: SimTrade = {
     id: engine.takeTradeId(), orderId, symbol: req.symbol, side: order.side, positionSide, price: str(price), qty: str(qty), quoteQty: str(price.mul(qty)),
@@ -245,8 +247,7 @@ function closePosition(p: SimPosition, price: Decimal, qty: Decimal, t: number):
 function bookNotional(engine: SimEngine, symbol: string): BookNotional {
   let bids = ZERO;
   let asks = ZERO;
-  for (const o of engine.orders.values()) {
-    if (o.symbol !== symbol || !isOpen(o.status)) continue;
+  for (const o of engine.openOrderList(symbol)) {
     const left = new Decimal(o.origQty).sub(new Decimal(o.executedQty)).mul(new Decimal(o.price));
     if (o.side === 'BUY') bids = bids.add(left);
     else asks = asks.add(left);

@@ -14,6 +14,8 @@ import { EXPIRY, FrameClock, accountFrame, algoFrame, orderFrame, triggerRejectF
 import { checkPercentPrice, crossesLast, decimalParam, percentPriceError, protectionBlocks, stpModeOf, timeInForceOf, triggerHolds, validPrice, validQty, workingTypeOf } from './engine-rules.js';
 import { EngineSettings } from './engine-settings.js';
 import { crossingPoint, firstItem, priceAt, type Move, type PathItem } from './matching-path.js';
+import { BookIndex, WatchedMap } from './book-index.js';
+import { MarginSums, type SymbolTerms } from './margin-sums.js';
 
 export type { UserEvent } from './engine-frames.js';
 export { decimalParam } from './engine-rules.js';
@@ -74,12 +76,19 @@ const MSG = {
 export class SimEngine {
   readonly symbols = new Map<string, SymbolSpec>();
   /** Mark prices (uPnL, PERCENT_PRICE, MARK_PRICE triggers). */
-  readonly marks = new Map<string, string>();
+  readonly marks = new WatchedMap<string, string>();
   /** Last (contract) prices: fills and CONTRACT_PRICE triggers. */
   readonly lasts = new Map<string, string>();
-  readonly orders = new Map<number, SimOrder>();
-  readonly algos = new Map<number, SimAlgoOrder>();
-  readonly positions = new Map<string, SimPosition>();
+  /** Every order ever taken (finished ones too: the query endpoints serve them). */
+  readonly orders = new WatchedMap<number, SimOrder>();
+  readonly algos = new WatchedMap<number, SimAlgoOrder>();
+  readonly positions = new WatchedMap<string, SimPosition>();
+  // Indexes (book-index.ts) and per-symbol sums (margin-sums.ts): the hot paths read a symbol's
+  // open orders, a client id's orders and the margin without walking the account's history.
+  private readonly openOrders = new BookIndex(this.orders, (o) => isOpen(o.status), (o) => o.clientOrderId);
+  private readonly openAlgos = new BookIndex(this.algos, (a) => isAlgoOpen(a.algoStatus), (a) => a.clientAlgoId);
+  private readonly positionIndex = new BookIndex(this.positions, () => true);
+  private readonly sums = new MarginSums((symbol) => this.termsOf(symbol), () => this.symbolsWithTerms(), () => `${this.opts.leverage}|${Decimal.precision}|${Decimal.rounding}`);
   readonly trades: SimTrade[] = [];
   /** Outside liquidity, trigger behaviour and open-order limits a test can switch. */
   readonly settings = new EngineSettings();
@@ -95,6 +104,45 @@ export class SimEngine {
     for (const s of opts.symbols) this.symbols.set(s.symbol, s);
     this.wallet = d(opts.walletBalance);
     this.frames = new FrameClock(() => this.opts.clock());
+    this.orders.watch((_id, o, replaced) => {
+      this.openOrders.added(o, replaced);
+      this.touchBooks(o.symbol);
+    }, () => this.dropped(this.openOrders));
+    this.algos.watch((_id, a, replaced) => this.openAlgos.added(a, replaced), () => this.openAlgos.dropped());
+    this.positions.watch((_key, p, replaced) => {
+      this.positionIndex.added(p, replaced);
+      this.touchBooks(p.symbol);
+    }, () => this.dropped(this.positionIndex));
+    this.marks.watch((symbol) => this.touchBooks(symbol), () => this.sums.touchAll());
+  }
+
+  /**
+   * A symbol's orders or positions changed in place (status, quantities, price, amount, entry):
+   * its margin and PnL terms are summed again on the next read. Writes into the maps report
+   * themselves; everything that edits an order or position object calls this.
+   */
+  touchBooks(symbol: string): void {
+    this.sums.touch(symbol);
+  }
+
+  private dropped(index: BookIndex<SimOrder> | BookIndex<SimPosition>): void {
+    index.dropped();
+    this.sums.touchAll();
+  }
+
+  /** The open regular orders, of one symbol or of all, oldest first. */
+  openOrderList(symbol?: string): SimOrder[] {
+    return this.openOrders.liveEntries(symbol);
+  }
+
+  /** The open (NEW or TRIGGERING) conditional orders, of one symbol or of all, oldest first. */
+  openAlgoList(symbol?: string): SimAlgoOrder[] {
+    return this.openAlgos.liveEntries(symbol);
+  }
+
+  /** The stored position sides of a symbol (flat ones included), in the order they were created. */
+  positionsOf(symbol: string): SimPosition[] {
+    return this.positionIndex.liveEntries(symbol);
   }
 
   onEvent(listener: (e: UserEvent) => void): () => void {
@@ -148,7 +196,7 @@ export class SimEngine {
     const limit = req.type === 'LIMIT';
     const positionSide = this.positionSideOf(req.positionSide);
     const clientOrderId = this.clientId(req.clientOrderId, 'x-sim-');
-    if ([...this.orders.values()].some((o) => o.clientOrderId === clientOrderId && isOpen(o.status))) throw new SimError(-4116, 'ClientOrderId is duplicated.');
+    if (this.openOrders.withClientId(clientOrderId).some((o) => isOpen(o.status))) throw new SimError(-4116, 'ClientOrderId is duplicated.');
     const timeInForce = limit ? timeInForceOf(req.timeInForce) : 'GTC';
     const stpMode = stpModeOf(req.selfTradePreventionMode);
     const qty = validQty(spec, req.quantity);
@@ -210,6 +258,7 @@ export class SimEngine {
     order.price = str(p);
     order.updateTime = this.now();
     order.stpMode = 'NONE';
+    this.touchBooks(symbol);
     this.emitOrder(order, 'AMENDMENT');
     this.take(order);
     return order;
@@ -224,7 +273,7 @@ export class SimEngine {
 
   cancelAll(symbol: string): number {
     let n = 0;
-    for (const o of [...this.orders.values()]) if (o.symbol === symbol && isOpen(o.status)) {
+    for (const o of this.openOrderList(symbol)) if (isOpen(o.status)) {
       this.cancelOrder(symbol, { orderId: o.orderId });
       n++;
     }
@@ -237,9 +286,10 @@ export class SimEngine {
       return o && o.symbol === symbol ? o : undefined;
     }
     // The newest order with this client id (ids are only unique among open orders).
-    let hit: SimOrder | undefined;
-    for (const o of this.orders.values()) if (o.symbol === symbol && o.clientOrderId === ref.clientOrderId) hit = o;
-    return hit;
+    if (ref.clientOrderId === undefined) return undefined;
+    const same = this.openOrders.withClientId(ref.clientOrderId);
+    for (let i = same.length - 1; i >= 0; i--) if (same[i]!.symbol === symbol) return same[i];
+    return undefined;
   }
 
   // ---- algo (conditional) orders ----------------------------------------------------------------
@@ -252,7 +302,7 @@ export class SimEngine {
     const limitType = type === 'STOP' || type === 'TAKE_PROFIT';
     const positionSide = this.positionSideOf(req.positionSide);
     const clientAlgoId = this.clientId(req.clientOrderId, 'x-algo-');
-    if ([...this.algos.values()].some((a) => a.clientAlgoId === clientAlgoId && isAlgoOpen(a.algoStatus))) throw new SimError(-20132, 'The client algo id is duplicated.');
+    if (this.openAlgos.withClientId(clientAlgoId).some((a) => isAlgoOpen(a.algoStatus))) throw new SimError(-20132, 'The client algo id is duplicated.');
     const workingType = workingTypeOf(req.workingType);
     const timeInForce = timeInForceOf(req.timeInForce);
     const stpMode = stpModeOf(req.selfTradePreventionMode);
@@ -270,7 +320,7 @@ export class SimEngine {
     const price = limitType ? validPrice(spec, req.price) : ZERO;
     const watched = workingType === 'MARK_PRICE' ? this.mark(req.symbol) : this.lastPrice(req.symbol);
     if (triggerHolds(type, req.side, trigger, watched)) throw new SimError(-2021, 'Order would immediately trigger.');
-    if (closePosition && [...this.algos.values()].some((a) => isAlgoOpen(a.algoStatus) && a.closePosition && a.symbol === req.symbol && a.positionSide === positionSide && a.side === req.side && a.orderType === type)) {
+    if (closePosition && this.openAlgoList(req.symbol).some((a) => a.closePosition && a.positionSide === positionSide && a.side === req.side && a.orderType === type)) {
       throw new SimError(-4130, 'An open stop or take profit order with GTE and closePosition in the direction is existing.');
     }
     this.checkAlgoLimits(req.symbol);
@@ -300,7 +350,7 @@ export class SimEngine {
 
   cancelAllAlgo(symbol: string): number {
     let n = 0;
-    for (const a of [...this.algos.values()]) if (a.symbol === symbol && a.algoStatus === 'NEW') {
+    for (const a of this.openAlgoList(symbol)) if (a.algoStatus === 'NEW') {
       this.cancelAlgo({ algoId: a.algoId });
       n++;
     }
@@ -309,9 +359,9 @@ export class SimEngine {
 
   findAlgo(ref: { algoId?: number; clientAlgoId?: string }): SimAlgoOrder | undefined {
     if (ref.algoId !== undefined) return this.algos.get(ref.algoId);
-    let hit: SimAlgoOrder | undefined;
-    for (const a of this.algos.values()) if (a.clientAlgoId === ref.clientAlgoId) hit = a;
-    return hit;
+    if (ref.clientAlgoId === undefined) return undefined;
+    const same = this.openAlgos.withClientId(ref.clientAlgoId);
+    return same[same.length - 1];
   }
 
   // ---- market ------------------------------------------------------------------------------------
@@ -370,14 +420,14 @@ export class SimEngine {
     const lastRest = rest(lastMove);
     const along = (sub: Decimal) => from.add(ONE.sub(from).mul(sub));
     const items: PathItem[] = [];
-    for (const o of this.orders.values()) {
-      if (o.symbol !== symbol || o.type !== 'LIMIT' || !isOpen(o.status) || seen.has(`limit:${o.orderId}`)) continue;
+    for (const o of this.openOrderList(symbol)) {
+      if (o.type !== 'LIMIT' || seen.has(`limit:${o.orderId}`)) continue;
       const p = d(o.price);
       const at = crossingPoint(lastRest, (x) => (o.side === 'BUY' ? x.lte(p) : x.gte(p)), p);
       if (at) items.push({ kind: 'limit', id: o.orderId, at: along(at) });
     }
-    for (const a of this.algos.values()) {
-      if (a.symbol !== symbol || a.algoStatus !== 'NEW' || seen.has(`algo:${a.algoId}`)) continue;
+    for (const a of this.openAlgoList(symbol)) {
+      if (a.algoStatus !== 'NEW' || seen.has(`algo:${a.algoId}`)) continue;
       const tp = d(a.triggerPrice);
       const at = crossingPoint(a.workingType === 'MARK_PRICE' ? markRest : lastRest, (x) => triggerHolds(a.orderType, a.side, tp, x), tp);
       if (at) items.push({ kind: 'algo', id: a.algoId, at: along(at) });
@@ -528,8 +578,8 @@ export class SimEngine {
   private preventSelfTrade(taker: SimOrder): void {
     if (taker.timeInForce === 'FOK' || taker.timeInForce === 'GTX') return;
     const limit = d(taker.price);
-    const makers = [...this.orders.values()]
-      .filter((o) => o !== taker && o.symbol === taker.symbol && o.type === 'LIMIT' && isOpen(o.status) && o.side !== taker.side
+    const makers = this.openOrderList(taker.symbol)
+      .filter((o) => o !== taker && o.type === 'LIMIT' && o.side !== taker.side
         && (taker.type === 'MARKET' || (taker.side === 'BUY' ? d(o.price).lte(limit) : d(o.price).gte(limit))))
       // Best price first: the lowest ask for a buyer, the highest bid for a seller; then time.
       .sort((a, b) => d(a.price).cmp(d(b.price)) * (taker.side === 'BUY' ? 1 : -1) || a.orderId - b.orderId);
@@ -563,6 +613,7 @@ export class SimEngine {
     order.updateTime = t;
     const fee = price.mul(qty).mul(d(maker ? this.opts.makerFee : this.opts.takerFee));
     const realized = this.applyToPosition(order, price, qty);
+    this.touchBooks(order.symbol);
     this.wallet = this.wallet.add(realized).sub(fee);
     const trade: SimTrade = {
       id: this.nextTradeId++, orderId: order.orderId, symbol: order.symbol, side: order.side, positionSide: order.positionSide, price: str(price), qty: str(qty),
@@ -586,8 +637,8 @@ export class SimEngine {
     for (const side of ['BUY', 'SELL'] as const) {
       const reducible = this.reducibleQty(filled.symbol, side, filled.positionSide);
       let kept = ZERO;
-      for (const o of [...this.orders.values()]) {
-        if (o === filled || !o.reduceOnly || !isOpen(o.status) || o.symbol !== filled.symbol || o.positionSide !== filled.positionSide || o.side !== side) continue;
+      for (const o of this.openOrderList(filled.symbol)) {
+        if (o === filled || !o.reduceOnly || !isOpen(o.status) || o.positionSide !== filled.positionSide || o.side !== side) continue;
         const remaining = d(o.origQty).sub(d(o.executedQty));
         if (kept.add(remaining).gt(reducible)) this.expire(o, EXPIRY.REDUCE_ONLY);
         else kept = kept.add(remaining);
@@ -604,6 +655,7 @@ export class SimEngine {
   private endOrder(order: SimOrder, status: 'CANCELED' | 'EXPIRED' | 'EXPIRED_IN_MATCH'): void {
     order.status = status;
     order.updateTime = this.now();
+    this.touchBooks(order.symbol);
     this.emitOrder(order, status === 'CANCELED' ? 'CANCELED' : 'EXPIRED');
     this.settleAlgo(order);
   }
@@ -620,7 +672,7 @@ export class SimEngine {
   private checkReduceOnly(symbol: string, side: Side, positionSide: PositionSide, qty: Decimal, reference: Decimal, market: boolean): void {
     const reducible = this.reducibleQty(symbol, side, positionSide);
     if (reducible.lte(ZERO)) throw new SimError(-2022, MSG.reduceOnly);
-    const sameSide = [...this.orders.values()].filter((o) => o.symbol === symbol && o.positionSide === positionSide && o.side === side && isOpen(o.status));
+    const sameSide = this.openOrderList(symbol).filter((o) => o.positionSide === positionSide && o.side === side);
     const remaining = (os: SimOrder[]) => os.reduce((sum, o) => sum.add(d(o.origQty).sub(d(o.executedQty))), ZERO);
     if (this.opts.positionMode === 'hedge') {
       if (!market && remaining(sameSide).add(qty).gt(reducible)) throw new SimError(-2022, MSG.reduceOnly);
@@ -632,16 +684,14 @@ export class SimEngine {
 
   /** MAX_NUM_ORDERS: "both algo orders and normal orders are counted" (-2025). */
   private checkOpenOrders(symbol: string): void {
-    const open = [...this.orders.values()].filter((o) => o.symbol === symbol && isOpen(o.status)).length
-      + [...this.algos.values()].filter((a) => a.symbol === symbol && isAlgoOpen(a.algoStatus)).length;
+    const open = this.openOrderList(symbol).length + this.openAlgoList(symbol).length;
     if (open >= this.settings.limits.maxOpenOrders) throw new SimError(-2025, 'Reach max open order limit.');
   }
 
   /** MAX_NUM_ALGO_ORDERS per symbol and the account-wide conditional order limit (-4045). */
   private checkAlgoLimits(symbol: string): void {
-    const open = [...this.algos.values()].filter((a) => isAlgoOpen(a.algoStatus));
     const { maxAlgoOrders, maxAlgoOrdersTotal } = this.settings.limits;
-    if (open.filter((a) => a.symbol === symbol).length >= maxAlgoOrders || open.length >= maxAlgoOrdersTotal) throw new SimError(-4045, 'Reach max stop order limit.');
+    if (this.openAlgoList(symbol).length >= maxAlgoOrders || this.openAlgoList().length >= maxAlgoOrdersTotal) throw new SimError(-4045, 'Reach max stop order limit.');
     this.checkOpenOrders(symbol);
   }
 
@@ -701,21 +751,60 @@ export class SimEngine {
     p.positionAmt = str(d(positionAmt));
     p.entryPrice = str(d(entryPrice));
     p.updateTime = this.now();
+    this.touchBooks(symbol);
     this.emitAccount(symbol, positionSide);
   }
 
   // ---- account -----------------------------------------------------------------------------------
 
   usedMargin(): Decimal {
+    return this.sums.usedMargin() ?? this.usedMarginByLoop();
+  }
+
+  /** The margin summed position by position, then open order by open order (what the per-symbol sums must equal). */
+  usedMarginByLoop(): Decimal {
     let used = ZERO;
-    for (const p of this.positions.values()) {
-      const mark = this.marks.get(p.symbol) ?? p.entryPrice;
-      used = used.add(d(p.positionAmt).abs().mul(d(mark)).div(this.opts.leverage));
-    }
-    for (const o of this.orders.values()) {
-      if (isOpen(o.status) && !o.reduceOnly && o.type === 'LIMIT') used = used.add(d(o.origQty).sub(d(o.executedQty)).mul(d(o.price)).div(this.opts.leverage));
+    for (const p of this.positions.values()) used = used.add(this.positionMargin(p));
+    for (const o of this.openOrderList()) {
+      const margin = this.orderMargin(o);
+      if (margin) used = used.add(margin);
     }
     return used;
+  }
+
+  private positionMargin(p: SimPosition): Decimal {
+    const mark = this.marks.get(p.symbol) ?? p.entryPrice;
+    return d(p.positionAmt).abs().mul(d(mark)).div(this.opts.leverage);
+  }
+
+  /** An open order's margin; none for reduce-only and market orders. */
+  private orderMargin(o: SimOrder): Decimal | undefined {
+    if (o.reduceOnly || o.type !== 'LIMIT') return undefined;
+    return d(o.origQty).sub(d(o.executedQty)).mul(d(o.price)).div(this.opts.leverage);
+  }
+
+  /** The unrealized PnL of every position, summed one by one (what the per-symbol sums must equal). */
+  unrealizedByLoop(): Decimal {
+    let upnl = ZERO;
+    for (const p of this.positions.values()) upnl = upnl.add(this.unrealized(p));
+    return upnl;
+  }
+
+  private termsOf(symbol: string): SymbolTerms {
+    const positions = this.positionsOf(symbol);
+    const margin = positions.map((p) => this.positionMargin(p));
+    for (const o of this.openOrderList(symbol)) {
+      const m = this.orderMargin(o);
+      if (m) margin.push(m);
+    }
+    return { margin, upnl: positions.map((p) => this.unrealized(p)) };
+  }
+
+  private symbolsWithTerms(): Set<string> {
+    const symbols = new Set<string>();
+    for (const p of this.positions.values()) symbols.add(p.symbol);
+    for (const o of this.openOrderList()) symbols.add(o.symbol);
+    return symbols;
   }
 
   unrealized(p: SimPosition): Decimal {
@@ -725,8 +814,7 @@ export class SimEngine {
   }
 
   available(): Decimal {
-    let upnl = ZERO;
-    for (const p of this.positions.values()) upnl = upnl.add(this.unrealized(p));
+    const upnl = this.sums.unrealized() ?? this.unrealizedByLoop();
     return this.wallet.add(upnl).sub(this.usedMargin());
   }
 
@@ -761,8 +849,8 @@ export class SimEngine {
   private bookNotional(symbol: string): { bids: string; asks: string } {
     let bids = ZERO;
     let asks = ZERO;
-    for (const o of this.orders.values()) {
-      if (o.symbol !== symbol || o.type !== 'LIMIT' || !isOpen(o.status)) continue;
+    for (const o of this.openOrderList(symbol)) {
+      if (o.type !== 'LIMIT') continue;
       const notional = d(o.origQty).sub(d(o.executedQty)).mul(d(o.price));
       if (o.side === 'BUY') bids = bids.add(notional);
       else asks = asks.add(notional);
@@ -823,7 +911,7 @@ export class SimEngine {
     this.spec(symbol);
     if (this.marginTypeOf(symbol) === marginType) throw new SimError(-4046, 'No need to change margin type.');
     if (this.hasOpenOrders(symbol)) throw new SimError(-4047, 'Margin type cannot be changed if there exists open orders.');
-    if ([...this.positions.values()].some((p) => p.symbol === symbol && !d(p.positionAmt).isZero())) throw new SimError(-4048, 'Margin type cannot be changed if there exists position.');
+    if (this.positionsOf(symbol).some((p) => !d(p.positionAmt).isZero())) throw new SimError(-4048, 'Margin type cannot be changed if there exists position.');
     this.marginTypeBySymbol.set(symbol, marginType);
   }
 
@@ -836,8 +924,7 @@ export class SimEngine {
   }
 
   private hasOpenOrders(symbol?: string): boolean {
-    return [...this.orders.values()].some((o) => isOpen(o.status) && (!symbol || o.symbol === symbol))
-      || [...this.algos.values()].some((a) => isAlgoOpen(a.algoStatus) && (!symbol || a.symbol === symbol));
+    return this.openOrderList(symbol || undefined).length > 0 || this.openAlgoList(symbol || undefined).length > 0;
   }
 
   // ---- account events ----

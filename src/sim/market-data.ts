@@ -7,7 +7,7 @@
 //  - depth: one level at the mark on each side (a market order fills there, in any size up to the
 //    lot maximum), then the account's own resting limit orders by price.
 import { Decimal } from 'decimal.js';
-import { isOpen, type SimEngine } from './engine.js';
+import type { SimEngine } from './engine.js';
 import { SimError, type SimTrade } from './sim-types.js';
 import { str } from './payloads.js';
 
@@ -101,8 +101,8 @@ export function depth(e: SimEngine, symbol: string, limit: number, now: number) 
   const mark = e.mark(spec.symbol);
   const bids = new Map<string, Decimal>([[str(mark), new Decimal(spec.maxQty)]]);
   const asks = new Map<string, Decimal>([[str(mark), new Decimal(spec.maxQty)]]);
-  for (const o of e.orders.values()) {
-    if (o.symbol !== symbol || !isOpen(o.status) || o.type !== 'LIMIT') continue;
+  for (const o of e.openOrderList(symbol)) {
+    if (o.type !== 'LIMIT') continue;
     const book = o.side === 'BUY' ? bids : asks;
     const left = new Decimal(o.origQty).sub(o.executedQty);
     book.set(o.price, (book.get(o.price) ?? new Decimal(0)).add(left));

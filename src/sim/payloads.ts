@@ -1,7 +1,7 @@
 // Binance USD-M REST payload shapes built from the engine's books: orders, algo orders, trades,
 // exchangeInfo, account, balance, positionRisk (V2 and V3), leverage brackets.
 import { Decimal } from 'decimal.js';
-import { isAlgoOpen, isOpen, type SimEngine } from './engine.js';
+import type { SimEngine } from './engine.js';
 import type { PositionSide, SimAlgoOrder, SimOrder, SimPosition, SimTrade } from './sim-types.js';
 import { BINANCE_RATE_LIMITS, type RateLimitConfig } from './rate-limits.js';
 
@@ -103,7 +103,7 @@ function modeSides(e: SimEngine): PositionSide[] {
 
 /** The stored position, or a flat one; never creates an entry in the engine's map. */
 function positionOf(e: SimEngine, symbol: string, positionSide: PositionSide): SimPosition {
-  for (const p of e.positions.values()) if (p.symbol === symbol && p.positionSide === positionSide) return p;
+  for (const p of e.positionsOf(symbol)) if (p.positionSide === positionSide) return p;
   return { symbol, positionSide, positionAmt: '0', entryPrice: '0', updateTime: 0 };
 }
 
@@ -129,8 +129,8 @@ export function positionRiskV3(e: SimEngine, symbol: string | undefined) {
   for (const p of e.positions.values()) if (want(p.symbol) && !new Decimal(p.positionAmt).isZero()) rows.set(`${p.symbol}|${p.positionSide}`, p);
   const sides = modeSides(e);
   const resting: Array<{ symbol: string; positionSide: PositionSide }> = [
-    ...[...e.orders.values()].filter((o) => isOpen(o.status)),
-    ...[...e.algos.values()].filter((a) => isAlgoOpen(a.algoStatus)),
+    ...e.openOrderList(symbol || undefined),
+    ...e.openAlgoList(symbol || undefined),
   ];
   for (const o of resting) {
     const key = `${o.symbol}|${o.positionSide}`;

@@ -1,6 +1,5 @@
 // Conditional (algo) order routes (trade/rest-api New-Algo-Order, Query-Algo-Order,
 // Current-All-Algo-Open-Orders, Query-All-Algo-Orders, Cancel-Algo-Order, Cancel-All-Algo-Open-Orders).
-import { isAlgoOpen } from './engine.js';
 import { SimError } from './sim-types.js';
 import { allAlgoOrders } from './history.js';
 import { algoJson } from './payloads.js';
@@ -19,7 +18,7 @@ export function algoRoutes(ctx: RestContext): RouteDef[] {
   const priv = (method: RouteDef['method'], path: string, weight: RouteDef['weight'], handler: RouteDef['handler'], orders?: RouteDef['orders']): RouteDef =>
     ({ method, path, auth: 'signed', weight, handler, ...(orders ? { orders } : {}) });
   return [
-    priv('GET', '/fapi/v1/openAlgoOrders', bySymbol(40), (p) => [...e.algos.values()].filter((a) => isAlgoOpen(a.algoStatus) && (!p.symbol || a.symbol === p.symbol)).map(algoJson)),
+    priv('GET', '/fapi/v1/openAlgoOrders', bySymbol(40), (p) => e.openAlgoList(p.symbol || undefined).map(algoJson)),
     priv('GET', '/fapi/v1/algoOrder', 1, (p) => {
       const a = e.findAlgo(algoRef(p));
       // Query-Algo-Order: finished algo orders past the retention windows "will not be found".

@@ -36,7 +36,7 @@ export function orderRoutes(ctx: RestContext): RouteDef[] {
     return o;
   };
   return [
-    priv('GET', '/fapi/v1/openOrders', bySymbol(40), (p) => [...e.orders.values()].filter((o) => isOpen(o.status) && (!p.symbol || o.symbol === p.symbol)).map(orderJson)),
+    priv('GET', '/fapi/v1/openOrders', bySymbol(40), (p) => e.openOrderList(p.symbol || undefined).map(orderJson)),
     // Query-Current-Open-Order: "If the queried order has been filled or cancelled, the error
     // message "Order does not exist" will be returned."
     priv('GET', '/fapi/v1/openOrder', 1, (p) => {
