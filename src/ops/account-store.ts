@@ -12,6 +12,8 @@ import { memoryCopy } from '../store/memory-kv.js';
 import { openPostgresStore } from '../store/open-store.js';
 import type { PostgresAccountLease, LeaseRow } from '../store/account-lease.js';
 import { openDurableStore, openReadOnlyCopy } from './store.js';
+import type { Journal } from '../runtime/journal.js';
+import { errorLine } from './error-line.js';
 
 export interface AccountStore {
   kv: DurableKv;
@@ -57,4 +59,34 @@ export async function openAccountStore(config: ServiceConfig, writes: boolean, s
       await pg.close();
     },
   };
+}
+
+/**
+ * The shared store may not answer yet (the database starting, a partition): a process that may
+ * manage the account keeps trying, says why (once per distinct cause), and returns undefined only
+ * when told to stop. A configuration error never reaches here: it was refused before.
+ */
+export async function openUntilReachable(open: () => Promise<AccountStore>, journal: Journal, signal: AbortSignal, retryMs = 2_000): Promise<AccountStore | undefined> {
+  let told: string | undefined;
+  while (!signal.aborted) {
+    try {
+      return await open();
+    } catch (error) {
+      const reason = errorLine(error);
+      if (reason !== told) {
+        told = reason;
+        journal.record('store_unreachable', { reason, retryInMs: retryMs });
+      }
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(done, retryMs);
+        function done() {
+          clearTimeout(timer);
+          signal.removeEventListener('abort', done);
+          resolve();
+        }
+        signal.addEventListener('abort', done, { once: true });
+      });
+    }
+  }
+  return undefined;
 }

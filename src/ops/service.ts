@@ -17,7 +17,7 @@ import { evaluateConformanceGate } from './conformance-gate.js';
 import { OpsHttp } from './http/server.js';
 import { openVenue } from './venue-factory.js';
 import { accountLockPath, acquireInstanceLock } from './instance-lock.js';
-import { openAccountStore, type AccountStore } from './account-store.js';
+import { openAccountStore, openUntilReachable, type AccountStore } from './account-store.js';
 import { keepLease, waitForLease } from './lease-keeper.js';
 import { AuditJournal } from './audit/audit-journal.js';
 import { accountFingerprint } from './banner.js';
@@ -109,7 +109,20 @@ export async function startService(options: StartOptions): Promise<number> {
         throw error;
       }
     }
-    store = await openAccountStore(config, writes);
+    if (config.sharedStore && writes) {
+      // Told to stop while the database does not answer: nothing was opened, nothing to drain.
+      const abort = stopSignal(options);
+      store = await openUntilReachable(() => openAccountStore(config, writes), journal, abort.signal);
+      abort.dispose();
+      if (!store) {
+        journal.record('service_stopped', { exitCode: 0 });
+        await http?.close();
+        http?.detach();
+        await audit?.close().catch(() => undefined);
+        logger.flush();
+        return 0;
+      }
+    } else store = await openAccountStore(config, writes);
     handle = await openVenue(config, journal);
     await audit?.start(accountFingerprint(config.credentials.apiKey ?? handle.sim?.apiKey));
   } catch (error) {
@@ -257,4 +270,18 @@ const KEEP_ALIVE_MS = 60_000;
 export function accountLock(config: ServiceConfig): string {
   // The built-in simulator is an account of its own per store.
   return accountLockPath({ venue: config.venue, url: config.venueUrls?.rest ?? `sim:${resolvePath(config.storePath)}`, apiKey: config.credentials.apiKey ?? 'sim' });
+}
+
+/** Aborts when the service is told to stop (the embedding's signal, or SIGINT/SIGTERM) before it runs. */
+function stopSignal(options: StartOptions): { signal: AbortSignal; dispose: () => void } {
+  const abort = new AbortController();
+  const onStop = () => abort.abort();
+  if (options.signal) {
+    if (options.signal.aborted) abort.abort();
+    else options.signal.addEventListener('abort', onStop, { once: true });
+    return { signal: abort.signal, dispose: () => options.signal!.removeEventListener('abort', onStop) };
+  }
+  process.once('SIGINT', onStop);
+  process.once('SIGTERM', onStop);
+  return { signal: abort.signal, dispose: () => { process.off('SIGINT', onStop); process.off('SIGTERM', onStop); } };
 }

@@ -66,6 +66,11 @@ export const JOURNAL_CATALOGUE = {
     meaning: 'the lock, the store or the venue client could not be had: one line on stderr, exit code 2',
     action: 'another instance? the store\'s directory?',
   },
+  store_unreachable: {
+    level: 'warn', fields: { reason: 'string', retryInMs: 'number' },
+    meaning: 'the shared store (STORE_URL) does not answer: the process retries on its own (said once per distinct cause) and manages nothing meanwhile',
+    action: 'check the database, the network to it and STORE_URL\'s credentials',
+  },
   lease_standby: {
     level: 'info', fields: { account: 'string', owner: 'string?', epoch: 'number?', expiresInMs: 'number?' },
     meaning: 'the shared store\'s account lease is held by another process: this one waits as a standby (no venue client, no writes) and takes over when the lease expires',

@@ -20,10 +20,10 @@ with fence as (
   where account = $1 and owner = $2 and epoch = $3 and expires_at > clock_timestamp()
   for share
 ), kv as (
-  insert into exstate_kv (account, key, value, updated_at)
-  select $1, e.key, e.value, clock_timestamp() from jsonb_each($4::jsonb) as e(key, value)
+  insert into exstate_kv (account, key, value, updated_at, epoch)
+  select $1, e.key, e.value, clock_timestamp(), $3 from jsonb_each($4::jsonb) as e(key, value)
   where exists (select 1 from fence)
-  on conflict (account, key) do update set value = excluded.value, updated_at = excluded.updated_at
+  on conflict (account, key) do update set value = excluded.value, updated_at = excluded.updated_at, epoch = excluded.epoch
   returning 1
 ), journal as (
   insert into exstate_journal (account, epoch, at, record)

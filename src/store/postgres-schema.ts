@@ -17,6 +17,8 @@ const MIGRATIONS: readonly string[] = [
     key text not null,
     value jsonb not null,
     updated_at timestamptz not null,
+    -- The lease epoch of the write: which owner wrote what (a fenced stale owner never appears after a takeover).
+    epoch bigint not null,
     primary key (account, key)
   );
   create table exstate_lease (

@@ -43,6 +43,7 @@ if (unreachable) {
         'key text NO',
         'value jsonb NO',
         'updated_at timestamp with time zone NO',
+        'epoch bigint NO',
       ]);
       expect(await columnsOf('exstate_lease')).toEqual([
         'account text NO',
@@ -72,7 +73,7 @@ if (unreachable) {
       await schema.recreate();
       const pool = schema.pool();
       await migrate(pool);
-      await pool.query(`insert into exstate_kv values ('acct', 'ctx:a', '{"v":1}', now())`);
+      await pool.query(`insert into exstate_kv values ('acct', 'ctx:a', '{"v":1}', now(), 1)`);
       const before = await versions();
       expect(await migrate(pool)).toBe(SCHEMA_VERSION);
       expect(await migrate(pool)).toBe(SCHEMA_VERSION);
