@@ -243,6 +243,11 @@ export async function startService(options: StartOptions): Promise<number> {
       await done;
       return exitCode;
     }
+    // The fleet view reads each owner's mode and readiness from its lease row.
+    const report = () => void lease.reportStatus({ mode: runtime.core.modes.mode(), ready: runtime.state.serviceReady }).catch(() => undefined);
+    journal.subscribe((record) => {
+      if (record.event === 'service_ready' || record.event === 'mode_changed') report();
+    });
     stopLease = keepLease({
       lease, journal, account: shared.accountId, renewEveryMs: Math.floor((shared.leaseTtlMs - shared.leaseMarginMs) / 2),
       onLost: (reason) => {

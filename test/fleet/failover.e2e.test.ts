@@ -3,7 +3,7 @@
 // simulator's orders and request log) and from what each process prints.
 import pg from 'pg';
 import type { Simulator } from '../../src/sim/server.js';
-import type { Child } from '../gates/spawn.js';
+import { runCli, type Child } from '../gates/spawn.js';
 import { describePostgresUnreachable, TestSchema, whyPostgresUnreachable } from '../store/postgres-fixture.js';
 import { accountName, event, lineAfter, openPosition, placesPerClientId, seededVenue, settledOrders, sleep, startOwner, storeUrlFor } from './fleet-stack.js';
 
@@ -16,6 +16,7 @@ if (unreachable) {
     let schema: TestSchema;
     const sims: Simulator[] = [];
     const children: Child[] = [];
+    const proxies: Array<{ close(): void }> = [];
     const spawnOwner = (...args: Parameters<typeof startOwner>) => {
       const child = startOwner(...args);
       children.push(child);
@@ -36,6 +37,7 @@ if (unreachable) {
       }
       await Promise.all(children.map((c) => c.stop()));
       await Promise.all(sims.map((s) => s.close()));
+      for (const p of proxies) p.close();
       await schema.drop();
     });
 
@@ -76,6 +78,12 @@ if (unreachable) {
       // The place that was in flight when the owner died was looked up or adopted, never sent again.
       for (const [id, n] of placesPerClientId(sim)) expect(`${id}:${n}`).toBe(`${id}:1`);
       expect(standby.proc.exitCode).toBeNull();
+      // The fleet view reads the shared store: the account, its new owner and epoch, its mode and readiness.
+      const fleet = runCli(['fleet', 'status', '--json'], { STORE_URL: store.url });
+      expect(await fleet.exited).toBe(0);
+      const row = (JSON.parse(fleet.stdout()) as { accounts: Array<Record<string, unknown>> }).accounts.find((a) => a.account === store.account);
+      expect(row).toMatchObject({ epoch: 2, lease: 'held', mode: 'NORMAL', ready: true });
+      expect(String(row!.owner)).toContain(`:${standby.proc.pid}:`);
     }, 150_000);
 
     test('SIGSTOP of the owner past its lease, SIGCONT: the stale owner writes nothing and submits nothing', async () => {
@@ -118,6 +126,7 @@ if (unreachable) {
     test('the database becomes unreachable: the owner pauses (LEASE_LOST), sends nothing, and takes the account back when it returns', async () => {
       const sim = await venue();
       const proxy = await startProxy(new URL(storeUrlFor(schema.name)));
+      proxies.push(proxy);
       const store = { url: proxy.url, account: accountName() };
       const owner = spawnOwner(sim, store);
       await owner.waitForLine('service_ready', (l) => event(l) === 'service_ready', 60_000);
@@ -137,7 +146,6 @@ if (unreachable) {
       expect(await settledOrders(sim)).toEqual({ SL: 1, TP: 1, DCA: 1 });
       for (const [id, n] of placesPerClientId(sim)) expect(`${id}:${n}`).toBe(`${id}:1`);
       expect(owner.proc.exitCode).toBeNull();
-      proxy.close();
     }, 150_000);
 
     /** The account's stored entries last written under one lease epoch, as "key@updated_at". */
