@@ -1,5 +1,5 @@
 // The runtime every in-process benchmark drives: the real AccountRuntime on a stepping clock, a
-// venue that answers at once (BenchVenue), an in-memory durable store, restored and ready.
+// venue that answers at once (BenchVenue), an in-memory durable store unless given one, restored and ready.
 // `advance` moves the clock, firing every timer due on the way (burst waits, deadlines).
 import { parseStrategy } from '../../src/config/strategy-config.js';
 import { createFailingStore } from '../../src/conformance/failing-store.js';
@@ -8,10 +8,12 @@ import { AccountRuntime } from '../../src/runtime/account-runtime.js';
 import { Journal } from '../../src/runtime/journal.js';
 import type { ExecutionMode, RuntimeConfig } from '../../src/runtime/runtime-config.js';
 import { BenchVenue } from './bench-venue.js';
+import type Keyv from 'keyv';
+import type { DurableKv } from '../../src/store/durable-kv.js';
 
 export const tick = () => new Promise<void>((r) => setImmediate(r));
 
-export async function benchRuntime(symbols: string[], mode: ExecutionMode, over: Partial<RuntimeConfig> = {}) {
+export async function benchRuntime(symbols: string[], mode: ExecutionMode, over: Partial<RuntimeConfig> = {}, store: DurableKv | Keyv = createFailingStore().keyv) {
   const clock = new SteppingClock();
   const journal = new Journal(clock);
   const venue = new BenchVenue(symbols);
@@ -22,7 +24,7 @@ export async function benchRuntime(symbols: string[], mode: ExecutionMode, over:
     gates: { conformancePassed: true, liveConfirmed: false },
     ...over,
   };
-  const runtime = new AccountRuntime({ config, venue, store: createFailingStore().keyv, clock, journal });
+  const runtime = new AccountRuntime({ config, venue, store, clock, journal });
   runtime.boot();
   await tick();
   runtime.root.send({ type: 'account.restore', pending: [] });

@@ -16,7 +16,7 @@ import { benchRuntime, tick } from './bench-runtime.js';
 export interface ProtectFigure { positions: number; ms: number; cpuMs: number; submissions: number }
 
 /** The private confirmation a venue sends for an accepted place: the order, NEW, with our custom id. */
-function confirmation(m: VenueMutation, exchangeOrderId: string): OrderRow {
+export function confirmation(m: VenueMutation, exchangeOrderId: string): OrderRow {
   const i = m.intent;
   return {
     kind: 'order', symbol: m.scope.symbol, managedSide: m.scope.managedSide, customOrderId: m.customOrderId, exchangeOrderId,

@@ -1,0 +1,32 @@
+// `scopes_100k_spawn_ms` / `scopes_100k_stop_ms` / `scope_bytes` (issue 13, item 6): 100,000 scope
+// actors made known on one account (dry run), the time to spawn them, the heap each costs after a
+// forced GC, and the time to stop the whole account. Run in a process of its own (memory per scope
+// must not be mixed with other figures' garbage): `node --expose-gc --import tsx test/bench/scopes-100k.ts [count]`
+// prints one JSON line.
+import { pathToFileURL } from 'node:url';
+import { benchRuntime } from './bench-runtime.js';
+import { symbolsFor } from './rows.js';
+
+export async function scopesAtScale(count: number): Promise<{ spawnMs: number; stopMs: number; scopeBytes: number }> {
+  const gc = () => (globalThis as { gc?: () => void }).gc?.();
+  const symbols = symbolsFor(Math.ceil(count / 2));
+  const { runtime, drain } = await benchRuntime(symbols, 'dry_run');
+  await drain();
+  gc();
+  const heap0 = process.memoryUsage().heapUsed;
+  const t0 = performance.now();
+  let made = 0;
+  for (const symbol of symbols) for (const side of ['LONG', 'SHORT'] as const) if (made++ < count) runtime.core.know(runtime.core.keyOf(symbol, side));
+  const spawnMs = performance.now() - t0;
+  await drain();
+  gc();
+  const scopeBytes = (process.memoryUsage().heapUsed - heap0) / count;
+  const t1 = performance.now();
+  await runtime.stop();
+  return { spawnMs, stopMs: performance.now() - t1, scopeBytes };
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  const count = Number(process.argv[2] ?? 100_000);
+  process.stdout.write(`${JSON.stringify({ count, ...(await scopesAtScale(count)) })}\n`);
+}
