@@ -19,6 +19,8 @@ export interface AccountStore {
   kv: DurableKv;
   /** Present with a shared store in a write mode: the lease to stand by for, keep and fence writes with. */
   lease?: PostgresAccountLease;
+  /** Shared store only: journal records into `exstate_journal`, fenced by the lease. */
+  appendJournal?: (records: readonly object[]) => Promise<void>;
   /** The lease row of another holder, for the standby's messages. */
   holder?: () => Promise<LeaseRow | undefined>;
   close(): Promise<void>;
@@ -53,6 +55,7 @@ export async function openAccountStore(config: ServiceConfig, writes: boolean, s
   return {
     kv,
     lease: pg.lease,
+    appendJournal: (records) => pg.kv.appendJournal(records),
     holder: async () => (await Lease.listAccounts(pg.pool)).find((row) => row.account === shared.accountId),
     close: async () => {
       await kv.close();

@@ -19,6 +19,7 @@ import { openVenue } from './venue-factory.js';
 import { accountLockPath, acquireInstanceLock } from './instance-lock.js';
 import { openAccountStore, openUntilReachable, type AccountStore } from './account-store.js';
 import { keepLease, waitForLease } from './lease-keeper.js';
+import { sharedJournalSink } from './audit/shared-journal-sink.js';
 import { AuditJournal } from './audit/audit-journal.js';
 import { accountFingerprint } from './banner.js';
 import { parseScopePattern } from './inspect/scope-pattern.js';
@@ -158,6 +159,7 @@ export async function startService(options: StartOptions): Promise<number> {
   let exitCode = 0;
   let stopping: Promise<void> | undefined;
   let stopLease: () => void = () => undefined;
+  let closeSharedJournal: () => Promise<void> = async () => undefined;
   let leaseLost = false;
   const standbyAbort = new AbortController();
   const onUnhandled = (reason: unknown) => journal.record('unhandled_rejection', { reason: errorLine(reason) });
@@ -171,6 +173,7 @@ export async function startService(options: StartOptions): Promise<number> {
       await inspector?.close();
       await runtime.stop();
       await handle.close();
+      await closeSharedJournal().catch(() => undefined);
       // A stopping owner gives the lease up only after its in-flight work drained: a standby takes over at once.
       const epoch = lease?.epoch();
       if (lease && epoch !== undefined && !leaseLost) {
@@ -242,6 +245,11 @@ export async function startService(options: StartOptions): Promise<number> {
     if (!took) {
       await done;
       return exitCode;
+    }
+    const shareJournal = openStore.appendJournal;
+    if (shareJournal) {
+      const sink = sharedJournalSink(journal, shareJournal);
+      closeSharedJournal = () => sink.close();
     }
     // The fleet view reads each owner's mode and readiness from its lease row.
     const report = () => void lease.reportStatus({ mode: runtime.core.modes.mode(), ready: runtime.state.serviceReady }).catch(() => undefined);

@@ -71,6 +71,8 @@ export class ControlApi {
       case 'POST /stream/expire-listen-key':
         sim.stream.expireAll();
         return sim.stream.describe();
+      case 'POST /stream/frames': // {"frames":[raw frame objects],"repeat":N}: sent as given, N times, in batches
+        return publishFrames(sim, b);
       case 'POST /stream/margin-frame':
         e.emitMarginOnlyFrame();
         return {};
@@ -110,4 +112,34 @@ export class ControlApi {
         throw new Error(`no control route ${method} ${path}`);
     }
   }
+}
+
+/** Frames sent per turn of the event loop: a large publish never holds the simulator for long. */
+export const FRAME_BATCH = 500;
+const MAX_FRAMES_SENT = 5_000_000;
+
+/**
+ * POST /stream/frames: raw user-data frames (objects with a string `e`) to every user-stream
+ * client, `repeat` times over, exactly as given: no engine state, no stream faults. Each frame is
+ * serialized once; sending starts after the answer, FRAME_BATCH frames per setImmediate turn.
+ */
+function publishFrames(sim: Simulator, b: Record<string, unknown>): { frames: number; repeat: number; total: number; clients: number } {
+  const frames = b.frames;
+  if (!Array.isArray(frames) || frames.length === 0) throw new Error('frames: expected a non-empty array of frame objects');
+  frames.forEach((f, i) => {
+    if (!f || typeof f !== 'object' || Array.isArray(f) || typeof (f as Record<string, unknown>).e !== 'string') throw new Error(`frames[${i}]: expected an object with a string "e"`);
+  });
+  const repeat = b.repeat === undefined ? 1 : Number(b.repeat);
+  if (!Number.isInteger(repeat) || repeat < 1) throw new Error('repeat: expected a positive integer');
+  const total = frames.length * repeat;
+  if (total > MAX_FRAMES_SENT) throw new Error(`frames x repeat: at most ${MAX_FRAMES_SENT}`);
+  const texts = frames.map((f) => JSON.stringify(f));
+  let sent = 0;
+  const step = () => {
+    const end = Math.min(total, sent + FRAME_BATCH);
+    for (; sent < end; sent++) sim.stream.sendText(texts[sent % texts.length]!);
+    if (sent < total) setImmediate(step);
+  };
+  setImmediate(step);
+  return { frames: frames.length, repeat, total, clients: sim.stream.connectionCount() };
 }

@@ -212,6 +212,16 @@ export class UserStream {
     this.disconnectAll('close');
   }
 
+  /** Sends one frame's text as it is to every live client, past every fault (the raw-frame control call); returns how many got it. */
+  sendText(text: string): number {
+    let n = 0;
+    for (const [socket, key] of this.clients) if (!this.keys.get(key)?.expired && socket.readyState === 1) {
+      socket.send(text);
+      n++;
+    }
+    return n;
+  }
+
   private deliver(event: UserEvent): void {
     const text = JSON.stringify(event);
     const send = () => {

@@ -103,6 +103,7 @@ if (unreachable) {
       await standby.waitForLine('service_ready', (l) => event(l) === 'service_ready', 30_000);
       const ownerLinesAtStop = owner.lines().length;
       const staleBefore = await rowsOfEpoch(store.account, schema.name, 1);
+      const staleJournalBefore = await journalCount(store.account, schema.name, 1);
 
       process.kill(owner.proc.pid!, 'SIGCONT');
       await owner.waitForLine('lease_lost', (l) => event(l) === 'lease_lost', 20_000);
@@ -114,6 +115,9 @@ if (unreachable) {
       // written or rewritten after the takeover (the new owner may have rewritten some as epoch 2).
       const staleAfter = await rowsOfEpoch(store.account, schema.name, 1);
       for (const row of staleAfter) expect(staleBefore).toContain(row);
+      // The shared journal holds the owners' records epoch by epoch: none from the stale owner after the takeover.
+      expect(await journalCount(store.account, schema.name, 1)).toBe(staleJournalBefore);
+      expect(await journalCount(store.account, schema.name, 2)).toBeGreaterThan(0);
       // The venue: one order per slot, every place sent once.
       expect(await settledOrders(sim)).toEqual({ SL: 1, TP: 1, DCA: 1 });
       for (const [id, n] of placesPerClientId(sim)) expect(`${id}:${n}`).toBe(`${id}:1`);
@@ -147,6 +151,18 @@ if (unreachable) {
       for (const [id, n] of placesPerClientId(sim)) expect(`${id}:${n}`).toBe(`${id}:1`);
       expect(owner.proc.exitCode).toBeNull();
     }, 150_000);
+
+    /** How many shared journal records the account has from one lease epoch. */
+    async function journalCount(account: string, schemaName: string, epoch: number): Promise<number> {
+      const client = new pg.Client({ connectionString: storeUrlFor(schemaName) });
+      await client.connect();
+      try {
+        const { rows } = await client.query<{ n: string }>('select count(*) as n from exstate_journal where account = $1 and epoch = $2', [account, epoch]);
+        return Number(rows[0]!.n);
+      } finally {
+        await client.end();
+      }
+    }
 
     /** The account's stored entries last written under one lease epoch, as "key@updated_at". */
     async function rowsOfEpoch(account: string, schemaName: string, epoch: number): Promise<string[]> {
