@@ -255,10 +255,38 @@ const history = `## Design changes, with the figures before and after (this mach
 | stream activity told to the heartbeat watchdog at most once per min(1 s, timeout/10) instead of one actor event per row | actor events per row | 1 | <= 1 per second of stream |
 | the scrubber's registered values as one compiled alternation instead of one scan per value (and no second redact pass in the log sink) | \`scrubDeep\` of a typical journal record with 2 / 32 / 66 registered values (test/bench/scrub-cost.ts) | 7.6 / 47.8 / 93.8 us | 1.6 / 1.6 / 1.5 us |
 | open orders indexed by scope (a pass read its scope's orders by scanning every open order of the account) | \`per_row_cpu_us_1k\` / \`per_row_cpu_us_10k\` (ratio), one run each under load, test/bench/scale-rows.ts | 140 / 298 (2.12) | 121 / 160 (1.32) |
+| the simulator's open orders indexed per symbol and client id, margin summed per changed symbol (every placement walked every order ever placed and every position) | seeding the simulator with 2 positions and 8 orders per symbol (src/sim only, payloads unchanged) | 1,000 symbols 95.7 s; 5,000 symbols ~40 min (extrapolated) | 1.26 s; 3.4 s (\`startup_ready_10k_ms\` measurable at all) |
+| the context store on better-sqlite3 behind group commit (every write asked for in one turn of the event loop shares one transaction: a pass's SL and TP contexts, or thousands of scopes' at once) instead of keyv over async sqlite3 (one transaction per key); same file format, same durability (WAL, synchronous FULL, one fsync per transaction) | one protective pass's two context writes, p50 / p99 (test/bench/store-write.ts, 300 passes) | see the note below | see the note below |
 
 Inspection (@statelyai/inspect) is off: it costs most of the throughput.
 
+Note on the store change: measured while a Stryker run and two test runs shared the 2 cores
+(load average 9-10), the old store wrote a pass in 1.4-1.9 ms p50 and the new one in 3.9-7.5 ms
+p50 (p99 33-67 ms for both); \`strace -c\` shows both doing one fsync per transaction (about
+0.27 ms each), and a raw loop of single transactions costs the same in both drivers there (6.5
+vs 7.8 ms). Under that load the synchronous driver waits for the CPU on the main thread while the
+async one's libuv threads get more of it; the comparison has to be taken on a quiet machine
+before it decides anything (\`node --import tsx test/bench/store-write.ts\`). The reasons kept
+for the change: one transaction per pass (half the fsyncs of a protective pass, and one per batch
+when thousands of scopes are protected at once), the shared store's interface (DurableKv), and a
+synchronous write that cannot interleave with another write of the same key.
+
 ## What still misses
+
+- \`own_cpu_per_row_over_ccxt\` (3.2 in the first measurement, target 1.0): profiled inside the
+  exstate windows, garbage collection 22%, XState 19% (\`resolveAndExecuteActionsWithContext\`,
+  \`microstep\`, the burst wait re-armed through \`schedule\`/\`cancel\` per affected row), ccxt
+  18%, the journal sink 11.5% (pino, its redaction, our scrubber, \`journal.record\`: records are
+  built for every event, debug ones included, whoever listens), the router 4% (\`fillLine\` 2.8%),
+  decimal.js 3.8%. Next: build records lazily by the sinks' lowest level; the quiet window as data
+  with one timer per scope instead of an actor event per affected row.
+- \`startup_ready_10k_ms\` (about 10 s, target 3 s; 10,000 positions, 40,000 orders): ccxt parsing
+  the 40,000 orders and 5,000 markets (about 16% of the profile: the floor while ccxt is used),
+  the runtime 32% (spawning 10,000 scope actors 9%, the first pass over every scope 15.5%), GC 28%.
+- \`scopes_100k_stop_ms\`: stopping the account stops every scope through XState's \`stopChild\`,
+  whose \`resolveStop\` clones the parent's children map per stopped child; at 40,000 scopes the stop
+  took 24.6 s (\`resolveStop\` 27% of the profile, GC 57%). 100,000 did not finish in 300 s. Next: a
+  second level of shards, or stopping a shard's scopes by stopping the shard itself.
 
 - \`ingest_ratio\`: the bare loop only parses and stores; every exstate row also updates subject
   trust, routes, journals, and a third of them end in a pass that plans and journals two requests
