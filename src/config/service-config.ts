@@ -10,6 +10,8 @@ import { ConfigError } from './config-error.js';
 import { variablesFromFiles, type Env } from './env.js';
 import { checkUnknownVariables } from './unknown-variables.js';
 import { parseStrategy } from './strategy-config.js';
+import type { VenueSettings } from '../venues/plugin.js';
+import { VENUE_NAMES, VENUE_VARIABLES, venueNamed, type VenueName } from '../venues/registry.js';
 
 export const EXECUTION_MODES = ['PUBLIC', 'READ_ONLY_PRIVATE', 'DRY_RUN_PRIVATE', 'DEMO', 'TESTNET', 'LIVE'] as const;
 export type ExecutionModeName = (typeof EXECUTION_MODES)[number];
@@ -33,8 +35,10 @@ export function shippedConformancePack(): string {
 
 export interface ServiceConfig {
   runtime: RuntimeConfig;
-  /** sim: the built-in simulated exchange on 127.0.0.1; binanceusdm: a venue at the configured URLs. */
-  venue: 'sim' | 'binanceusdm';
+  /** A VENUE of the registry (src/venues/registry.ts): sim, the built-in simulated exchange on 127.0.0.1; binanceusdm, a venue at the configured URLs. */
+  venue: VenueName;
+  /** The venue plug-in's own settings, validated by the plug-in (URLs and credentials absent for the simulator). */
+  venueSettings: VenueSettings;
   venueUrls?: { rest: string; ws: string };
   /** sim only: none (prices stay put), walk (seeded random walk), demo (the scripted lifecycle). */
   simDriver: 'none' | 'walk' | 'demo';
@@ -47,7 +51,6 @@ export interface ServiceConfig {
   logLevel: string;
   logFormat: 'pretty' | 'json';
   credentials: { apiKey?: string; secret?: string };
-  listenKeyRefreshMs: number;
   /** How long a REST call to the venue may take before it counts as a timeout (an unknown outcome for a submission). */
   venueTimeoutMs: number;
   /** The read-only operator HTTP server's port on 127.0.0.1; 0: no server. */
@@ -64,11 +67,6 @@ function httpPort(value: string | undefined): number {
   return Number(v);
 }
 
-function url(name: string, value: string | undefined, scheme: RegExp): string {
-  if (!value || !scheme.test(value.trim())) throw new ConfigError(name, value, `required for VENUE=binanceusdm (${scheme.source.replace(/\\/g, '')}…)`);
-  return value.trim();
-}
-
 const ms = (name: string, fallback: number) =>
   z.string().optional().transform((v, ctx) => {
     if (v === undefined || v.trim() === '') return fallback;
@@ -83,11 +81,8 @@ const ms = (name: string, fallback: number) =>
 const schema = z.object({
   EXECUTION_MODE: z.string().optional(),
   VENUE: z.string().optional(),
-  VENUE_REST_URL: z.string().optional(),
-  VENUE_WS_URL: z.string().optional(),
   SIM_DRIVER: z.string().optional(),
   SIM_SEED: z.string().optional(),
-  LISTEN_KEY_REFRESH_MS: ms('LISTEN_KEY_REFRESH_MS', 30 * 60_000),
   VENUE_TIMEOUT_MS: ms('VENUE_TIMEOUT_MS', 10_000),
   PRODUCT: z.string().optional(),
   POSITION_MODE: z.string().optional(),
@@ -137,7 +132,8 @@ export function parseServiceConfig(env: Env): ServiceConfig {
   // First of all: the scrubber learns the credentials, so no message from here on can carry them.
   registerSecret(env.API_KEY);
   registerSecret(env.API_SECRET);
-  checkUnknownVariables(env, variablesFromFiles(env), Object.keys(schema.shape));
+  // The venue plug-ins' own variables (VENUE_REST_URL, LISTEN_KEY_REFRESH_MS, …) are known too.
+  checkUnknownVariables(env, variablesFromFiles(env), [...new Set([...Object.keys(schema.shape), ...VENUE_VARIABLES])]);
   const parsed = schema.safeParse(env);
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
@@ -147,18 +143,14 @@ export function parseServiceConfig(env: Env): ServiceConfig {
   const e = parsed.data;
   const modeName = oneOf('EXECUTION_MODE', e.EXECUTION_MODE, EXECUTION_MODES, 'DRY_RUN_PRIVATE');
   const mode = MODE_MAP[modeName];
-  const venue = oneOf('VENUE', e.VENUE, ['sim', 'binanceusdm'] as const, 'sim');
-  const exchange = 'binance' as const;
-  const product = oneOf('PRODUCT', e.PRODUCT, ['linear'] as const, 'linear');
-  let venueUrls: ServiceConfig['venueUrls'];
-  if (venue === 'binanceusdm') {
-    // A real venue is reached only through explicit configuration: no host is defaulted.
-    const rest = url('VENUE_REST_URL', e.VENUE_REST_URL, /^https?:\/\//);
-    const ws = url('VENUE_WS_URL', e.VENUE_WS_URL, /^wss?:\/\//);
-    if (!e.API_KEY) throw new ConfigError('API_KEY', undefined, 'VENUE=binanceusdm needs API_KEY (and API_SECRET) from the environment');
-    if (!e.API_SECRET) throw new ConfigError('API_SECRET', undefined, 'VENUE=binanceusdm needs API_SECRET from the environment');
-    venueUrls = { rest, ws };
-  } else if (mode === 'live' || mode === 'testnet') {
+  const venue = oneOf('VENUE', e.VENUE, VENUE_NAMES, 'sim');
+  const { plugin, simulated } = venueNamed(venue);
+  const { exchange } = plugin;
+  const product = oneOf('PRODUCT', e.PRODUCT, [plugin.product], plugin.product);
+  // The plug-in validates its own settings; a real venue is reached only through explicit configuration.
+  const venueSettings = plugin.parseSettings(env, simulated ? 'simulator' : 'venue');
+  const venueUrls = venueSettings.urls;
+  if (simulated && (mode === 'live' || mode === 'testnet')) {
     throw new ConfigError('EXECUTION_MODE', modeName, 'the simulator accepts DRY_RUN_PRIVATE, READ_ONLY_PRIVATE or DEMO');
   }
   const simDriver = oneOf('SIM_DRIVER', e.SIM_DRIVER, ['none', 'walk', 'demo'] as const, 'none');
@@ -189,10 +181,10 @@ export function parseServiceConfig(env: Env): ServiceConfig {
       gates: { conformancePassed: false, liveConfirmed },
     },
     venue,
+    venueSettings,
     venueUrls,
     simDriver,
     simSeed,
-    listenKeyRefreshMs: e.LISTEN_KEY_REFRESH_MS,
     venueTimeoutMs: e.VENUE_TIMEOUT_MS,
     httpPort: httpPort(e.HTTP_PORT),
     storePath,

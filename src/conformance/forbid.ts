@@ -1,6 +1,6 @@
 // Forbidden traces, computed by the runner from what it fed in and from what crossed the scripted
 // venue's boundary (CONFORMANCE.md); nothing here reads the runtime's journal or flags.
-import { classifyVenueError } from '../domain/error-classifier.js';
+import { classifyForExchange } from '../venues/registry.js';
 import type { ExchangeId } from '../domain/scope.js';
 import type { ForbidId } from './fixture-format.js';
 import type { Trace, TraceEntry } from './trace.js';
@@ -154,7 +154,7 @@ export function findViolations(input: ForbidInputs): ForbidId[] {
     // Refused credentials pause the account, and it probes the venue again with a signed read.
     if (e.t === 'answer' && e.outcome === 'rejected' && (e.httpStatus === 401 || e.httpStatus === 403 || e.code === -2015 || e.code === -2014 || e.code === -1022)) recoveryCode = true;
     if (e.t === 'answer' && e.outcome === 'rejected') {
-      const cls = classifyVenueError({ exchange: input.exchange, action: e.action as 'place', code: e.code, httpStatus: e.httpStatus, targetTerminal: false });
+      const cls = classifyForExchange(input.exchange, { action: e.action as 'place', code: e.code, httpStatus: e.httpStatus, targetTerminal: false });
       if (cls === 'unknown' || cls === 'lookup' || e.action !== 'place') recoveryCode = true;
     }
     if (e.t !== 'hydration' || (e.subject !== 'reconnect' && e.subject !== 'recovery')) return;
@@ -204,7 +204,7 @@ export function findViolations(input: ForbidInputs): ForbidId[] {
 /** A rejection that ends the request for sure: a documented definite code, not a 5xx or an unlisted one. */
 function definiteRejection(input: ForbidInputs, answer: TraceEntry | undefined): boolean {
   if (!answer || answer.t !== 'answer' || answer.outcome !== 'rejected') return false;
-  const cls = classifyVenueError({ exchange: input.exchange, action: answer.action as 'place', code: answer.code, httpStatus: answer.httpStatus, targetTerminal: true });
+  const cls = classifyForExchange(input.exchange, { action: answer.action as 'place', code: answer.code, httpStatus: answer.httpStatus, targetTerminal: true });
   return cls !== 'unknown' && cls !== 'lookup';
 }
 

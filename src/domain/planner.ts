@@ -42,6 +42,11 @@ export interface ScopeView {
   exposureAllowed?: boolean;
   /** The venue refused this protection for a market-state reason: what the mark says now, and the fallback. */
   unplaceable?: { slot: 'SL' | 'TP'; mark?: Decimal; fallback: 'alert' | 'close' };
+  /**
+   * The venue refuses a second close-position stop on one side (a venue capability). Absent:
+   * assumed, the safe reading (the replacement form is a valid protection on every venue).
+   */
+  closePositionStopsExclusive?: boolean;
 }
 
 export type Mutation =
@@ -146,7 +151,7 @@ export function planScope(view: ScopeView): Plan {
     }
     const amendTarget = active.find((o) => amendable(want, o.row));
     if (amendTarget) protective.push({ action: 'amend', slot, target: amendTarget.customOrderId, intent: amendIntentFor(want, amendTarget.row) });
-    else protective.push({ action: 'place', slot, intent: replacementFor(want, desired.alternates.get(slot), view.appOrders) });
+    else protective.push({ action: 'place', slot, intent: replacementFor(want, desired.alternates.get(slot), view.appOrders, view.closePositionStopsExclusive !== false) });
   }
   if (protective.length > 0) return plan('protective', protective, blocks);
   if (!protectionTrusted) {
@@ -174,14 +179,14 @@ export function planScope(view: ScopeView): Plan {
 }
 
 /**
- * Binance refuses a second close-position stop on one side (-4130), so an SL that replaces a
- * close-position SL still open on that side goes out as a reduce-only stop for the whole position
- * (the alternate form): the old stop keeps protecting until the new one is confirmed, and the
+ * Where the venue refuses a second close-position stop on one side (its plug-in's
+ * `closePositionStopsExclusive` capability), an SL that replaces a close-position SL still open on
+ * that side goes out as a reduce-only stop for the whole position (the alternate form): the old stop keeps protecting until the new one is confirmed, and the
  * next replacement goes out as a close-position stop again. Cancel-first would leave the position
  * without a stop for a round trip, and forever if the process died in between.
  */
-function replacementFor(want: OrderIntent, alternate: OrderIntent | undefined, appOrders: AppOrder[]): OrderIntent {
-  if (!want.closePosition || !alternate) return want;
+function replacementFor(want: OrderIntent, alternate: OrderIntent | undefined, appOrders: AppOrder[], exclusive: boolean): OrderIntent {
+  if (!want.closePosition || !alternate || !exclusive) return want;
   const closePositionOpen = appOrders.some((o) => o.row.closePosition === true && o.row.side === want.side);
   return closePositionOpen ? alternate : want;
 }
@@ -220,7 +225,7 @@ function desiredOrders(view: ScopeView, size: Decimal, entry: Decimal, filters: 
     if (failure) blocks.set('SL', failure);
     else if (native) {
       intents.set('SL', { slot: 'SL', side: exit, type: 'STOP_MARKET', triggerPrice: levels.sl, closePosition: true });
-      // The whole position, reduce-only: used while a close-position SL is still open (-4130);
+      // The whole position, reduce-only: used while a close-position SL is still open (see replacementFor);
       // only where the venue's filters accept that quantity (a dust position has no such form).
       if (!filterFailure(filters, undefined, levels.closeQty, false)) alternates.set('SL', { slot: 'SL', side: exit, type: 'STOP_MARKET', triggerPrice: levels.sl, qty: levels.closeQty, reduceOnly: true });
     } else intents.set('SL', { slot: 'SL', side: exit, type: 'STOP_MARKET', triggerPrice: levels.sl, qty: levels.closeQty });

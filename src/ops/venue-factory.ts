@@ -1,11 +1,13 @@
-// Builds the configured venue: the built-in simulator (seeded with an open position) reached
-// through real ccxt, or a Binance USD-M venue at the explicitly configured URLs.
+// Opens the configured venue through its plug-in (src/venues/registry.ts): a configured venue at
+// its explicit URLs, or the built-in simulator (seeded with an open position) reached through the
+// same plug-in over real ccxt.
 import type { ServiceConfig } from '../config/service-config.js';
 import type { Journal } from '../runtime/journal.js';
 import type { JournalLog } from '../runtime/journal-catalogue.js';
 import { startSimulator, type Simulator } from '../sim/server.js';
-import { BinanceUsdmVenue } from '../venues/ccxt/binanceusdm-venue.js';
+import type { VenueDeps } from '../venues/plugin.js';
 import type { Venue } from '../venues/port.js';
+import { venueNamed } from '../venues/registry.js';
 import { DEMO_POSITION, playDemo } from './demo-script.js';
 
 export interface VenueHandle {
@@ -16,12 +18,10 @@ export interface VenueHandle {
 
 export async function openVenue(config: ServiceConfig, journal: Journal): Promise<VenueHandle> {
   const log: JournalLog = (event, fields) => journal.record(event, fields);
-  const common = {
-    positionMode: config.runtime.positionMode, listenKeyRefreshMs: config.listenKeyRefreshMs, timeoutMs: config.venueTimeoutMs,
-    weightLimit: 2400, protectiveHeadroom: 0.2, log,
-  };
-  if (config.venue === 'binanceusdm') {
-    const venue = await BinanceUsdmVenue.create({ ...common, restUrl: config.venueUrls!.rest, wsUrl: config.venueUrls!.ws, apiKey: config.credentials.apiKey!, secret: config.credentials.secret! });
+  const deps: VenueDeps = { positionMode: config.runtime.positionMode, timeoutMs: config.venueTimeoutMs, log };
+  const { plugin, simulated } = venueNamed(config.venue);
+  if (!simulated) {
+    const venue = await plugin.open(config.venueSettings, deps);
     return { venue, close: () => venue.close() };
   }
   const sim = await startSimulator({ seed: config.simSeed, positionMode: config.runtime.positionMode });
@@ -30,7 +30,8 @@ export async function openVenue(config: ServiceConfig, journal: Journal): Promis
   let stopDemo = () => {};
   if (config.simDriver === 'demo') stopDemo = playDemo(sim, (what) => journal.record('demo_step', { what }));
   if (config.simDriver === 'walk') sim.driver.configure({ mode: 'walk', symbol: 'BTCUSDT', intervalMs: 1000, stepPct: '0.05' });
-  const venue = await BinanceUsdmVenue.create({ ...common, restUrl: sim.rest, wsUrl: sim.ws, apiKey: sim.apiKey, secret: sim.secret });
+  const settings = plugin.pointedAt(config.venueSettings, { rest: sim.rest, ws: sim.ws }, { apiKey: sim.apiKey, secret: sim.secret });
+  const venue = await plugin.open(settings, deps);
   return {
     venue,
     sim,

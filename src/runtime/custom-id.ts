@@ -1,6 +1,7 @@
 // Custom order ids are opaque lookup keys into the OrderContextStore, unique across restarts
-// (random, not counters), short enough for every venue (Binance allows 36 characters). Random
-// bytes are drawn in blocks: one system call per ~200 ids instead of one per id.
+// (random, not counters), short and plain enough (20 letters and digits) for every registered
+// venue's custom-id rules (each plug-in states its own; test/venues/registry.test.ts checks the fit).
+// Random bytes are drawn in blocks: one system call per ~200 ids instead of one per id.
 import { randomFillSync } from 'node:crypto';
 
 const ALPHABET = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';

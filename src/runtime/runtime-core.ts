@@ -5,6 +5,8 @@ import type { WriteFence } from './write-fence.js';
 import { oppositeSide, parseScopeKey, scopeKey, type Scope, type ScopeKey } from '../domain/scope.js';
 import { type Decimal, ZERO } from '../domain/decimal.js';
 import type { Venue } from '../venues/port.js';
+import type { VenueRules } from '../venues/plugin.js';
+import { venueRulesFor } from '../venues/registry.js';
 import type { RuntimeClock } from './clock.js';
 import { ConfirmationTracker } from './confirmation-tracker.js';
 import { ModeSupervisor } from './mode-supervisor.js';
@@ -29,6 +31,8 @@ export class RuntimeCore {
   readonly known = new Map<ScopeKey, Scope>();
   /** Scopes whose last pass planned mutations that readiness withheld. */
   readonly deferredForReadiness = new Set<ScopeKey>();
+  /** The venue's facts (error table, mode evidence, capabilities) the runtime applies as data. */
+  readonly venueRules: VenueRules;
   private sink: ScopeSink | undefined;
   /** The account lease, when the store is shared (see write-fence.ts). */
   writeFence: WriteFence | undefined;
@@ -41,6 +45,7 @@ export class RuntimeCore {
     readonly clock: RuntimeClock,
   ) {
     this.state = new AccountState(config.product);
+    this.venueRules = venueRulesFor(config.exchange, config.product);
     this.tracker = new ConfirmationTracker(journal, (key) => this.scopeOf(key));
     this.modes = new ModeSupervisor(journal, clock);
     // Work a mode held back (a DCA in DEGRADED, anything in PAUSED) is planned again.

@@ -48,6 +48,7 @@ export function buildScopeView(core: RuntimeCore, key: ScopeKey): ScopeView {
     consumedDcaSteps: core.contexts.consumedSteps(key),
     oppositeSideBusy: oppositeSideBusy && (position?.size ?? ZERO).gt(ZERO),
     exposureAllowed: core.modes.exposureAllowed(),
+    closePositionStopsExclusive: core.venueRules.capabilities.closePositionStopsExclusive,
     ...unplaceableOf(core, key, scope.symbol),
   };
 }

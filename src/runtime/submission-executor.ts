@@ -18,12 +18,6 @@ import { writesEnabled } from './runtime-config.js';
 
 type RequestResult = 'sent' | 'unknown' | 'retry' | 'blocked' | 'unplaceable' | 'skipped';
 
-/** Codes of protection the market refuses for now (Binance -2021: the stop would trigger at once). */
-const MARKET_STATE_CODES: ReadonlySet<number> = new Set([-2021]);
-
-/** Binance codes of a refused key, signature or permission (Bybit's come with 401/403). */
-const AUTH_CODES: ReadonlySet<number> = new Set([-2014, -2015, -1022, -2008, 10003, 10004, 10005]);
-
 /** A place in a DCA slot adds exposure; everything else protects or cleans up. */
 function increasesExposure(r: PlannedRequest): boolean {
   return r.mutation.action === 'place' && dcaStepOf(r.mutation.slot) !== undefined;
@@ -133,7 +127,7 @@ export class SubmissionExecutor {
     if (outcome.kind === 'unknown') return this.unknown(r, key, outcome.reason);
 
     const targetTerminal = action !== 'place' && core.state.terminalStatusOf({ customOrderId: r.customOrderId, exchangeOrderId: r.exchangeOrderId }) !== undefined;
-    const cls = classifyVenueError({ exchange: core.config.exchange, action, code: outcome.code, httpStatus: outcome.httpStatus, targetTerminal });
+    const cls = classifyVenueError(core.venueRules.errors, { action, code: outcome.code, httpStatus: outcome.httpStatus, targetTerminal });
     const code = outcome.code;
     switch (cls) {
       case 'benign_race':
@@ -155,7 +149,7 @@ export class SubmissionExecutor {
         core.tracker.resolve(key, 'rejected');
         if (action === 'place') void core.advanceOrder(r.customOrderId, { kind: 'rest_rejected' });
         core.journal.record('submission_rejected', { scope, action, slot, customOrderId: r.customOrderId, code, message: outcome.message });
-        if (action === 'place' && (slot === 'SL' || slot === 'TP') && MARKET_STATE_CODES.has(Number(code))) {
+        if (action === 'place' && (slot === 'SL' || slot === 'TP') && core.venueRules.marketStateCodes.includes(Number(code))) {
           // Protection that cannot be placed now is never left silently (lesson 18).
           if (!core.unplaceable.has(r.scopeKey)) core.unplaceable.set(r.scopeKey, { slot, code: String(code), sinceMs: core.clock.now() });
           core.journal.record('protection_unplaceable', { scope, slot, code, fallback: core.config.protectionFallback ?? 'alert' });
@@ -197,15 +191,17 @@ export class SubmissionExecutor {
    */
   private noteModeEvidence(outcome: SubmitOutcome): void {
     const { modes } = this.core;
+    const evidence = this.core.venueRules.modeEvidence;
     if (outcome.kind === 'accepted') {
       for (const reason of ['AUTH_FAILED', 'CLOCK_SKEW', 'RATE_LIMITED'] as const) modes.clear(reason);
       return;
     }
     if (outcome.kind !== 'rejected') return;
     const code = Number(outcome.code);
-    if (AUTH_CODES.has(code) || outcome.httpStatus === 401 || outcome.httpStatus === 403) modes.raise('AUTH_FAILED', `venue refused the credentials (${outcome.code ?? outcome.httpStatus})`);
-    else if (code === -1021) modes.raise('CLOCK_SKEW', 'venue rejected the request timestamp (-1021)');
-    else if (outcome.httpStatus === 429 || outcome.httpStatus === 418 || code === -1003 || code === -1015) modes.raise('RATE_LIMITED', `rate limited (${outcome.httpStatus ?? outcome.code})`);
+    const status = outcome.httpStatus;
+    if (evidence.authCodes.includes(code) || status === 401 || status === 403) modes.raise('AUTH_FAILED', `venue refused the credentials (${outcome.code ?? status})`);
+    else if (evidence.clockSkewCodes.includes(code)) modes.raise('CLOCK_SKEW', `venue rejected the request timestamp (${code})`);
+    else if ((status !== undefined && evidence.rateLimitHttpStatuses.includes(status)) || evidence.rateLimitCodes.includes(code)) modes.raise('RATE_LIMITED', `rate limited (${status ?? outcome.code})`);
   }
 
 }

@@ -1,11 +1,13 @@
 // Error classes by the venues' documented semantics (SPEC section 5, lesson 13): only a documented
 // definite rejection blocks; a 5xx, a missing code and an unlisted code are unknown outcomes.
-import { classifyVenueError } from '../../src/domain/error-classifier.js';
+// The classifier is venue-neutral (src/domain/error-classifier.ts); the code tables are the venue
+// plug-ins' (src/venues/*/error-codes.ts), looked up by the scope's exchange.
+import { classifyForExchange } from '../../src/venues/registry.js';
 
 type Ex = 'generic' | 'binance' | 'bybit';
 type Action = 'place' | 'cancel' | 'amend';
 const c = (exchange: Ex, action: Action, code?: number | string, extra: { httpStatus?: number; targetTerminal?: boolean } = {}) =>
-  classifyVenueError({ exchange, action, code, httpStatus: extra.httpStatus, targetTerminal: extra.targetTerminal ?? false });
+  classifyForExchange(exchange, { action, code, httpStatus: extra.httpStatus, targetTerminal: extra.targetTerminal ?? false });
 
 describe('order-missing codes depend on the action and on terminal evidence', () => {
   test.each([

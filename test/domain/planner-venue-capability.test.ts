@@ -1,0 +1,37 @@
+// The planner takes the venue's capabilities as data (issue 14): the whole-position reduce-only
+// replacement SL is used only where the venue refuses a second close-position stop on one side.
+import { Decimal } from '../../src/domain/decimal.js';
+import { planScope, type AppOrder, type ScopeView } from '../../src/domain/planner.js';
+import type { OrderRow } from '../../src/domain/rows.js';
+
+const d = (s: string) => new Decimal(s);
+const row = (id: string, over: Partial<OrderRow>): OrderRow => ({ kind: 'order', symbol: 'BTCUSDT', managedSide: 'LONG', customOrderId: id, status: 'NEW', side: 'SELL', type: 'LIMIT', ...over });
+const oldSl: AppOrder = { slot: 'SL', customOrderId: 'sl-old', row: row('sl-old', { type: 'STOP_MARKET', triggerPrice: d('60000'), closePosition: true }) };
+const tp: AppOrder = { slot: 'TP', customOrderId: 'tp-1', row: row('tp-1', { price: d('65650'), qty: d('0.01'), reduceOnly: true }) };
+
+function view(over: Partial<ScopeView>): ScopeView {
+  return {
+    side: 'LONG', product: 'linear', strategy: { takeProfitPct: d('1'), stopLossPct: d('2'), dca: [] },
+    trust: { order: 'trusted', position: 'trusted', filter: 'trusted', context: 'trusted' }, recoveryRequired: false,
+    position: { size: d('0.01'), entryPrice: d('65000') }, filters: { tickSize: d('0.1'), stepSize: d('0.001'), minQty: d('0.001'), minNotional: d('5') },
+    appOrders: [oldSl, tp], pending: [], consumedDcaSteps: 0, oppositeSideBusy: false, ...over,
+  };
+}
+
+const placedSl = (v: ScopeView) => planScope(v).mutations.find((m) => m.action === 'place' && m.slot === 'SL')?.intent;
+
+test.each([
+  ['exclusive (Binance USD-M)', true],
+  ['not stated (the safe reading)', undefined],
+] as const)('close-position stops %s: the replacement is the whole-position reduce-only stop', (_name, exclusive) => {
+  const intent = placedSl(view(exclusive === undefined ? {} : { closePositionStopsExclusive: exclusive }));
+  expect(intent).toMatchObject({ type: 'STOP_MARKET', reduceOnly: true });
+  expect(intent?.qty?.toFixed()).toBe('0.01');
+  expect(intent?.closePosition).toBeUndefined();
+});
+
+test('a venue that accepts two close-position stops gets the close-position replacement directly', () => {
+  const intent = placedSl(view({ closePositionStopsExclusive: false }));
+  expect(intent).toMatchObject({ type: 'STOP_MARKET', closePosition: true });
+  expect(intent?.qty).toBeUndefined();
+});
