@@ -2,12 +2,12 @@
 // actors made known on one account (dry run), the time to spawn them, the heap each costs after a
 // forced GC, and the time to stop the whole account. Run in a process of its own (memory per scope
 // must not be mixed with other figures' garbage): `node --expose-gc --import tsx test/bench/scopes-100k.ts [count]`
-// prints one JSON line.
+// prints one JSON line after the spawn and one after the stop.
 import { pathToFileURL } from 'node:url';
 import { benchRuntime } from './bench-runtime.js';
 import { symbolsFor } from './rows.js';
 
-export async function scopesAtScale(count: number): Promise<{ spawnMs: number; stopMs: number; scopeBytes: number }> {
+export async function scopesAtScale(count: number, onSpawned?: (f: { spawnMs: number; scopeBytes: number }) => void): Promise<{ spawnMs: number; stopMs: number; scopeBytes: number }> {
   const gc = () => (globalThis as { gc?: () => void }).gc?.();
   const symbols = symbolsFor(Math.ceil(count / 2));
   const { runtime, drain } = await benchRuntime(symbols, 'dry_run');
@@ -21,6 +21,8 @@ export async function scopesAtScale(count: number): Promise<{ spawnMs: number; s
   await drain();
   gc();
   const scopeBytes = (process.memoryUsage().heapUsed - heap0) / count;
+  // Said before the stop: a stop that does not finish must not take these figures with it.
+  onSpawned?.({ spawnMs, scopeBytes });
   const t1 = performance.now();
   await runtime.stop();
   return { spawnMs, stopMs: performance.now() - t1, scopeBytes };
@@ -28,5 +30,6 @@ export async function scopesAtScale(count: number): Promise<{ spawnMs: number; s
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
   const count = Number(process.argv[2] ?? 100_000);
-  process.stdout.write(`${JSON.stringify({ count, ...(await scopesAtScale(count)) })}\n`);
+  const result = await scopesAtScale(count, (spawned) => process.stdout.write(`${JSON.stringify({ count, ...spawned })}\n`));
+  process.stdout.write(`${JSON.stringify({ count, ...result })}\n`);
 }
