@@ -160,6 +160,7 @@ export async function startService(options: StartOptions): Promise<number> {
   let stopping: Promise<void> | undefined;
   let stopLease: () => void = () => undefined;
   let closeSharedJournal: () => Promise<void> = async () => undefined;
+  let releaseListeners: () => void = () => undefined;
   let leaseLost = false;
   const standbyAbort = new AbortController();
   const onUnhandled = (reason: unknown) => journal.record('unhandled_rejection', { reason: errorLine(reason) });
@@ -216,15 +217,25 @@ export async function startService(options: StartOptions): Promise<number> {
       else options.signal.addEventListener('abort', onAbort, { once: true });
       return;
     }
-    process.once('SIGINT', () => void stop('SIGINT').then(resolve));
-    process.once('SIGTERM', () => void stop('SIGTERM').then(resolve));
+    const onSigint = () => void stop('SIGINT').then(resolve);
+    const onSigterm = () => void stop('SIGTERM').then(resolve);
+    const onExit = (code: number) => {
+      if (!stopping) journal.record('process_exit_unexpected', { code });
+      logger.flush();
+    };
+    process.once('SIGINT', onSigint);
+    process.once('SIGTERM', onSigterm);
     // Whatever escapes is said and survived: the machines retry on their own.
     process.on('unhandledRejection', onUnhandled);
     process.on('uncaughtException', onUncaught);
-    process.once('exit', (code) => {
-      if (!stopping) journal.record('process_exit_unexpected', { code });
-      logger.flush();
-    });
+    process.once('exit', onExit);
+    // A session that ends because its lease was lost is followed by a new one in this process:
+    // its listeners go with it.
+    releaseListeners = () => {
+      process.off('SIGINT', onSigint);
+      process.off('SIGTERM', onSigterm);
+      process.off('exit', onExit);
+    };
   });
 
   // Listening before the runtime boots: /readyz says "not ready" until it is. A port that cannot
@@ -272,7 +283,10 @@ export async function startService(options: StartOptions): Promise<number> {
   }
   await done;
   // The process never exits unless told to: an owner that lost its lease starts over as a standby.
-  if (leaseLost && exitCode === 0) return startService(options);
+  if (leaseLost && exitCode === 0) {
+    releaseListeners();
+    return startService(options);
+  }
   return exitCode;
 }
 
