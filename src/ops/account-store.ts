@@ -10,10 +10,11 @@ import type { DurableEntry, DurableKv } from '../store/durable-kv.js';
 import { groupCommit } from '../store/group-commit.js';
 import { memoryCopy } from '../store/memory-kv.js';
 import { openPostgresStore } from '../store/open-store.js';
-import type { PostgresAccountLease, LeaseRow } from '../store/account-lease.js';
+import { PostgresAccountLease, type LeaseRow } from '../store/account-lease.js';
 import { openDurableStore, openReadOnlyCopy } from './store.js';
 import type { Journal } from '../runtime/journal.js';
 import { errorLine } from './error-line.js';
+import { abortableSleep } from './abortable-sleep.js';
 
 export interface AccountStore {
   kv: DurableKv;
@@ -51,12 +52,11 @@ export async function openAccountStore(config: ServiceConfig, writes: boolean, s
     return { kv: memoryCopy(entries), close: async () => undefined };
   }
   const kv = groupCommit(pg.kv);
-  const { PostgresAccountLease: Lease } = await import('../store/account-lease.js');
   return {
     kv,
     lease: pg.lease,
     appendJournal: (records) => pg.kv.appendJournal(records),
-    holder: async () => (await Lease.listAccounts(pg.pool)).find((row) => row.account === shared.accountId),
+    holder: async () => (await PostgresAccountLease.listAccounts(pg.pool)).find((row) => row.account === shared.accountId),
     close: async () => {
       await kv.close();
       await pg.close();
@@ -80,15 +80,7 @@ export async function openUntilReachable(open: () => Promise<AccountStore>, jour
         told = reason;
         journal.record('store_unreachable', { reason, retryInMs: retryMs });
       }
-      await new Promise<void>((resolve) => {
-        const timer = setTimeout(done, retryMs);
-        function done() {
-          clearTimeout(timer);
-          signal.removeEventListener('abort', done);
-          resolve();
-        }
-        signal.addEventListener('abort', done, { once: true });
-      });
+      await abortableSleep(retryMs, signal);
     }
   }
   return undefined;

@@ -5,6 +5,7 @@
 // renewal that is merely late stops submissions before it is declared lost.
 import type { Journal } from '../runtime/journal.js';
 import { errorLine } from './error-line.js';
+import { abortableSleep } from './abortable-sleep.js';
 
 /** What the lease keeper needs of a lease (src/store/account-lease.ts has the PostgreSQL one). */
 export interface AccountLeaseHandle {
@@ -52,11 +53,10 @@ export async function waitForLease(options: {
       const who = `error:${errorLine(error)}`;
       if (who !== toldHolder) {
         toldHolder = who;
-        journal.record('lease_standby', { account });
-        journal.record('lease_renew_failed', { account, epoch: lease.epoch() ?? 0, reason: errorLine(error) });
+        journal.record('store_unreachable', { reason: errorLine(error), retryInMs: retryMs });
       }
     }
-    await sleep(retryMs, signal);
+    await abortableSleep(retryMs, signal);
   }
   return false;
 }
@@ -107,16 +107,4 @@ export function keepLease(options: {
     lost = true;
     clearInterval(timer);
   };
-}
-
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    const t = setTimeout(done, ms);
-    function done() {
-      clearTimeout(t);
-      signal.removeEventListener('abort', done);
-      resolve();
-    }
-    signal.addEventListener('abort', done, { once: true });
-  });
 }

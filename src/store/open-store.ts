@@ -2,18 +2,12 @@
 // migrated, the account's lease and its fenced store. It does not take the lease: the caller
 // decides when to stand by and when to try.
 import pg from 'pg';
-import { PostgresAccountLease } from './account-lease.js';
+import { PostgresAccountLease, type AccountLeaseOptions } from './account-lease.js';
 import { migrate } from './postgres-schema.js';
 import { PostgresKv } from './postgres-kv.js';
 
-export interface PostgresStoreOptions {
-  account: string;
-  owner: string;
-  ttlMs: number;
-  marginMs: number;
-  statusUrl?: string;
-  /** A monotonic clock in milliseconds (tests inject one). */
-  now?: () => number;
+/** The lease's own options (its pool is the store's), plus settings for that pool. */
+export interface PostgresStoreOptions extends Omit<AccountLeaseOptions, 'pool'> {
   /** Extra pool settings (max connections, timeouts, `options` such as a search_path). */
   pool?: Omit<pg.PoolConfig, 'connectionString'>;
 }
