@@ -12,6 +12,10 @@ const out = `reports/mutation/${name}`;
 // test is red for a while, MUTATION_SKIP_TESTS (comma-separated path regexes) leaves such test
 // files out; say so next to any figure obtained that way.
 const skipTests = (process.env.MUTATION_SKIP_TESTS || '').split(',').map((s) => s.trim()).filter(Boolean);
+// MUTATION_ONLY_TESTS (comma-separated globs under <rootDir>) runs only those test files: a quick,
+// honest lower bound for a folder whose mutants are almost all static (machines/: every static
+// mutant runs every related test). A figure obtained that way names the tests it used.
+const onlyTests = (process.env.MUTATION_ONLY_TESTS || '').split(',').map((s) => s.trim()).filter(Boolean);
 // Suites that start servers or child processes (end-to-end stack, simulator, CLI and start
 // gates, secrets scan over every output path, chaos) take a minute or more together: every
 // static mutant (and every mutant they cover) would pay for them. They are left out unless
@@ -42,6 +46,7 @@ export default {
       // machine definition, so it would "kill" every machine mutant without saying anything about
       // behaviour. It stays in `npm test`; mutation scores count behaviour only.
       testPathIgnorePatterns: ['/node_modules/', '<rootDir>/test/docs\\.test\\.ts$', ...slowSuites, ...skipTests],
+      ...(onlyTests.length > 0 ? { testMatch: onlyTests.map((g) => `<rootDir>/${g}`) } : {}),
     },
   },
   checkers: ['typescript'],
