@@ -47,6 +47,12 @@ export interface ScopeView {
    * assumed, the safe reading (the replacement form is a valid protection on every venue).
    */
   closePositionStopsExclusive?: boolean;
+  /**
+   * The venue has a stop that closes whatever position is open (Binance `closePosition`). Without
+   * one (Bybit V5: a conditional order always carries a quantity) the SL is a reduce-only stop for
+   * the whole position, replaced when the position changes. Absent: the venue has one.
+   */
+  closePositionStops?: boolean;
 }
 
 export type Mutation =
@@ -223,7 +229,11 @@ function desiredOrders(view: ScopeView, size: Decimal, entry: Decimal, filters: 
   if (levels.sl !== undefined) {
     const failure = geometry.get('SL') ?? (native ? undefined : filterFailure(filters, undefined, levels.closeQty, false));
     if (failure) blocks.set('SL', failure);
-    else if (native) {
+    else if (native && view.closePositionStops === false) {
+      const wholePosition = filterFailure(filters, undefined, levels.closeQty, false);
+      if (wholePosition) blocks.set('SL', wholePosition);
+      else intents.set('SL', { slot: 'SL', side: exit, type: 'STOP_MARKET', triggerPrice: levels.sl, qty: levels.closeQty, reduceOnly: true });
+    } else if (native) {
       intents.set('SL', { slot: 'SL', side: exit, type: 'STOP_MARKET', triggerPrice: levels.sl, closePosition: true });
       // The whole position, reduce-only: used while a close-position SL is still open (see replacementFor);
       // only where the venue's filters accept that quantity (a dust position has no such form).

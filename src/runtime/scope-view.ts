@@ -49,6 +49,7 @@ export function buildScopeView(core: RuntimeCore, key: ScopeKey): ScopeView {
     oppositeSideBusy: oppositeSideBusy && (position?.size ?? ZERO).gt(ZERO),
     exposureAllowed: core.modes.exposureAllowed(),
     closePositionStopsExclusive: core.venueRules.capabilities.closePositionStopsExclusive,
+    closePositionStops: core.venueRules.capabilities.closePositionStops,
     ...unplaceableOf(core, key, scope.symbol),
   };
 }

@@ -72,6 +72,11 @@ export interface VenueCapabilities {
    * goes out as a whole-position reduce-only stop while the old one is still open.
    */
   closePositionStopsExclusive: boolean;
+  /**
+   * The venue has a stop that closes whatever position is open (Binance `closePosition=true`).
+   * Without one, the SL is a reduce-only stop for the whole position, replaced when it changes.
+   */
+  closePositionStops: boolean;
 }
 
 /** The venue facts the domain and the runtime apply, as data (no code, no client). */

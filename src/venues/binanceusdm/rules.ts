@@ -21,7 +21,7 @@ export const BINANCE_USDM_RULES: VenueRules = {
   customId: { maxLength: 36, pattern: /^[.A-Z:/a-z0-9_-]{1,36}$/ },
   capabilities: {
     // -4130: a close-position stop/take-profit already exists on that side.
-    closePositionStopsExclusive: true,
+    closePositionStopsExclusive: true, closePositionStops: true,
   },
 };
 

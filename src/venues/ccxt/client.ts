@@ -64,11 +64,16 @@ export async function createBinanceClient(c: BinanceClientConfig): Promise<Binan
   exceptions.exact = { ...exceptions.exact, ...exceptions.linear.exact };
   exceptions.broad = { ...exceptions.broad, ...exceptions.linear.broad };
   tagHttpStatus(ex);
+  unrefDelays(ex);
+  return ex;
+}
+
+/** ccxt's delayed calls (keepalives, pings) must not keep the process alive. */
+export function unrefDelays(ex: object): void {
   const spawn = (ex as unknown as { spawn: (m: unknown, ...a: unknown[]) => void }).spawn.bind(ex);
   (ex as unknown as { delay: unknown }).delay = (timeout: number, method: unknown, ...args: unknown[]) => {
     setTimeout(() => spawn(method, ...args), timeout).unref();
   };
-  return ex;
 }
 
 /**
@@ -78,7 +83,7 @@ export async function createBinanceClient(c: BinanceClientConfig): Promise<Binan
  * own status, so concurrent calls cannot mix them up (a "last response" field could). Only the
  * number is kept: nothing of the signed URL.
  */
-function tagHttpStatus(ex: BinanceClient): void {
+export function tagHttpStatus(ex: object): void {
   const target = ex as unknown as Record<string, (...a: unknown[]) => unknown>;
   for (const name of ['handleErrors', 'handleHttpStatusCode']) {
     const original = target[name]!.bind(ex);
