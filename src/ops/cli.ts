@@ -51,14 +51,15 @@ program
   .option('--inspect', 'serve the Stately inspector bridge on 127.0.0.1 (actors attached only while a viewer is connected; see docs/OPERATIONS.md)')
   .option('--inspect-scopes <pattern>', 'with --inspect: the scopes shown, comma-separated globs on symbol, symbol:side or key (default *)')
   .option('--inspect-port <n>', 'with --inspect: the relay\'s port on 127.0.0.1 (default 8788; 0: a free port)')
+  .option('--venue <name>', 'the VENUE to run; when the configuration runs the built-in simulator, the simulator speaking that venue (bybit: sim-bybit)')
   .description('run one account until SIGINT/SIGTERM')
-  .action(async (opts: { profile?: string; inspect?: boolean; inspectScopes?: string; inspectPort?: string }) => {
+  .action(async (opts: { profile?: string; inspect?: boolean; inspectScopes?: string; inspectPort?: string; venue?: string }) => {
     const inspect = inspectOptions(opts);
     if (inspect === 'invalid') {
       process.exitCode = 2;
       return;
     }
-    process.exitCode = await startService({ profile: opts.profile, ...(inspect ? { inspect } : {}) });
+    process.exitCode = await startService({ profile: opts.profile, ...(inspect ? { inspect } : {}), ...(opts.venue !== undefined ? { venue: opts.venue } : {}) });
     // Everything is closed and the last line is out; a stray foreign timer must not keep a
     // stopped service around.
     setTimeout(() => process.exit(process.exitCode), 2_000).unref();

@@ -26,6 +26,7 @@ import { parseScopePattern } from './inspect/scope-pattern.js';
 import type { InspectOptions, Inspector } from './inspect/inspector.js';
 import { startRecording } from './replay/replay-baseline.js';
 import { errorLine } from './error-line.js';
+import { simulatedVenueOf, VENUE_NAMES } from '../venues/registry.js';
 
 export interface StartOptions {
   profile?: string;
@@ -43,6 +44,8 @@ export interface StartOptions {
   httpListenPort?: number;
   /** `--inspect`: the Stately inspector relay (port, scope pattern); absent: nothing is loaded or attached. */
   inspect?: InspectOptions;
+  /** `--venue`: the VENUE to run; with a simulated VENUE configured, the simulator speaking that venue. */
+  venue?: string;
 }
 
 export { errorLine } from './error-line.js';
@@ -50,12 +53,26 @@ export { errorLine } from './error-line.js';
 /** Validates configuration; returns it, or prints the rejection (one line) and returns undefined. */
 export function loadServiceConfig(options: StartOptions): ServiceConfig | undefined {
   try {
-    return parseServiceConfig(options.env ?? loadEnvironment({ profile: options.profile }));
+    const env = options.env ?? loadEnvironment({ profile: options.profile });
+    return parseServiceConfig(options.venue === undefined ? env : { ...env, VENUE: venueAsked(options.venue, env.VENUE) });
   } catch (error) {
     const line = error instanceof ConfigError ? `${error.field}=${JSON.stringify(error.value)}: ${error.reason}` : errorLine(error);
     (options.errors ?? process.stderr).write(`exstate: configuration rejected: ${scrubText(line)}\n`);
     return undefined;
   }
+}
+
+/**
+ * `--venue NAME` over the configured VENUE: where the configuration runs the built-in simulator
+ * (VENUE unset, `sim` or another simulated value), the simulator speaking NAME (`bybit` ->
+ * `sim-bybit`), so `npm run demo -- --venue bybit` stays on loopback; otherwise NAME itself.
+ */
+function venueAsked(name: string, configured: string | undefined): string {
+  const configuredIsSimulated = configured === undefined || configured === '' || simulatedVenueOf(configured) === configured;
+  if (!configuredIsSimulated) return name;
+  const simulated = simulatedVenueOf(name);
+  if (!simulated) throw new ConfigError('--venue', name, `no simulated flavour of this venue (the configured VENUE=${configured ?? 'sim'} runs the simulator); one of: ${VENUE_NAMES.filter((n) => simulatedVenueOf(n) === n).join(', ')}`);
+  return simulated;
 }
 
 export async function startService(options: StartOptions): Promise<number> {

@@ -4,7 +4,7 @@
 import type { ExchangeId, Product } from '../domain/scope.js';
 import { classifyVenueError, type ClassifyInput, type ErrorClass } from '../domain/error-classifier.js';
 import { binanceUsdmPlugin } from './binanceusdm/plugin.js';
-import { BYBIT_RULES } from './bybit/rules.js';
+import { bybitPlugin } from './bybit/plugin.js';
 import type { VenuePlugin, VenueRules } from './plugin.js';
 
 export interface VenueChoice {
@@ -17,6 +17,9 @@ const VENUES = {
   /** The built-in simulated exchange: Binance USD-M, on loopback. */
   sim: { plugin: binanceUsdmPlugin, simulated: true },
   binanceusdm: { plugin: binanceUsdmPlugin, simulated: false },
+  /** The built-in simulated exchange speaking Bybit V5 linear, on loopback. */
+  'sim-bybit': { plugin: bybitPlugin, simulated: true },
+  bybit: { plugin: bybitPlugin, simulated: false },
 } as const satisfies Record<string, VenueChoice>;
 
 export type VenueName = keyof typeof VENUES;
@@ -33,11 +36,15 @@ const PLUGINS: readonly VenuePlugin[] = [...new Set(Object.values(VENUES).map((v
 /** Every variable some plug-in reads (config refuses unknown ones). */
 export const VENUE_VARIABLES: readonly string[] = [...new Set(PLUGINS.flatMap((p) => p.variables))];
 
-/**
- * Rules of exchange ids that have no plug-in: Bybit (its plug-in comes later), and the conformance
- * pack's `generic` scopes, whose fixtures speak Binance USD-M codes.
- */
-const RULES_WITHOUT_PLUGIN: Partial<Record<ExchangeId, VenueRules>> = { bybit: BYBIT_RULES, generic: binanceUsdmPlugin.rules };
+/** Rules of exchange ids that have no plug-in: the conformance pack's `generic` scopes, whose fixtures speak Binance USD-M codes. */
+const RULES_WITHOUT_PLUGIN: Partial<Record<ExchangeId, VenueRules>> = { generic: binanceUsdmPlugin.rules };
+
+/** The VENUE value of the simulated flavour of a venue (`bybit` -> `sim-bybit`), if there is one. */
+export function simulatedVenueOf(name: string): VenueName | undefined {
+  const choice = VENUES[name as VenueName];
+  if (choice?.simulated) return name as VenueName;
+  return (Object.keys(VENUES) as VenueName[]).find((n) => VENUES[n].simulated && (n === `sim-${name}` || (n === 'sim' && VENUES[n].plugin.id === name)));
+}
 
 /** The rules of the plug-in serving this exchange and product (the exchange's first plug-in if none serves the product). */
 export function venueRulesFor(exchange: ExchangeId, product?: Product): VenueRules {

@@ -35,3 +35,30 @@ test('a venue that accepts two close-position stops gets the close-position repl
   expect(intent).toMatchObject({ type: 'STOP_MARKET', closePosition: true });
   expect(intent?.qty).toBeUndefined();
 });
+
+describe('a venue without a close-position stop (Bybit V5: a conditional order always has a quantity)', () => {
+  const bybit = { closePositionStops: false, closePositionStopsExclusive: false } as const;
+
+  test('the SL is a reduce-only stop for the whole position, never closePosition', () => {
+    const intent = placedSl(view({ ...bybit, appOrders: [tp] }));
+    expect(intent).toMatchObject({ slot: 'SL', side: 'SELL', type: 'STOP_MARKET', reduceOnly: true });
+    expect(intent?.qty?.toFixed()).toBe('0.01');
+    expect(intent?.triggerPrice?.toFixed()).toBe('63700');
+    expect(intent?.closePosition).toBeUndefined();
+  });
+
+  test('when the position grows, the SL for the old size is replaced by one for the new size', () => {
+    const slFor = (qty: string): AppOrder => ({ slot: 'SL', customOrderId: 'sl-1', row: row('sl-1', { type: 'STOP_MARKET', triggerPrice: d('63700'), qty: d(qty), reduceOnly: true }) });
+    expect(planScope(view({ ...bybit, appOrders: [slFor('0.01'), tp] })).mutations.filter((m) => m.slot === 'SL')).toEqual([]);
+    const grown = view({ ...bybit, appOrders: [slFor('0.01'), { ...tp, row: { ...tp.row, qty: d('0.02'), price: d('65650') } }], position: { size: d('0.02'), entryPrice: d('65000') } });
+    const placed = planScope(grown).mutations.find((m) => m.action === 'place' && m.slot === 'SL');
+    expect(placed?.intent.qty?.toFixed()).toBe('0.02');
+    expect(placed?.intent.reduceOnly).toBe(true);
+  });
+
+  test('a position below the venue\'s minimum quantity gets no SL, and the block says why', () => {
+    const plan = planScope(view({ ...bybit, appOrders: [], position: { size: d('0.0004'), entryPrice: d('65000') } }));
+    expect(plan.mutations.filter((m) => m.slot === 'SL')).toEqual([]);
+    expect(plan.blocks.some((b) => b.slot === 'SL')).toBe(true);
+  });
+});

@@ -3,12 +3,15 @@
 import { ConfigError } from '../../src/config/config-error.js';
 import { newCustomOrderId } from '../../src/runtime/custom-id.js';
 import { BYBIT_RULES } from '../../src/venues/bybit/rules.js';
-import { VENUE_NAMES, VENUE_VARIABLES, venueNamed, venueRulesFor } from '../../src/venues/registry.js';
+import { simulatedVenueOf, VENUE_NAMES, VENUE_VARIABLES, venueNamed, venueRulesFor } from '../../src/venues/registry.js';
 
-test('VENUE values: the simulator (default) and Binance USD-M, both served by the Binance USD-M plug-in', () => {
-  expect(VENUE_NAMES).toEqual(['sim', 'binanceusdm']);
+test('VENUE values: the simulator (default) and Binance USD-M served by the Binance USD-M plug-in; Bybit and its simulator by the Bybit plug-in', () => {
+  expect(VENUE_NAMES).toEqual(['sim', 'binanceusdm', 'sim-bybit', 'bybit']);
   expect(venueNamed('sim')).toEqual({ plugin: venueNamed('binanceusdm').plugin, simulated: true });
   expect(venueNamed('binanceusdm').plugin).toMatchObject({ id: 'binanceusdm', exchange: 'binance', product: 'linear' });
+  expect(venueNamed('sim-bybit')).toEqual({ plugin: venueNamed('bybit').plugin, simulated: true });
+  expect(venueNamed('bybit').plugin).toMatchObject({ id: 'bybit', exchange: 'bybit', product: 'linear' });
+  expect(venueNamed('bybit').simulated).toBe(false);
   expect(VENUE_VARIABLES).toEqual(expect.arrayContaining(['VENUE_REST_URL', 'VENUE_WS_URL', 'LISTEN_KEY_REFRESH_MS']));
 });
 
@@ -19,7 +22,33 @@ test('rules by exchange: binance and the pack\'s generic scopes use the Binance 
   expect(venueRulesFor('generic')).toBe(binance);
   expect(venueRulesFor('bybit', 'linear')).toBe(BYBIT_RULES);
   expect(binance.capabilities.closePositionStopsExclusive).toBe(true);
+  expect(binance.capabilities.closePositionStops).toBe(true);
   expect(binance.marketStateCodes).toEqual([-2021]);
+  // Bybit has no close-position stop: a conditional order always carries its quantity.
+  expect(BYBIT_RULES.capabilities).toEqual({ closePositionStops: false, closePositionStopsExclusive: false });
+  expect(BYBIT_RULES.modeEvidence.clockSkewCodes).toEqual([10002]);
+  expect(BYBIT_RULES.modeEvidence.rateLimitCodes).toEqual([10006, 10018]);
+});
+
+test('--venue names map to the simulated flavour of a venue', () => {
+  expect(simulatedVenueOf('bybit')).toBe('sim-bybit');
+  expect(simulatedVenueOf('sim-bybit')).toBe('sim-bybit');
+  expect(simulatedVenueOf('binanceusdm')).toBe('sim');
+  expect(simulatedVenueOf('sim')).toBe('sim');
+  expect(simulatedVenueOf('kraken')).toBeUndefined();
+});
+
+describe('the Bybit plug-in parses its own settings', () => {
+  const plugin = venueNamed('bybit').plugin;
+  const full = { VENUE_REST_URL: 'https://venue.example', VENUE_WS_URL: 'wss://venue.example', API_KEY: 'k', API_SECRET: 's' };
+  test('a real venue needs explicit URLs and credentials; the simulator brings its own', () => {
+    expect(plugin.parseSettings(full, 'venue')).toEqual({ urls: { rest: 'https://venue.example', ws: 'wss://venue.example' }, credentials: { apiKey: 'k', secret: 's' } });
+    for (const missing of ['VENUE_REST_URL', 'VENUE_WS_URL', 'API_KEY', 'API_SECRET']) {
+      expect(() => plugin.parseSettings({ ...full, [missing]: undefined }, 'venue')).toThrow(expect.objectContaining({ field: missing }));
+    }
+    expect(plugin.parseSettings({}, 'simulator')).toEqual({});
+    expect(() => plugin.parseSettings({ ...full, VENUE_REST_URL: 'ftp://x' }, 'venue')).toThrow('required for VENUE=bybit');
+  });
 });
 
 test('exstate custom ids fit every venue\'s custom-id rules', () => {

@@ -1,25 +1,37 @@
-// The Bybit V5 facts the venue-neutral domain and runtime apply. There is no Bybit plug-in yet
-// (issue 14, a later item): conformance fixtures with a `bybit` scope use these rules. Values
-// that are not Bybit's own documentation keep what exstate applied to every exchange before the
-// plug-in boundary (marked "as before"), so nothing changed; the Bybit plug-in reviews them.
-import type { VenueRules } from '../plugin.js';
+// The Bybit V5 facts the venue-neutral domain and runtime apply (https://bybit-exchange.github.io/docs/v5/error,
+// .../v5/rate-limit, .../v5/order/create-order). Bybit answers most refusals with HTTP 200 and a
+// retCode; HTTP 403 is its IP rate limit ("access too frequent") and 429 a gateway limit.
+import type { RateLimitPolicy, VenueRules } from '../plugin.js';
 import { BYBIT_ERROR_CODES } from './error-codes.js';
 
 export const BYBIT_RULES: VenueRules = {
-  // As before: 429 and 418 retry.
-  errors: { codes: BYBIT_ERROR_CODES, retryHttpStatuses: [429, 418] },
+  errors: { codes: BYBIT_ERROR_CODES, retryHttpStatuses: [403, 429] },
   modeEvidence: {
-    // 10003 invalid API key, 10004 signature error, 10005 permission denied (HTTP 401/403 count too).
-    authCodes: [10003, 10004, 10005],
-    clockSkewCodes: [],
-    rateLimitCodes: [],
-    // As before.
-    rateLimitHttpStatuses: [429, 418],
+    // 10003 invalid API key, 10004 signature error, 10005 permission denied, 10007 authentication
+    // failed, 10010 unmatched IP (HTTP 401 counts too).
+    authCodes: [10003, 10004, 10005, 10007, 10010],
+    // 10002: the request time is outside recv_window (the server's clock and ours disagree).
+    clockSkewCodes: [10002],
+    // 10006 too many visits (per-UID limit), 10018 over the IP limit.
+    rateLimitCodes: [10006, 10018],
+    rateLimitHttpStatuses: [403, 429],
   },
-  marketStateCodes: [],
+  // 110092/110093: the trigger price is on the wrong side of the market (the stop would trigger at once).
+  marketStateCodes: [110092, 110093],
   // orderLinkId: up to 36 characters, letters, digits, dashes and underscores.
   customId: { maxLength: 36, pattern: /^[A-Za-z0-9_-]{1,36}$/ },
-  // As before (the planner applied the alternate SL to every exchange); the alternate form is
-  // always a valid protection, so keeping it is safe until the Bybit plug-in decides.
-  capabilities: { closePositionStopsExclusive: true },
+  capabilities: {
+    // Bybit has no close-position stop (a conditional order always has a quantity, and the
+    // position-level trading-stop has no orderLinkId): the SL is a reduce-only stop for the whole
+    // position, so two of them on one side are accepted.
+    closePositionStops: false,
+    closePositionStopsExclusive: false,
+  },
 };
+
+/**
+ * Bybit limits order writes per UID per second (linear create/amend/cancel: 10/s); exstate paces
+ * on the X-Bapi-Limit-Status it reads back and keeps a fifth of the budget for protection.
+ * Expressed per minute for the venue-neutral policy.
+ */
+export const BYBIT_RATE_LIMIT: RateLimitPolicy = { weightLimitPerMinute: 600, protectiveHeadroom: 0.2 };

@@ -6,8 +6,9 @@ import ccxt from 'ccxt';
 import type { SubmitOutcome } from '../port.js';
 import { httpStatusOf } from './client.js';
 
+/** The venue code in a ccxt error's message (ccxt appends the raw body): Binance `code`, Bybit `retCode`. */
 export function codeOf(error: unknown): number | undefined {
-  const m = /"code"\s*:\s*"?(-?\d+)/.exec(String((error as Error)?.message ?? ''));
+  const m = /"(?:code|retCode)"\s*:\s*"?(-?\d+)/.exec(String((error as Error)?.message ?? ''));
   return m ? Number(m[1]) : undefined;
 }
 
