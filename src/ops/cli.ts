@@ -151,9 +151,16 @@ program
   .option('--seed <s>', 'seed for prices and ids', '1')
   .option('--scenario <file>', 'a scripted scenario (JSON) played in real time')
   .option('--one-way', 'one-way position mode instead of hedge mode')
-  .description('run the simulated Binance USD-M exchange alone; prints one JSON line with its URLs and credentials')
-  .action(async (opts: { port?: string; seed: string; scenario?: string; oneWay?: boolean }) => {
+  .option('--venue <venue>', 'the venue it speaks: binanceusdm (Binance USD-M) or bybit (Bybit V5 linear)', 'binanceusdm')
+  .description('run the simulated exchange alone; prints one JSON line with its URLs and credentials')
+  .action(async (opts: { port?: string; seed: string; scenario?: string; oneWay?: boolean; venue: string }) => {
+    if (opts.venue !== 'binanceusdm' && opts.venue !== 'bybit') {
+      process.stderr.write(`exstate: --venue=${JSON.stringify(opts.venue)}: expected binanceusdm or bybit\n`);
+      process.exitCode = 2;
+      return;
+    }
     const sim = await startSimulator({
+      venue: opts.venue,
       port: opts.port ? Number(opts.port) : undefined,
       seed: Number(opts.seed),
       positionMode: opts.oneWay ? 'one_way' : 'hedge',

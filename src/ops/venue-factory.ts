@@ -24,9 +24,10 @@ export async function openVenue(config: ServiceConfig, journal: Journal): Promis
     const venue = await plugin.open(config.venueSettings, deps);
     return { venue, close: () => venue.close() };
   }
-  const sim = await startSimulator({ seed: config.simSeed, positionMode: config.runtime.positionMode });
+  // The simulator speaks the plug-in's venue (VENUE=sim: Binance USD-M, VENUE=sim-bybit: Bybit V5).
+  const sim = await startSimulator({ seed: config.simSeed, positionMode: config.runtime.positionMode, venue: plugin.id as 'binanceusdm' | 'bybit' });
   sim.engine.seedPosition(DEMO_POSITION.symbol, config.runtime.positionMode === 'hedge' ? DEMO_POSITION.positionSide : 'BOTH', DEMO_POSITION.positionAmt, DEMO_POSITION.entryPrice);
-  journal.record('simulator_started', { rest: sim.rest, control: sim.control, seededPosition: DEMO_POSITION });
+  journal.record('simulator_started', { venue: plugin.id, rest: sim.rest, control: sim.control, seededPosition: DEMO_POSITION });
   let stopDemo = () => {};
   if (config.simDriver === 'demo') stopDemo = playDemo(sim, (what) => journal.record('demo_step', { what }));
   if (config.simDriver === 'walk') sim.driver.configure({ mode: 'walk', symbol: 'BTCUSDT', intervalMs: 1000, stepPct: '0.05' });

@@ -54,8 +54,8 @@ export const JOURNAL_CATALOGUE = {
     action: 'a closed gate means no writes: `reason` says why in one line',
   },
   simulator_started: {
-    level: 'info', fields: { rest: 'string', control: 'string', seededPosition: 'json' },
-    meaning: 'VENUE=sim: the built-in simulated exchange is up on 127.0.0.1, seeded with one open position', action: NONE,
+    level: 'info', fields: { venue: 'string?', rest: 'string', control: 'string', seededPosition: 'json' },
+    meaning: 'VENUE=sim (or sim-bybit): the built-in simulated exchange is up on 127.0.0.1, speaking the plug-in\'s venue (`venue`), seeded with one open position', action: NONE,
   },
   demo_step: {
     level: 'info', fields: { what: 'string' },

@@ -11,6 +11,8 @@ import { Journal, type JournalRecord } from '../../src/runtime/journal.js';
 import type { RuntimeConfig } from '../../src/runtime/runtime-config.js';
 import { startSimulator, type Simulator } from '../../src/sim/server.js';
 import { BinanceUsdmVenue } from '../../src/venues/ccxt/binanceusdm-venue.js';
+import { bybitPlugin } from '../../src/venues/bybit/plugin.js';
+import type { Venue } from '../../src/venues/port.js';
 
 export interface Stack {
   sim: Simulator;
@@ -23,6 +25,8 @@ export interface Stack {
 }
 
 export interface StackOptions {
+  /** The venue the simulator speaks and the adapter the runtime uses (default Binance USD-M). */
+  venue?: 'binanceusdm' | 'bybit';
   positionMode?: 'hedge' | 'one_way';
   heartbeatTimeoutMs?: number;
   confirmationTimeoutMs?: number;
@@ -35,12 +39,13 @@ export interface StackOptions {
 
 export async function startStack(options: StackOptions = {}): Promise<Stack> {
   const positionMode = options.positionMode ?? 'hedge';
-  const sim = await startSimulator({ seed: 1, positionMode });
+  const venueName = options.venue ?? 'binanceusdm';
+  const sim = await startSimulator({ seed: 1, positionMode, venue: venueName });
   await options.seed?.(sim);
   const storePath = join(mkdtempSync(join(tmpdir(), 'exstate-e2e-')), 'exstate.sqlite');
   const records: JournalRecord[] = [];
   const config: RuntimeConfig = {
-    exchange: 'binance', product: 'linear', positionMode, mode: 'demo', configuredSymbols: [],
+    exchange: venueName === 'bybit' ? 'bybit' : 'binance', product: 'linear', positionMode, mode: 'demo', configuredSymbols: [],
     strategy: parseStrategy({ takeProfitPct: '1', stopLossPct: '2', dca: [{ offsetPct: '1', sizePct: '100' }] }),
     eventBurstMs: 50, maxBurstDelayMs: 300, confirmationTimeoutMs: options.confirmationTimeoutMs ?? 3000, heartbeatTimeoutMs: options.heartbeatTimeoutMs ?? 0,
     gates: { conformancePassed: true, liveConfirmed: false },
@@ -50,10 +55,13 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     const store = await openDurableStore(storePath);
     const journal = new Journal(systemClock);
     journal.subscribe((r) => records.push(r));
-    const venue = await BinanceUsdmVenue.create({
-      restUrl: sim.rest, wsUrl: sim.ws, apiKey: sim.apiKey, secret: sim.secret, listenKeyRefreshMs: 60_000, timeoutMs: options.venueTimeoutMs ?? 2000,
-      positionMode, weightLimit: options.weightLimit ?? 2400, protectiveHeadroom: 0.2, log: (event, fields) => journal.record(event, fields),
-    });
+    const log = (event: never, fields: never) => journal.record(event, fields);
+    const venue: Venue = venueName === 'bybit'
+      ? await bybitPlugin.open(bybitPlugin.pointedAt({}, { rest: sim.rest, ws: sim.ws }, { apiKey: sim.apiKey, secret: sim.secret }), { positionMode, timeoutMs: options.venueTimeoutMs ?? 2000, log })
+      : await BinanceUsdmVenue.create({
+        restUrl: sim.rest, wsUrl: sim.ws, apiKey: sim.apiKey, secret: sim.secret, listenKeyRefreshMs: 60_000, timeoutMs: options.venueTimeoutMs ?? 2000,
+        positionMode, weightLimit: options.weightLimit ?? 2400, protectiveHeadroom: 0.2, log,
+      });
     const runtime = new AccountRuntime({ config, venue, store: store.kv, clock: systemClock, journal });
     runtime.boot();
     runtime.start();

@@ -1,6 +1,6 @@
 // Bybit V5 error codes and their classes: https://bybit-exchange.github.io/docs/v5/error.
-// Moved here unchanged from the domain classifier; the Bybit plug-in (issue 14, a later item)
-// builds on it. Conformance fixtures with a `bybit` scope are classified with it today.
+// The Bybit plug-in's error table (moved here from the domain classifier); the venue-neutral
+// classifier applies it to the Bybit venue and to conformance fixtures with a `bybit` scope.
 import { codesAs, type ErrorTableEntry } from '../../domain/error-classifier.js';
 
 export const BYBIT_ERROR_CODES: Readonly<Record<string, ErrorTableEntry>> = Object.fromEntries([

@@ -1,0 +1,124 @@
+// Bybit V5 linear end to end: real ccxt `bybit` against the simulator's Bybit overlay, the real
+// runtime, a SQLite context store. The same lifecycle and fault checks as Binance USD-M, with
+// Bybit's own shapes: the SL is a conditional reduce-only stop for the whole position (Bybit has
+// no close-position stop), every write names the order by orderLinkId, positionIdx follows the
+// position mode.
+import { appOrders, assertInvariants, book, isProtected, startStack, waitFor, type Stack } from './stack.js';
+
+let stack: Stack;
+afterEach(async () => {
+  await stack?.stop();
+});
+
+const LONG = { symbol: 'BTCUSDT', positionSide: 'LONG' as const };
+const creates = (s: Stack) => s.sim.requests.entries().filter((r) => r.method === 'POST' && r.path === '/v5/order/create').map((r) => JSON.parse(r.body || '{}') as Record<string, unknown>);
+
+test('startup with a position and other users\' orders: SL and TP placed and confirmed, DCA only after them, every create with orderLinkId and positionIdx 1, nothing else touched', async () => {
+  stack = await startStack({
+    venue: 'bybit',
+    seed: (sim) => {
+      sim.engine.seedPosition('BTCUSDT', 'LONG', '0.01', '65000');
+      sim.engine.placeOrder({ ...LONG, side: 'BUY', type: 'LIMIT', price: '60000', quantity: '0.02', clientOrderId: 'manual-1', owner: 'manual' });
+      sim.engine.placeAlgo({ ...LONG, side: 'SELL', type: 'STOP_MARKET', triggerPrice: '60000', quantity: '0.01', clientOrderId: 'manual-sl', owner: 'manual' });
+    },
+  });
+  const manual = book(stack.sim).orders.filter((o) => o.owner === 'manual');
+  await waitFor('SL, TP and DCA1 at the venue', () => appOrders(stack.sim).regular.length === 2 && appOrders(stack.sim).algo.length === 1);
+  const { regular, algo } = appOrders(stack.sim);
+  expect(algo[0]).toMatchObject({ orderType: 'STOP_MARKET', triggerPrice: '63700', quantity: '0.01', side: 'SELL' });
+  expect(algo[0]!.closePosition).not.toBe(true);
+  expect(regular.map((o) => `${o.side} ${o.price} ${o.origQty}`).sort()).toEqual(['BUY 64350 0.01', 'SELL 65650 0.01']);
+  const seqOf = (event: string, slot: string) => stack.records.find((r) => r.event === event && r.slot === slot)!.seq;
+  expect(seqOf('request_planned', 'DCA1')).toBeGreaterThan(seqOf('confirmation_matched', 'SL'));
+  expect(seqOf('request_planned', 'DCA1')).toBeGreaterThan(seqOf('confirmation_matched', 'TP'));
+  const sent = creates(stack);
+  expect(sent).toHaveLength(3);
+  for (const body of sent) expect(body).toMatchObject({ category: 'linear', symbol: 'BTCUSDT', positionIdx: 1, orderLinkId: expect.stringMatching(/^[A-Za-z0-9]{20}$/) });
+  expect(sent.find((b) => b.triggerPrice !== undefined)).toMatchObject({ orderType: 'Market', triggerDirection: 2, reduceOnly: true, closeOnTrigger: true, qty: '0.01' });
+  await assertInvariants(stack, manual);
+});
+
+test('a DCA fill re-derives TP and SL (the SL replaced for the new size); the take-profit fill closes and cleans up', async () => {
+  stack = await startStack({ venue: 'bybit', seed: (sim) => sim.engine.seedPosition('BTCUSDT', 'LONG', '0.01', '65000') });
+  await waitFor('protection and DCA placed', () => appOrders(stack.sim).regular.length === 2 && appOrders(stack.sim).algo.length === 1);
+  stack.sim.engine.setMark('BTCUSDT', '64340'); // the DCA limit at 64350 fills
+  await waitFor('TP amended to the new size and entry, SL replaced for 0.02', () => {
+    const { regular, algo } = appOrders(stack.sim);
+    return regular.length === 1 && regular[0]!.origQty === '0.02' && regular[0]!.price === '65321.8' && algo.length === 1 && algo[0]!.triggerPrice === '63381.5' && algo[0]!.quantity === '0.02';
+  });
+  expect(book(stack.sim).positions[0]).toMatchObject({ positionAmt: '0.02', entryPrice: '64675' });
+  expect(stack.events('request_planned').filter((r) => r.slot === 'DCA1' && r.action === 'place')).toHaveLength(1);
+  await assertInvariants(stack);
+  stack.sim.engine.setMark('BTCUSDT', '65330'); // the take-profit fills: flat
+  await waitFor('flat and no app order left at the venue', () => book(stack.sim).positions.length === 0 && appOrders(stack.sim).algo.length === 0 && appOrders(stack.sim).regular.length === 0);
+  expect(stack.events('workflow_pass').some((r) => r.actionFamily === 'cleanup')).toBe(true);
+});
+
+test('one-way mode: positionIdx 0 on every create; a foreign order is never touched when the position goes flat', async () => {
+  stack = await startStack({
+    venue: 'bybit', positionMode: 'one_way',
+    seed: (sim) => {
+      sim.engine.seedPosition('BTCUSDT', 'BOTH', '0.01', '65000');
+      sim.engine.placeOrder({ symbol: 'BTCUSDT', positionSide: 'BOTH', side: 'BUY', type: 'LIMIT', price: '60000', quantity: '0.05', clientOrderId: 'manual-7', owner: 'manual' });
+    },
+  });
+  const manual = book(stack.sim).orders.filter((o) => o.owner === 'manual');
+  await waitFor('protected', () => isProtected(stack.sim));
+  for (const body of creates(stack)) expect(body.positionIdx).toBe(0);
+  stack.sim.engine.placeOrder({ symbol: 'BTCUSDT', positionSide: 'BOTH', side: 'SELL', type: 'MARKET', quantity: '0.01', owner: 'manual' }); // another user closes it
+  await waitFor('app orders cleaned', () => appOrders(stack.sim).regular.length === 0 && appOrders(stack.sim).algo.length === 0);
+  await assertInvariants(stack, manual);
+});
+
+test('a 5xx after the SL create was applied: looked up by orderLinkId and adopted, never sent twice', async () => {
+  stack = await startStack({
+    venue: 'bybit',
+    seed: (sim) => {
+      sim.engine.seedPosition('BTCUSDT', 'LONG', '0.01', '65000');
+      sim.faults.addRest({ kind: 'status', path: '/v5/order/create', method: 'POST', status: 503, apply: true });
+    },
+  });
+  await waitFor('protected', () => isProtected(stack.sim));
+  await assertInvariants(stack);
+  const first = stack.events('submission_sent')[0]!;
+  expect(stack.events('order_lookup').some((r) => r.customOrderId === first.customOrderId && r.found !== 'absent')).toBe(true);
+  expect(stack.events('submission_sent').filter((r) => r.slot === first.slot && r.action === 'place')).toHaveLength(1);
+});
+
+test('a duplicate orderLinkId answer (110072) is looked up and adopted, never re-sent', async () => {
+  stack = await startStack({
+    venue: 'bybit',
+    seed: (sim) => {
+      sim.engine.seedPosition('BTCUSDT', 'LONG', '0.01', '65000');
+      // The venue applied the first create, then answered it with 110072 (as a retried request would see).
+      sim.faults.addRest({ kind: 'reject', path: '/v5/order/create', method: 'POST', code: 110072, msg: 'OrderLinkedID is duplicate', apply: true } as never);
+    },
+  });
+  await waitFor('protected', () => isProtected(stack.sim));
+  await assertInvariants(stack);
+  const first = stack.events('submission_sent')[0]!;
+  expect(stack.events('submission_sent').filter((r) => r.slot === first.slot && r.action === 'place')).toHaveLength(1);
+});
+
+test('a stream gap (the socket dropped): the stream reconnects, the account re-hydrates, protection stays single', async () => {
+  stack = await startStack({ venue: 'bybit', seed: (sim) => sim.engine.seedPosition('BTCUSDT', 'LONG', '0.01', '65000') });
+  await waitFor('protected', () => isProtected(stack.sim));
+  const hydrations = stack.events('rest_hydration').length;
+  stack.sim.stream.disconnectAll('drop');
+  await waitFor('re-hydrated after the gap', () => stack.events('rest_hydration').length > hydrations, 15_000);
+  stack.sim.engine.setMark('BTCUSDT', '64340'); // a fill after the reconnect still re-derives protection
+  await waitFor('protection for 0.02', () => appOrders(stack.sim).algo.some((a) => a.quantity === '0.02'), 15_000);
+  await assertInvariants(stack);
+});
+
+test('rate limited (10006): the write waits for the reset, then protection is placed', async () => {
+  stack = await startStack({
+    venue: 'bybit',
+    seed: (sim) => {
+      sim.engine.seedPosition('BTCUSDT', 'LONG', '0.01', '65000');
+      sim.faults.addRest({ kind: 'rate_limit', path: '/v5/order/create', method: 'POST', status: 200, code: 10006, retryAfterSec: 1 } as never);
+    },
+  });
+  await waitFor('rate limited', () => stack.events('submission_rate_limited').length > 0 || stack.events('submission_retry_scheduled').length > 0);
+  await assertInvariants(stack);
+});
