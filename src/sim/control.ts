@@ -71,7 +71,7 @@ export class ControlApi {
       case 'POST /stream/expire-listen-key':
         sim.stream.expireAll();
         return sim.stream.describe();
-      case 'POST /stream/frames': // {"frames":[raw frame objects],"repeat":N}: sent as given, N times, in batches
+      case 'POST /stream/frames': // {"frames":[raw frame objects],"repeat":N}: sent as given, N times, in batches (Bybit: frames with a string "topic")
         return publishFrames(sim, b);
       case 'POST /stream/margin-frame':
         e.emitMarginOnlyFrame();
@@ -126,8 +126,9 @@ const MAX_FRAMES_SENT = 5_000_000;
 function publishFrames(sim: Simulator, b: Record<string, unknown>): { frames: number; repeat: number; total: number; clients: number } {
   const frames = b.frames;
   if (!Array.isArray(frames) || frames.length === 0) throw new Error('frames: expected a non-empty array of frame objects');
+  const field = sim.venue === 'bybit' ? 'topic' : 'e'; // Bybit topic frames, Binance user-data events
   frames.forEach((f, i) => {
-    if (!f || typeof f !== 'object' || Array.isArray(f) || typeof (f as Record<string, unknown>).e !== 'string') throw new Error(`frames[${i}]: expected an object with a string "e"`);
+    if (!f || typeof f !== 'object' || Array.isArray(f) || typeof (f as Record<string, unknown>)[field] !== 'string') throw new Error(`frames[${i}]: expected an object with a string "${field}"`);
   });
   const repeat = b.repeat === undefined ? 1 : Number(b.repeat);
   if (!Number.isInteger(repeat) || repeat < 1) throw new Error('repeat: expected a positive integer');

@@ -25,6 +25,8 @@ export interface RequestRecord {
   code?: number;
   /** listenKey routes: the key created, kept alive or closed. */
   listenKey?: string;
+  /** Bybit POST routes: the raw JSON body as sent (`params` has its values as strings). */
+  body?: string;
 }
 
 export class RequestLog {

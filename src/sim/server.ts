@@ -1,5 +1,6 @@
 // One HTTP + WebSocket server on 127.0.0.1 (random port by default) speaking what ccxt
-// `binanceusdm` calls, plus the control API under /__sim/. It only ever listens on loopback.
+// `binanceusdm` calls (or, with `venue: 'bybit'`, what ccxt `bybit` calls: src/sim/bybit/), plus the
+// control API under /__sim/. It only ever listens on loopback.
 import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse, type Server } from 'node:http';
 import type { Socket } from 'node:net';
@@ -7,7 +8,7 @@ import { WebSocketServer } from 'ws';
 import { BinanceRest } from './binance-rest.js';
 import { ControlApi } from './control.js';
 import { DEFAULT_MARKS, DEFAULT_SYMBOLS } from './defaults.js';
-import { SimEngine } from './engine.js';
+import { SimEngine, type UserEvent } from './engine.js';
 import { Faults } from './faults.js';
 import { PriceDriver } from './price-driver.js';
 import { RateLimiter, BINANCE_RATE_LIMITS, type RateLimitConfig } from './rate-limits.js';
@@ -15,6 +16,8 @@ import { RequestLog } from './request-log.js';
 import { serveVenue } from './rest-gateway.js';
 import type { SymbolSpec } from './sim-types.js';
 import { UserStream } from './user-stream.js';
+import { BybitFront, BYBIT_RATE_LIMITS } from './bybit/front.js';
+import type { BybitStream } from './bybit/stream.js';
 import { SimClock } from './sim-clock.js';
 import { applyStep, seedScenario, type Scenario } from './scenario.js';
 
@@ -32,6 +35,40 @@ export interface SimulatorOptions {
   scenario?: Scenario;
   /** Request-weight and order limits, enforced on the venue clock; Binance's (2400/min, 300/10 s, 1200/min) by default. */
   rateLimits?: Partial<RateLimitConfig>;
+  /** Which venue the REST and stream fronts speak (the engine is shared): Binance USD-M by default, or Bybit V5 linear (src/sim/bybit/, one-way mode by default). */
+  venue?: SimVenue;
+}
+
+export type SimVenue = 'binanceusdm' | 'bybit';
+
+/** A stream's state for GET /__sim/state (Bybit adds its sessions: authenticated, topics). */
+export interface StreamDescription {
+  connections: number;
+  connectionAgesMs: number[];
+  /** Binance's listen keys; always empty on Bybit (it has none). */
+  listenKeys: Array<{ expired: boolean; expiresInMs: number }>;
+}
+
+/**
+ * What the control API and callers use of a venue's private stream: UserStream (Binance) and
+ * BybitStream (src/sim/bybit/stream.ts) both provide it, so `Simulator` is venue-neutral.
+ */
+export interface SimStream {
+  describe(): StreamDescription;
+  /** Closes every connection with a close frame, or drops it without one. */
+  disconnectAll(mode: 'close' | 'drop'): number;
+  /** Binance: expires every live listen key; Bybit: nothing to expire (no-op). */
+  expireAll(): void;
+  /** One raw frame to every live (Bybit: authenticated) connection, past the faults. */
+  sendText(text: string): number;
+  connectionCount(): number;
+  /** An engine event, sent in the venue's own frame shape through the stream faults. */
+  publish(event: UserEvent): void;
+  /** Binance: listen keys issued; Bybit: successful `auth` requests. */
+  issuedKeys(): number;
+  /** Binance: listen-key keepalives; Bybit: `ping` requests answered. */
+  keepalives(): number;
+  stop(): void;
 }
 
 export interface SimulatorEndpoints {
@@ -42,12 +79,13 @@ export interface SimulatorEndpoints {
   secret: string;
 }
 
-export interface Simulator extends SimulatorEndpoints {
+export interface Simulator<S extends SimStream = SimStream> extends SimulatorEndpoints {
+  venue: SimVenue;
   engine: SimEngine;
   /** The venue's clock (rows, retention, socket age); `clock.advance(ms)` compresses a day. */
   clock: SimClock;
   faults: Faults;
-  stream: UserStream;
+  stream: S;
   driver: PriceDriver;
   /** Every venue request received (not the control API), in order; see request-log.ts. */
   requests: RequestLog;
@@ -58,7 +96,10 @@ export interface Simulator extends SimulatorEndpoints {
   close(): Promise<void>;
 }
 
+export async function startSimulator(options: SimulatorOptions & { venue: 'bybit' }): Promise<Simulator<BybitStream>>;
+export async function startSimulator(options?: SimulatorOptions): Promise<Simulator>;
 export async function startSimulator(options: SimulatorOptions = {}): Promise<Simulator> {
+  const venue = options.venue ?? 'binanceusdm';
   const seed = options.seed ?? 1;
   const apiKey = options.apiKey ?? `sim-${randomBytes(12).toString('hex')}`;
   const secret = options.secret ?? randomBytes(24).toString('hex');
@@ -69,22 +110,26 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
   const serverTime = () => Date.now() + faults.clockSkewMs;
   const makeEngine = () => {
     const engine = new SimEngine({
-      clock: () => clock.now(), positionMode: options.positionMode ?? 'hedge', symbols: options.symbols ?? DEFAULT_SYMBOLS,
+      clock: () => clock.now(), positionMode: options.positionMode ?? (venue === 'bybit' ? 'one_way' : 'hedge'), symbols: options.symbols ?? DEFAULT_SYMBOLS,
       walletBalance: options.walletBalance ?? '10000', leverage: 20, makerFee: '0.0002', takerFee: '0.0004',
     });
     for (const [s, p] of Object.entries(options.marks ?? DEFAULT_MARKS)) if (engine.symbols.has(s)) engine.setMark(s, p);
     return engine;
   };
-  const stream = new UserStream(faults, options.listenKeyTtlMs ?? 60 * 60_000, () => Date.now(), () => clock.now());
+  const rateLimits = new RateLimiter(() => clock.now(), { ...(venue === 'bybit' ? BYBIT_RATE_LIMITS : BINANCE_RATE_LIMITS), ...(options.rateLimits ?? {}) });
+  const requests = new RequestLog();
+  // ---- the venue's fronts: Binance's REST + user stream, or the Bybit front (REST + private stream) ----
+  const bybit = venue === 'bybit' ? new BybitFront({ creds: { apiKey, secret }, faults, limiter: rateLimits, requests, serverTime, venueNow: () => clock.now() }) : undefined;
+  const userStream = bybit ? undefined : new UserStream(faults, options.listenKeyTtlMs ?? 60 * 60_000, () => Date.now(), () => clock.now());
+  const stream: SimStream = bybit?.stream ?? userStream!;
+  const attach = (engine: SimEngine) => (bybit ? bybit.attach(engine) : engine.onEvent((e) => stream.publish(e)));
   const state = { engine: makeEngine() };
-  let unsubscribe = state.engine.onEvent((e) => stream.publish(e));
+  let unsubscribe = attach(state.engine);
   const forgetFinished = () => faults.forgetFinished;
-  const rateLimits = new RateLimiter(() => clock.now(), { ...BINANCE_RATE_LIMITS, ...(options.rateLimits ?? {}) });
-  const makeRest = () => new BinanceRest(state.engine, stream, { apiKey, secret }, serverTime, forgetFinished, () => rateLimits.limits());
-  let rest = makeRest();
+  const makeRest = () => new BinanceRest(state.engine, userStream!, { apiKey, secret }, serverTime, forgetFinished, () => rateLimits.limits());
+  let rest = bybit ? undefined : makeRest();
   let driver = new PriceDriver(state.engine, seed);
   const hanging = new Set<Socket>();
-  const requests = new RequestLog();
 
   const sim = {} as Simulator;
   const control = new ControlApi(sim);
@@ -102,10 +147,10 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
       const out = control.handle(method, url.pathname.slice('/__sim'.length) || '/', body, url.searchParams);
       return send(res, out.status, out.body);
     }
-    const answer = await serveVenue(
-      { rest: () => rest, faults, limiter: rateLimits, requests, wallNow: () => Date.now() },
-      { method, path: url.pathname, query: url.search.slice(1), body, headers: req.headers },
-    );
+    const venueRequest = { method, path: url.pathname, query: url.search.slice(1), body, headers: req.headers };
+    const answer = bybit
+      ? await bybit.serve(venueRequest)
+      : await serveVenue({ rest: () => rest!, faults, limiter: rateLimits, requests, wallNow: () => Date.now() }, venueRequest);
     if (answer.kind === 'hang') {
       hanging.add(req.socket); // the client times out
       return;
@@ -125,7 +170,9 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
   const wss = new WebSocketServer({ server });
   wss.on('connection', (socket, request) => {
     const path = new URL(request.url ?? '/', 'http://sim').pathname;
-    if (path === '/private/ws' || path.startsWith('/ws/') || path === '/ws') stream.accept(socket, request);
+    if (bybit) {
+      if (!bybit.acceptSocket(path, socket, request)) socket.close(1008, 'unknown stream');
+    } else if (path === '/private/ws' || path.startsWith('/ws/') || path === '/ws') userStream!.accept(socket, request);
     else socket.close(1008, 'unknown stream');
   });
 
@@ -141,6 +188,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
   }
 
   Object.assign(sim, {
+    venue,
     rest: `http://127.0.0.1:${port}`,
     ws: `ws://127.0.0.1:${port}`,
     control: `http://127.0.0.1:${port}/__sim`,
@@ -158,8 +206,8 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
       faults.clear();
       requests.clear();
       state.engine = makeEngine();
-      unsubscribe = state.engine.onEvent((e) => stream.publish(e));
-      rest = makeRest();
+      unsubscribe = attach(state.engine);
+      if (!bybit) rest = makeRest();
       rateLimits.reset();
       driver = new PriceDriver(state.engine, nextSeed ?? seed);
     },

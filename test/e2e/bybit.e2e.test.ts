@@ -11,7 +11,7 @@ afterEach(async () => {
 });
 
 const LONG = { symbol: 'BTCUSDT', positionSide: 'LONG' as const };
-const creates = (s: Stack) => s.sim.requests.entries().filter((r) => r.method === 'POST' && r.path === '/v5/order/create').map((r) => JSON.parse(r.body || '{}') as Record<string, unknown>);
+const creates = (s: Stack) => s.sim.requests.since(0).filter((r) => r.method === 'POST' && r.path === '/v5/order/create').map((r) => JSON.parse(r.body || '{}') as Record<string, unknown>);
 
 test('startup with a position and other users\' orders: SL and TP placed and confirmed, DCA only after them, every create with orderLinkId and positionIdx 1, nothing else touched', async () => {
   stack = await startStack({
@@ -70,7 +70,7 @@ test('one-way mode: positionIdx 0 on every create; a foreign order is never touc
   await assertInvariants(stack, manual);
 });
 
-test('a 5xx after the SL create was applied: looked up by orderLinkId and adopted, never sent twice', async () => {
+test('a 5xx after the SL create was applied: an unknown outcome; the applied order is the slot\'s, never sent twice', async () => {
   stack = await startStack({
     venue: 'bybit',
     seed: (sim) => {
@@ -81,7 +81,8 @@ test('a 5xx after the SL create was applied: looked up by orderLinkId and adopte
   await waitFor('protected', () => isProtected(stack.sim));
   await assertInvariants(stack);
   const first = stack.events('submission_sent')[0]!;
-  expect(stack.events('order_lookup').some((r) => r.customOrderId === first.customOrderId && r.found !== 'absent')).toBe(true);
+  expect(stack.events('submission_unknown').some((r) => r.customOrderId === first.customOrderId)).toBe(true);
+  // The order the venue applied is the slot's order: the stream or a lookup by orderLinkId settled it, nothing was sent again.
   expect(stack.events('submission_sent').filter((r) => r.slot === first.slot && r.action === 'place')).toHaveLength(1);
 });
 
@@ -90,14 +91,16 @@ test('a duplicate orderLinkId answer (110072) is looked up and adopted, never re
     venue: 'bybit',
     seed: (sim) => {
       sim.engine.seedPosition('BTCUSDT', 'LONG', '0.01', '65000');
-      // The venue applied the first create, then answered it with 110072 (as a retried request would see).
-      sim.faults.addRest({ kind: 'reject', path: '/v5/order/create', method: 'POST', code: 110072, msg: 'OrderLinkedID is duplicate', apply: true } as never);
+      // The venue applied the first create, then answered it with 110072 (as a request that reached
+      // the venue twice would see): the class is "look up", never "send again".
+      sim.faults.addRest({ kind: 'status', path: '/v5/order/create', method: 'POST', status: 200, code: 110072, msg: 'OrderLinkedID is duplicate', apply: true });
     },
   });
   await waitFor('protected', () => isProtected(stack.sim));
   await assertInvariants(stack);
   const first = stack.events('submission_sent')[0]!;
   expect(stack.events('submission_sent').filter((r) => r.slot === first.slot && r.action === 'place')).toHaveLength(1);
+  expect(stack.sim.requests.since(0).filter((r) => r.path === '/v5/order/create' && r.code === 110072)).toHaveLength(1);
 });
 
 test('a stream gap (the socket dropped): the stream reconnects, the account re-hydrates, protection stays single', async () => {
@@ -116,7 +119,7 @@ test('rate limited (10006): the write waits for the reset, then protection is pl
     venue: 'bybit',
     seed: (sim) => {
       sim.engine.seedPosition('BTCUSDT', 'LONG', '0.01', '65000');
-      sim.faults.addRest({ kind: 'rate_limit', path: '/v5/order/create', method: 'POST', status: 200, code: 10006, retryAfterSec: 1 } as never);
+      sim.faults.addRest({ kind: 'rate_limit', path: '/v5/order/create', method: 'POST' });
     },
   });
   await waitFor('rate limited', () => stack.events('submission_rate_limited').length > 0 || stack.events('submission_retry_scheduled').length > 0);

@@ -13,6 +13,7 @@ import { startSimulator, type Simulator } from '../../src/sim/server.js';
 import { BinanceUsdmVenue } from '../../src/venues/ccxt/binanceusdm-venue.js';
 import { bybitPlugin } from '../../src/venues/bybit/plugin.js';
 import type { Venue } from '../../src/venues/port.js';
+import type { JournalLog } from '../../src/runtime/journal-catalogue.js';
 
 export interface Stack {
   sim: Simulator;
@@ -55,7 +56,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     const store = await openDurableStore(storePath);
     const journal = new Journal(systemClock);
     journal.subscribe((r) => records.push(r));
-    const log = (event: never, fields: never) => journal.record(event, fields);
+    const log: JournalLog = (event, fields) => journal.record(event, fields);
     const venue: Venue = venueName === 'bybit'
       ? await bybitPlugin.open(bybitPlugin.pointedAt({}, { rest: sim.rest, ws: sim.ws }, { apiKey: sim.apiKey, secret: sim.secret }), { positionMode, timeoutMs: options.venueTimeoutMs ?? 2000, log })
       : await BinanceUsdmVenue.create({
