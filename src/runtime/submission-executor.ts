@@ -37,7 +37,12 @@ export class SubmissionExecutor {
 
   async submitPlanned(key: ScopeKey, requests: readonly PlannedRequest[]): Promise<SubmitResult> {
     let retryAfterMs: number | undefined;
-    const results = await Promise.all(requests.map((r) => this.submitOne(r, (ms) => (retryAfterMs = Math.max(retryAfterMs ?? 0, ms)))));
+    const onRetryAfter = (ms: number) => (retryAfterMs = Math.max(retryAfterMs ?? 0, ms));
+    const { singles, pairs } = this.pairProtection(requests);
+    const results = (await Promise.all([
+      ...singles.map((r) => this.submitOne(r, onRetryAfter).then((one) => [one])),
+      ...pairs.map(([first, second]) => this.submitPair(first, second, onRetryAfter)),
+    ])).flat();
     if (results.includes('unknown')) return { next: 'recover' };
     if (results.includes('retry')) return { next: 'retry', ...(retryAfterMs !== undefined ? { retryAfterMs } : {}) };
     if (results.includes('unplaceable')) return { next: 'unplaceable' };
@@ -48,6 +53,92 @@ export class SubmissionExecutor {
   /** Settles when every venue call already sent has answered (or failed). */
   async settled(): Promise<void> {
     while (this.inFlight.size > 0) await Promise.allSettled([...this.inFlight]);
+  }
+
+  /**
+   * Issue 14: where the venue's protection is one order list (capability `protectionOrderList`),
+   * the SL and TP of one pass with the same action (both places, or both cancels) go out as ONE
+   * venue request. Every other request (and every request on other venues) goes out alone.
+   */
+  private pairProtection(requests: readonly PlannedRequest[]): { singles: PlannedRequest[]; pairs: Array<[PlannedRequest, PlannedRequest]> } {
+    if (!this.core.venueRules.capabilities.protectionOrderList) return { singles: [...requests], pairs: [] };
+    const pairs: Array<[PlannedRequest, PlannedRequest]> = [];
+    const used = new Set<PlannedRequest>();
+    for (const sl of requests) {
+      if (sl.mutation.slot !== 'SL' || (sl.mutation.action !== 'place' && sl.mutation.action !== 'cancel')) continue;
+      const tp = requests.find((r) => !used.has(r) && r.mutation.slot === 'TP' && r.mutation.action === sl.mutation.action && r.scopeKey === sl.scopeKey);
+      if (!tp) continue;
+      used.add(sl);
+      used.add(tp);
+      pairs.push([sl, tp]);
+    }
+    return { singles: requests.filter((r) => !used.has(r)), pairs };
+  }
+
+  /**
+   * One venue request for two legs (issue 14): both contexts are written first (a failed write
+   * sends nothing), both are pending, and the one outcome applies to each leg: an unknown outcome
+   * leaves both unknown (recovery looks both up by custom id; nothing is sent again before).
+   */
+  private async submitPair(first: PlannedRequest, second: PlannedRequest, retryAfter: (ms: number) => void): Promise<RequestResult[]> {
+    const { core } = this;
+    if (!this.gatesOpen(first) || !this.gatesOpen(second)) return ['skipped', 'skipped'];
+    for (const r of [first, second]) {
+      try {
+        await this.writeContext(r);
+      } catch (error) {
+        const reason = error instanceof ContextWriteError ? 'context_write_failed' : 'context_write_error';
+        core.journal.record('context_write_failed', { scope: core.scopeOf(r.scopeKey), slot: r.mutation.slot, customOrderId: r.customOrderId, reason: String((error as Error).message) });
+        core.journal.record('block', { scope: core.scopeOf(r.scopeKey), slot: r.mutation.slot, reason });
+        return ['retry', 'retry'];
+      }
+    }
+    const keys = [first, second].map((r) => {
+      const key = pendingKey(r.mutation.action, r.customOrderId);
+      core.tracker.register({ scopeKey: r.scopeKey, action: r.mutation.action, slot: r.mutation.slot, customOrderId: r.customOrderId, state: 'in_flight', sinceMs: core.clock.now(), intent: r.mutation.intent });
+      core.journal.record('submission_sent', describeRequest(core, r));
+      return key;
+    });
+    let outcome: SubmitOutcome;
+    const call = core.venue.submit({
+      action: first.mutation.action, scope: core.scopeOf(first.scopeKey), slot: first.mutation.slot, customOrderId: first.customOrderId,
+      exchangeOrderId: first.exchangeOrderId, intent: first.mutation.intent,
+      paired: { slot: second.mutation.slot, customOrderId: second.customOrderId, ...(second.exchangeOrderId ? { exchangeOrderId: second.exchangeOrderId } : {}), intent: second.mutation.intent },
+    });
+    this.inFlight.add(call);
+    try {
+      outcome = await call;
+    } catch (error) {
+      outcome = { kind: 'unknown', reason: scrubText(String((error as Error)?.message ?? error), []) };
+    } finally {
+      this.inFlight.delete(call);
+    }
+    if (outcome.kind === 'rejected' && outcome.retryAfterMs !== undefined) retryAfter(outcome.retryAfterMs);
+    const secondOutcome: SubmitOutcome = outcome.kind === 'accepted'
+      ? { kind: 'accepted', ...(outcome.pairedExchangeOrderId ? { exchangeOrderId: outcome.pairedExchangeOrderId } : {}) }
+      : outcome;
+    return [this.onOutcome(first, keys[0]!, outcome), this.onOutcome(second, keys[1]!, secondOutcome)];
+  }
+
+  /** The final gates of a request, checked at the moment of sending (journaled when closed). */
+  private gatesOpen(r: PlannedRequest): boolean {
+    const { core } = this;
+    const scope = core.scopeOf(r.scopeKey);
+    const { action, slot } = r.mutation;
+    if (!writesEnabled(core.config) || !core.state.serviceReady) {
+      core.journal.record('submission_withheld', { scope, action, slot, customOrderId: r.customOrderId, reason: 'gates_closed' });
+      return false;
+    }
+    if (core.writeFence && !core.writeFence.safeToSubmit()) {
+      core.modes.raise('LEASE_LOST', 'the account lease has less than its safety margin left');
+      core.journal.record('submission_withheld', { scope, action, slot, customOrderId: r.customOrderId, reason: 'lease_unsafe' });
+      return false;
+    }
+    if (!core.modes.writesAllowed() || (increasesExposure(r) && !core.modes.exposureAllowed())) {
+      core.journal.record('submission_withheld', { scope, action, slot, customOrderId: r.customOrderId, reason: `mode_${core.modes.mode().toLowerCase()}` });
+      return false;
+    }
+    return true;
   }
 
   private async submitOne(r: PlannedRequest, retryAfter: (ms: number) => void): Promise<RequestResult> {
@@ -199,7 +290,7 @@ export class SubmissionExecutor {
     if (outcome.kind !== 'rejected') return;
     const code = Number(outcome.code);
     const status = outcome.httpStatus;
-    if (evidence.authCodes.includes(code) || status === 401 || status === 403) modes.raise('AUTH_FAILED', `venue refused the credentials (${outcome.code ?? status})`);
+    if (evidence.authCodes.includes(code) || (status !== undefined && evidence.authHttpStatuses.includes(status))) modes.raise('AUTH_FAILED', `venue refused the credentials (${outcome.code ?? status})`);
     else if (evidence.clockSkewCodes.includes(code)) modes.raise('CLOCK_SKEW', `venue rejected the request timestamp (${code})`);
     else if ((status !== undefined && evidence.rateLimitHttpStatuses.includes(status)) || evidence.rateLimitCodes.includes(code)) modes.raise('RATE_LIMITED', `rate limited (${status ?? outcome.code})`);
   }

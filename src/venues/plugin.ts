@@ -34,6 +34,11 @@ export interface VenueDeps {
   timeoutMs: number;
   /** Where the adapter's journal events go. */
   log: JournalLog;
+  /**
+   * The configured symbols (SYMBOLS), when the operator listed them. Venues without position rows
+   * (spot) derive a position per symbol from its base-asset balance and need to know which.
+   */
+  symbols?: readonly string[];
 }
 
 /** The custom order id shapes the venue accepts (exstate's ids must fit every registered venue). */
@@ -56,8 +61,10 @@ export interface RateLimitPolicy {
 
 /** Venue codes that say something about the whole account (the runtime's system mode). */
 export interface ModeEvidence {
-  /** Refused key, signature or permission (HTTP 401/403 count too): AUTH_FAILED pauses writes. */
+  /** Refused key, signature or permission: AUTH_FAILED pauses writes. */
   authCodes: readonly number[];
+  /** HTTP statuses that mean refused credentials (Binance 401 and 403; on Bybit 403 is its IP rate limit, not a key problem). */
+  authHttpStatuses: readonly number[];
   /** The request timestamp was refused: CLOCK_SKEW. */
   clockSkewCodes: readonly number[];
   /** Refused by the rate limiter (with `rateLimitHttpStatuses`): RATE_LIMITED degrades the account. */
@@ -77,6 +84,14 @@ export interface VenueCapabilities {
    * Without one, the SL is a reduce-only stop for the whole position, replaced when it changes.
    */
   closePositionStops: boolean;
+  /**
+   * Protection is ONE venue order list (Binance spot `oco`): the SL and TP lock the same base
+   * asset, so two separate exits would be refused for insufficient balance. The planner never
+   * amends them and replaces them together (cancel the list first: cancelling one leg cancels the
+   * list), and the runtime sends the SL and TP of one pass as one request (`VenueMutation.paired`).
+   * Absent: each slot is its own order (Binance USD-M, Bybit).
+   */
+  protectionOrderList?: 'oco';
 }
 
 /** The venue facts the domain and the runtime apply, as data (no code, no client). */

@@ -109,8 +109,12 @@ test('a stream gap (the socket dropped): the stream reconnects, the account re-h
   const hydrations = stack.events('rest_hydration').length;
   stack.sim.stream.disconnectAll('drop');
   await waitFor('re-hydrated after the gap', () => stack.events('rest_hydration').length > hydrations, 15_000);
+  await waitFor('the stream open again', () => stack.events('stream_reconnected').length > 0, 15_000);
+  const fillsBefore = stack.events('fill').length;
   stack.sim.engine.setMark('BTCUSDT', '64340'); // a fill after the reconnect still re-derives protection
   await waitFor('protection for 0.02', () => appOrders(stack.sim).algo.some((a) => a.quantity === '0.02'), 15_000);
+  // Every topic is subscribed again: the fill (execution) and the DCA order's end (order) arrived.
+  await waitFor('the fill line after the reconnect', () => stack.events('fill').length > fillsBefore);
   await assertInvariants(stack);
 });
 
@@ -122,6 +126,67 @@ test('rate limited (10006): the write waits for the reset, then protection is pl
       sim.faults.addRest({ kind: 'rate_limit', path: '/v5/order/create', method: 'POST' });
     },
   });
-  await waitFor('rate limited', () => stack.events('submission_rate_limited').length > 0 || stack.events('submission_retry_scheduled').length > 0);
+  await waitFor('rate limited', () => stack.events('submission_rate_limited').some((r) => r.code === 10006));
+  // The wait is Bybit's own: until X-Bapi-Limit-Reset-Timestamp (the simulator's 10 s window).
+  const wait = stack.events('submission_rate_limited').find((r) => r.code === 10006)!.retryAfterMs as number;
+  expect(wait).toBeGreaterThan(0);
+  expect(wait).toBeLessThanOrEqual(10_000);
+  await waitFor('protected after the reset', () => isProtected(stack.sim), 15_000);
   await assertInvariants(stack);
+  // A rate limit is not refused credentials: the account degrades (no new exposure), it is never paused.
+  expect(stack.events('alert_raised').map((r) => r.reason)).not.toContain('AUTH_FAILED');
+});
+
+test('the SL fires (Untriggered -> Triggered -> Filled under one orderLinkId): the position closes, nothing is placed again, the rest is cleaned up', async () => {
+  stack = await startStack({ venue: 'bybit', seed: (sim) => sim.engine.seedPosition('BTCUSDT', 'LONG', '0.01', '65000') });
+  await waitFor('protected with DCA', () => appOrders(stack.sim).regular.length === 2 && appOrders(stack.sim).algo.length === 1);
+  stack.sim.engine.setMark('BTCUSDT', '64340'); // the DCA fills first: the SL is replaced for 0.02 at 63381.5
+  await waitFor('the SL for 0.02', () => appOrders(stack.sim).algo.length === 1 && appOrders(stack.sim).algo[0]!.quantity === '0.02');
+  const sl = stack.events('submission_sent').filter((r) => r.slot === 'SL' && r.action === 'place').at(-1)!;
+  stack.sim.engine.setMark('BTCUSDT', '63000'); // through the SL trigger
+  await waitFor('flat and no app order left', () => book(stack.sim).positions.length === 0 && appOrders(stack.sim).algo.length === 0 && appOrders(stack.sim).regular.length === 0, 15_000);
+  await new Promise((r) => setTimeout(r, 500)); // late rows after the fill change nothing
+  // The fired SL is the last SL placed: Triggered is never read as the SL gone.
+  expect(stack.events('submission_sent').filter((r) => r.slot === 'SL' && r.action === 'place').at(-1)!.customOrderId).toBe(sl.customOrderId);
+  expect(stack.events('fill').some((r) => r.customOrderId === sl.customOrderId)).toBe(true);
+  expect(stack.events('alert_raised').map((r) => r.reason)).not.toContain('PROTECTION_UNPLACEABLE');
+});
+
+test('hedge mode, both sides: a short gets its own SL (a buy that fires when the mark rises, positionIdx 2) beside the long\'s', async () => {
+  stack = await startStack({
+    venue: 'bybit',
+    seed: (sim) => {
+      sim.engine.seedPosition('BTCUSDT', 'LONG', '0.01', '65000');
+      sim.engine.seedPosition('BTCUSDT', 'SHORT', '-0.02', '65000');
+    },
+  });
+  await waitFor('both sides protected', () => isProtected(stack.sim) && appOrders(stack.sim).algo.length === 2);
+  const stops = creates(stack).filter((b) => b.triggerPrice !== undefined);
+  expect(stops.find((b) => b.positionIdx === 2)).toMatchObject({ side: 'Buy', triggerDirection: 1, qty: '0.02', triggerPrice: '66300', reduceOnly: true });
+  expect(stops.find((b) => b.positionIdx === 1)).toMatchObject({ side: 'Sell', triggerDirection: 2, qty: '0.01', triggerPrice: '63700' });
+  await assertInvariants(stack);
+});
+
+test('HTTP 403 (Bybit\'s IP rate limit) degrades the account and waits; it is never read as refused credentials', async () => {
+  stack = await startStack({
+    venue: 'bybit',
+    seed: (sim) => {
+      sim.engine.seedPosition('BTCUSDT', 'LONG', '0.01', '65000');
+      sim.faults.addRest({ kind: 'status', path: '/v5/order/create', method: 'POST', status: 403 });
+    },
+  });
+  await waitFor('protected after the refusal', () => isProtected(stack.sim), 15_000);
+  await assertInvariants(stack);
+  const reasons = stack.events('alert_raised').map((r) => r.reason);
+  expect(reasons).toContain('RATE_LIMITED');
+  expect(reasons).not.toContain('AUTH_FAILED');
+});
+
+test('POSITION_MODE does not match the account: the snapshot fails with the reason, nothing is sent', async () => {
+  stack = await startStack({
+    venue: 'bybit', positionMode: 'hedge', simPositionMode: 'one_way',
+    seed: (sim) => sim.engine.seedPosition('BTCUSDT', 'BOTH', '0.01', '65000'),
+  });
+  await waitFor('hydration failed with the mismatch', () => stack.events('hydration_failed').some((r) => /position mode mismatch/.test(String(r.reason))));
+  expect(stack.events('submission_sent')).toEqual([]);
 });

@@ -12,6 +12,8 @@ import type { RuntimeConfig } from '../../src/runtime/runtime-config.js';
 import { startSimulator, type Simulator } from '../../src/sim/server.js';
 import { BinanceUsdmVenue } from '../../src/venues/ccxt/binanceusdm-venue.js';
 import { bybitPlugin } from '../../src/venues/bybit/plugin.js';
+import { binanceSpotPlugin } from '../../src/venues/binance-spot/plugin.js';
+import { startSpotSimulator, type SpotSimulator } from '../../src/sim/spot/server.js';
 import type { Venue } from '../../src/venues/port.js';
 import type { JournalLog } from '../../src/runtime/journal-catalogue.js';
 
@@ -29,6 +31,8 @@ export interface StackOptions {
   /** The venue the simulator speaks and the adapter the runtime uses (default Binance USD-M). */
   venue?: 'binanceusdm' | 'bybit';
   positionMode?: 'hedge' | 'one_way';
+  /** The venue account's position mode, when it differs from the configured one (a misconfiguration). */
+  simPositionMode?: 'hedge' | 'one_way';
   heartbeatTimeoutMs?: number;
   confirmationTimeoutMs?: number;
   venueTimeoutMs?: number;
@@ -41,7 +45,7 @@ export interface StackOptions {
 export async function startStack(options: StackOptions = {}): Promise<Stack> {
   const positionMode = options.positionMode ?? 'hedge';
   const venueName = options.venue ?? 'binanceusdm';
-  const sim = await startSimulator({ seed: 1, positionMode, venue: venueName });
+  const sim = await startSimulator({ seed: 1, positionMode: options.simPositionMode ?? positionMode, venue: venueName });
   await options.seed?.(sim);
   const storePath = join(mkdtempSync(join(tmpdir(), 'exstate-e2e-')), 'exstate.sqlite');
   const records: JournalRecord[] = [];
@@ -144,4 +148,70 @@ export async function assertInvariants(stack: Stack, manualBefore: Book['orders'
     const now = book(sim).orders.find((o) => o.orderId === before.orderId)!;
     if (now.status === 'CANCELED' || now.price !== before.price || now.origQty !== before.origQty) throw new Error(`manual order ${before.clientOrderId} was changed`);
   }
+}
+
+// ---- Binance spot (issue 14) -------------------------------------------------------------------
+// The spot simulator has its own engine (balances, no positions), so its stack is its own: the
+// same runtime, store and journal wiring as startStack, with the binance-spot plug-in over real ccxt.
+
+export interface SpotStack {
+  sim: SpotSimulator;
+  runtime: AccountRuntime;
+  records: JournalRecord[];
+  events(name: string): JournalRecord[];
+  restart(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+export interface SpotStackOptions {
+  venue?: 'binance-spot';
+  confirmationTimeoutMs?: number;
+  venueTimeoutMs?: number;
+  balances?: Record<string, string>;
+  prices?: Record<string, string>;
+  /** Prepares the simulator before the service starts (a holding bought by a fill, foreign orders, faults). */
+  seed?: (sim: SpotSimulator) => void | Promise<void>;
+}
+
+export async function startSpotStack(options: SpotStackOptions = {}): Promise<SpotStack> {
+  const sim = await startSpotSimulator({ seed: 1, ...(options.balances ? { balances: options.balances } : {}), ...(options.prices ? { prices: options.prices } : {}) });
+  await options.seed?.(sim);
+  const storePath = join(mkdtempSync(join(tmpdir(), 'exstate-e2e-spot-')), 'exstate.sqlite');
+  const records: JournalRecord[] = [];
+  const config: RuntimeConfig = {
+    exchange: 'binance', product: 'spot', positionMode: 'one_way', mode: 'demo', configuredSymbols: [],
+    strategy: parseStrategy({ takeProfitPct: '1', stopLossPct: '2', dca: [{ offsetPct: '1', sizePct: '100' }] }),
+    eventBurstMs: 50, maxBurstDelayMs: 300, confirmationTimeoutMs: options.confirmationTimeoutMs ?? 3000, heartbeatTimeoutMs: 0,
+    gates: { conformancePassed: true, liveConfirmed: false },
+  };
+  let current: { runtime: AccountRuntime; close: () => Promise<void> };
+  const launch = async () => {
+    const store = await openDurableStore(storePath);
+    const journal = new Journal(systemClock);
+    journal.subscribe((r) => records.push(r));
+    const log: JournalLog = (event, fields) => journal.record(event, fields);
+    const settings = binanceSpotPlugin.pointedAt({}, { rest: sim.rest, ws: sim.ws }, { apiKey: sim.apiKey, secret: sim.secret });
+    const venue = await binanceSpotPlugin.open(settings, { positionMode: 'one_way', timeoutMs: options.venueTimeoutMs ?? 2000, log });
+    const runtime = new AccountRuntime({ config, venue, store: store.kv, clock: systemClock, journal });
+    runtime.boot();
+    runtime.start();
+    current = { runtime, close: async () => { await runtime.stop(); await store.close(); } };
+  };
+  await launch();
+  return {
+    sim,
+    get runtime() {
+      return current.runtime;
+    },
+    records,
+    events: (name) => records.filter((r) => r.event === name),
+    restart: async () => {
+      await current.close();
+      await launch();
+    },
+    stop: async () => {
+      await current.close();
+      await sim.close();
+    },
+  };
 }

@@ -20,7 +20,7 @@ test('a limit order: ids, side, cumulative fill, the hedge side from positionIdx
   expect(orderRow({ ...limitOrder, positionIdx: 2 }).managedSide).toBe('SHORT');
 });
 
-test('conditional orders: a sell that triggers when the price falls is a stop; when it rises, a take-profit; Untriggered is open, Deactivated cancelled', () => {
+test('conditional orders: a sell that triggers when the price falls is a stop; when it rises, a take-profit; Untriggered and Triggered are open, Deactivated cancelled', () => {
   const stop = { ...limitOrder, side: 'Sell', orderType: 'Market', price: '57000', orderStatus: 'Untriggered', triggerPrice: '58000', triggerDirection: 2, stopOrderType: 'Stop', reduceOnly: true, cumExecQty: '0', avgPrice: '' };
   const row = orderRow(stop);
   expect(row).toMatchObject({ type: 'STOP_MARKET', status: 'NEW', triggerPrice: d('58000'), reduceOnly: true });
@@ -29,7 +29,8 @@ test('conditional orders: a sell that triggers when the price falls is a stop; w
   expect(orderRow({ ...stop, side: 'Buy', triggerDirection: 1 }).type).toBe('STOP_MARKET');
   expect(orderRow({ ...stop, orderType: 'Limit' }).type).toBe('STOP');
   expect(orderRow({ ...stop, orderStatus: 'Deactivated' }).status).toBe('CANCELED');
-  expect(orderRow({ ...stop, orderStatus: 'Triggered' }).status).toBe('TRIGGERED');
+  // Triggered is an instant state: the order it became reports New and Filled under the same ids next.
+  expect(orderRow({ ...stop, orderStatus: 'Triggered' }).status).toBe('NEW');
   expect(orderRow({ ...stop, stopOrderType: 'TrailingStop' }).type).toBe('TRAILING_STOP_MARKET');
   expect(orderRow({ ...stop, stopOrderType: 'StopLoss', triggerDirection: 0 }).type).toBe('STOP_MARKET');
 });

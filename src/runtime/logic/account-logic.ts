@@ -9,9 +9,26 @@ import { scrubText } from '../redact.js';
 import type { RecoveryHydrator } from '../recovery-hydrator.js';
 import type { RuntimeCore } from '../runtime-core.js';
 import type { SubmissionExecutor } from '../submission-executor.js';
+import type { ModeEvidence } from '../../venues/plugin.js';
 
-/** A hydration failure that means the venue refuses our key, signature or permissions. */
-const AUTH_FAILURE = /-2015\b|-2014\b|-1022\b|HTTP 401|HTTP 403|AuthenticationError|PermissionDenied/;
+/** ccxt's classes for a refused key, signature or permission, whatever the venue. */
+const AUTH_ERROR_CLASS = /AuthenticationError|PermissionDenied/;
+
+/**
+ * What a failed hydration says about the account's mode, by the venue's own evidence (its
+ * plug-in's codes and HTTP statuses): refused credentials, or a refused timestamp. The codes are
+ * read from the error's fields, else from its text (the conformance harness throws plain errors).
+ */
+function hydrationEvidence(error: unknown, reason: string, evidence: ModeEvidence): 'AUTH_FAILED' | 'CLOCK_SKEW' | undefined {
+  const e = (error ?? {}) as { code?: unknown; httpStatus?: unknown };
+  const codes = new Set<number>([...reason.matchAll(/(?<![\w.])-?\d{4,6}\b/g)].map((m) => Number(m[0])));
+  if (typeof e.code === 'number') codes.add(e.code);
+  const statuses = new Set<number>([...reason.matchAll(/HTTP (\d{3})\b/g)].map((m) => Number(m[1])));
+  if (typeof e.httpStatus === 'number') statuses.add(e.httpStatus);
+  if (AUTH_ERROR_CLASS.test(reason) || evidence.authCodes.some((c) => codes.has(c)) || evidence.authHttpStatuses.some((s) => statuses.has(s))) return 'AUTH_FAILED';
+  if (evidence.clockSkewCodes.some((c) => codes.has(c))) return 'CLOCK_SKEW';
+  return undefined;
+}
 
 /** A pending confirmation a restored service still waits for. */
 export interface RestoredPending {
@@ -147,8 +164,8 @@ export function accountLogic(deps: AccountLogicDeps) {
       onHydrationFailed: (_args, params) => {
         const reason = scrubText(String((params.error as Error)?.message ?? params.error), []);
         journal.record('hydration_failed', { reason });
-        if (AUTH_FAILURE.test(reason)) core.modes.raise('AUTH_FAILED', reason.slice(0, 200));
-        else if (/-1021\b/.test(reason)) core.modes.raise('CLOCK_SKEW', reason.slice(0, 200));
+        const mode = hydrationEvidence(params.error, reason, core.venueRules.modeEvidence);
+        if (mode) core.modes.raise(mode, reason.slice(0, 200));
       },
     },
   });

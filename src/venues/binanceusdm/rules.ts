@@ -8,6 +8,7 @@ export const BINANCE_USDM_RULES: VenueRules = {
   modeEvidence: {
     // -2014 BAD_API_KEY_FMT, -2015 REJECTED_MBX_KEY (key, IP or permissions), -1022 INVALID_SIGNATURE,
     // -2008 BAD_API_ID. Bybit's codes are its own plug-in's.
+    authHttpStatuses: [401, 403],
     authCodes: [-2014, -2015, -1022, -2008],
     // -1021 INVALID_TIMESTAMP: outside recvWindow or ahead of the server.
     clockSkewCodes: [-1021],

@@ -6,8 +6,9 @@ import { codesAs, type ErrorTableEntry } from '../../domain/error-classifier.js'
 export const BYBIT_ERROR_CODES: Readonly<Record<string, ErrorTableEntry>> = Object.fromEntries([
   // 10000 server timeout, 10016 server error, 10019 service restarting: the outcome is unknown.
   ...codesAs('unknown', 10000, 10016, 10019),
-  // 10006 too many visits, 10018 IP rate limit; 10002 request time outside the window (refused).
-  ...codesAs('retry', 10006, 10018, 10002),
+  // 10006 too many visits, 10018 IP rate limit, 10429 system-level throttle; 10002 request time
+  // outside the window (refused).
+  ...codesAs('retry', 10006, 10018, 10429, 10002),
   // 110001 order does not exist, 110008 completed or cancelled, 110010 already cancelled.
   ...codesAs('order_missing', 110001, 110008, 110010),
   // 110072 OrderLinkedID is duplicate.

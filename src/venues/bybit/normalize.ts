@@ -57,12 +57,14 @@ export function sideOfIdx(idx: unknown): RowSide {
   throw new Error(`positionIdx: expected 0, 1 or 2 (got ${JSON.stringify(idx)})`);
 }
 
-// Untriggered: a conditional order waiting for its trigger; Triggered: it fired (the market or
-// limit order it became keeps the same ids and reports Filled next); Deactivated: a conditional
-// order cancelled before its trigger; PartiallyFilledCanceled: cancelled with fills (filledQty says).
+// Untriggered: a conditional order waiting for its trigger. Triggered: it fired, an instant state;
+// the market or limit order it became keeps the same ids and reports New and Filled next, so it is
+// still the slot's open order (read as terminal, the SL would look gone and be placed again while
+// the fired one fills). Deactivated: a conditional order cancelled before its trigger;
+// PartiallyFilledCanceled: cancelled with fills (filledQty says).
 const ORDER_STATUS: Record<string, OrderStatus> = {
   New: 'NEW', PartiallyFilled: 'PARTIALLY_FILLED', Untriggered: 'NEW', Active: 'NEW', Created: 'NEW',
-  Triggered: 'TRIGGERED', Filled: 'FILLED', Cancelled: 'CANCELED', PartiallyFilledCanceled: 'CANCELED', Deactivated: 'CANCELED', Rejected: 'REJECTED',
+  Triggered: 'NEW', Filled: 'FILLED', Cancelled: 'CANCELED', PartiallyFilledCanceled: 'CANCELED', Deactivated: 'CANCELED', Rejected: 'REJECTED',
 };
 
 function statusOf(value: unknown): OrderStatus {

@@ -10,10 +10,12 @@ export const BYBIT_RULES: VenueRules = {
     // 10003 invalid API key, 10004 signature error, 10005 permission denied, 10007 authentication
     // failed, 10010 unmatched IP (HTTP 401 counts too).
     authCodes: [10003, 10004, 10005, 10007, 10010],
+    // 401 only: Bybit's 403 is its IP rate limit ("access too frequent"), a wait, not a key problem.
+    authHttpStatuses: [401],
     // 10002: the request time is outside recv_window (the server's clock and ours disagree).
     clockSkewCodes: [10002],
-    // 10006 too many visits (per-UID limit), 10018 over the IP limit.
-    rateLimitCodes: [10006, 10018],
+    // 10006 too many visits (per-UID limit), 10018 over the IP limit, 10429 the system-level throttle.
+    rateLimitCodes: [10006, 10018, 10429],
     rateLimitHttpStatuses: [403, 429],
   },
   // 110092/110093: the trigger price is on the wrong side of the market (the stop would trigger at once).

@@ -1,6 +1,7 @@
 // The Bybit V5 private stream over ccxt pro: four watch loops (order, execution, position, wallet)
 // keep one authenticated /v5/private socket subscribed; the loops, the gap signals and the backoff
-// are the venue-neutral WatchStream's. Rows are read from the raw topic frames (ccxt dispatches each
+// are the venue-neutral WatchStream's. The stream is open once Bybit accepted the auth and
+// acknowledged all four subscriptions. Rows are read from the raw topic frames (ccxt dispatches each
 // through `handleMessage`, looked up on the instance per message): ccxt's caches collapse updates,
 // drop `creationTime`, and its parsed orders carry floats. Within one frame the rows keep the
 // venue's order; an execution frame's fills come before the order rows that report their result.
@@ -14,6 +15,7 @@ import { balanceRows, executionRow, FILL_EXEC_TYPES, orderRow, positionRows, sid
 type Raw = Record<string, unknown>;
 
 const READ_TOPICS: ReadonlySet<string> = new Set(['order', 'execution', 'position', 'wallet']);
+const LOOP_COUNT = 4;
 
 export interface BybitStreamOptions {
   hedge: boolean;
@@ -26,6 +28,10 @@ export interface BybitStreamOptions {
 
 export class BybitStream {
   private readonly watch: WatchStream;
+  /** This connection's auth answer was a success. */
+  private authenticated = false;
+  /** Subscribe acknowledgements on this connection (one per topic). */
+  private acknowledged = 0;
 
   constructor(private readonly ex: BybitClient, private readonly options: BybitStreamOptions) {
     this.watch = new WatchStream({
@@ -38,12 +44,17 @@ export class BybitStream {
       log: options.log,
       scrub: options.scrub,
       closeSockets: () => closeClientSockets(this.ex),
+      onConnectionEnded: () => {
+        this.authenticated = false;
+        this.acknowledged = 0;
+      },
     });
     const handlers = ex as unknown as Record<string, (client: unknown, message: unknown) => unknown>;
     const handleMessage = handlers.handleMessage;
     if (typeof handleMessage !== 'function') throw new Error('ccxt bybit has no handleMessage: the private stream cannot read raw frames');
     handlers.handleMessage = (client: unknown, message: unknown) => {
       if (this.watch.isRunning && message && typeof message === 'object' && !Array.isArray(message)) {
+        this.onControl(message as Raw);
         try {
           this.onFrame(message as Raw);
         } catch (error) {
@@ -52,7 +63,19 @@ export class BybitStream {
       }
       return handleMessage.call(ex, client, message);
     };
-    (ex as unknown as { onConnected: (client: unknown) => void }).onConnected = () => this.watch.socketUp();
+  }
+
+  /**
+   * The stream is up only when Bybit accepted the auth and acknowledged every topic: ccxt's
+   * onConnected fires when the socket opens, before either, and a fill in between would be in
+   * neither the reconnect snapshot nor the stream.
+   */
+  private onControl(message: Raw): void {
+    const ok = message.success === true || message.retCode === 0;
+    if (message.op === 'auth' && ok) this.authenticated = true;
+    else if (message.op === 'subscribe' && ok) this.acknowledged++;
+    else return;
+    if (this.authenticated && this.acknowledged >= LOOP_COUNT) this.watch.socketUp();
   }
 
   items(): AsyncIterable<StreamItem> {

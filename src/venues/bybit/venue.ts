@@ -4,6 +4,7 @@
 // (regular and conditional) before positions; reads that fail throw a VenueCallError (never the
 // signed request); a lookup answers `absent` only when both the open and the finished lists
 // cleanly have no such orderLinkId.
+import ccxt from 'ccxt';
 import { type Decimal, parseDecimal } from '../../domain/decimal.js';
 import type { ExecutionRow, OrderRow, PositionRow, RestSnapshot, RowSide } from '../../domain/rows.js';
 import type { ExchangeId, Scope } from '../../domain/scope.js';
@@ -113,12 +114,29 @@ export class BybitVenue implements Venue {
     // position would read as flat and clean up its protection.
     const openOrders: OrderRow[] = [...open.values()].filter((o) => inScope(o.symbol)).flatMap((o) => this.orderRowOrSkip(o));
     const positionList: PositionRow[] = positions.filter((p) => inScope(p.symbol)).flatMap((p) => positionRows(p));
+    this.checkPositionMode(positions);
+    // USDT-settled perpetuals only (positions and orders are read with settleCoin=USDT): a symbol
+    // settled in another coin is not listed, so configuring one stops the start instead of
+    // leaving its position unseen.
     const filters: RestSnapshot['filters'] = {};
-    for (const m of Object.values(markets) as Array<{ id: string; info: Raw; linear?: boolean }>) {
-      const f = m.linear === false ? undefined : filtersOf(m.info);
+    for (const m of Object.values(markets) as Array<{ id: string; info: Raw; linear?: boolean; settle?: string }>) {
+      const f = m.linear === false || m.settle !== SETTLE_COIN ? undefined : filtersOf(m.info);
       if (f) filters[m.id] = f;
     }
     return { openOrders, positions: positionList, filters, ...(wallet ? { balances: wallet.flatMap((w) => balanceRows(w)) } : {}) };
+  }
+
+  /**
+   * The account's position mode must be the configured one: positionIdx 0 rows in hedge mode, or
+   * 1/2 rows in one-way mode, mean every order would be refused (10001) and no SL placed. The
+   * snapshot fails with the reason instead (hydration_failed, retried: the operator fixes
+   * POSITION_MODE or the account's mode).
+   */
+  private checkPositionMode(positions: Raw[]): void {
+    const wrong = positions.find((p) => (this.hedge ? Number(p.positionIdx) === 0 : Number(p.positionIdx) !== 0));
+    if (wrong) {
+      throw new Error(`position mode mismatch: POSITION_MODE=${this.config.positionMode} but ${String(wrong.symbol)} has positionIdx ${String(wrong.positionIdx)} (${this.hedge ? 'one-way' : 'hedge'} mode at the venue)`);
+    }
   }
 
   private orderRowOrSkip(o: Raw): OrderRow[] {
@@ -261,10 +279,13 @@ export class BybitVenue implements Venue {
     if (Number.isFinite(remaining) && Number.isFinite(limit) && limit > 0 && Number.isFinite(resetAt)) this.budget = { remaining, limit, resetAt };
   }
 
-  /** After a rate-limit refusal (10006, 10018, HTTP 403/429): until the reported reset, else a second. */
+  /**
+   * After a rate-limit refusal (10006, 10018, 10429; HTTP 403/429, which ccxt raises as
+   * RateLimitExceeded): until the reported reset, else a second. Any other failure sets no wait.
+   */
   private retryAfter(error: unknown): number | undefined {
     const message = String((error as Error)?.message ?? '');
-    if (!/"retCode"\s*:\s*(10006|10018)\b/.test(message) && !(this.budget && this.budget.remaining <= 0)) return undefined;
+    if (!/"retCode"\s*:\s*(10006|10018|10429)\b/.test(message) && !(error instanceof ccxt.RateLimitExceeded)) return undefined;
     const resetAt = Number(this.header('x-bapi-limit-reset-timestamp'));
     return Number.isFinite(resetAt) && resetAt > Date.now() ? resetAt - Date.now() : 1_000;
   }
