@@ -8,7 +8,7 @@ import { type Decimal, ZERO } from './decimal.js';
 import type { ExecutionRow, Filters, OrderRow, PositionRow, BalanceRow, RestSnapshot } from './rows.js';
 import { TERMINAL_STATUSES } from './rows.js';
 import type { ScopeKey } from './scope.js';
-import { applySpotFill } from './spot-position.js';
+import { applySpotFill, isSpotDust } from './spot-position.js';
 import { untrustedScope, type ScopeTrust, type TrustSubject, type TrustValue } from './trust.js';
 import type { Product } from './scope.js';
 
@@ -237,8 +237,11 @@ export class AccountState {
     if (this.product === 'spot' && scopeKey) {
       const current = this.positions.get(scopeKey);
       const next = applySpotFill(current ?? { size: ZERO, entryPrice: ZERO }, row);
+      // Issue 14: what is left below the symbol's minimum tradable quantity (a sell that leaves a
+      // fee's worth of base asset) is dust, not a position: the scope is flat.
+      const dust = next.size.gt(ZERO) && isSpotDust(next.size, next.entryPrice, this.filters.get(row.symbol));
       this.positions.set(scopeKey, {
-        scopeKey, symbol: row.symbol, managedSide: 'LONG', size: next.size, entryPrice: next.entryPrice, seq: this.seq,
+        scopeKey, symbol: row.symbol, managedSide: 'LONG', size: dust ? ZERO : next.size, entryPrice: dust ? ZERO : next.entryPrice, seq: this.seq,
       });
     }
     return true;

@@ -45,8 +45,18 @@ export function amendIntentFor(intent: OrderIntent, active: OrderRow): OrderInte
   return { ...intent, qty: intent.qty.plus(active.filledQty) };
 }
 
-/** Same kind, only price or quantity differ: the venue can amend it in place. */
-export function amendable(intent: OrderIntent, active: OrderRow): boolean {
+/**
+ * Same kind, only price or quantity differ: the venue can amend it in place. A stop (an untriggered
+ * STOP_MARKET / TAKE_PROFIT_MARKET with a quantity) only where the venue amends its trigger price
+ * and quantity (`stopsAmendable`, Bybit V5): no second conditional order, no window with two.
+ */
+export function amendable(intent: OrderIntent, active: OrderRow, stopsAmendable = false): boolean {
+  if (stopsAmendable && (intent.type === 'STOP_MARKET' || intent.type === 'TAKE_PROFIT_MARKET')) {
+    return (
+      active.type === intent.type && intent.side === active.side && !intent.closePosition && !active.closePosition &&
+      intent.qty !== undefined && (intent.reduceOnly ?? false) === (active.reduceOnly ?? false) && !(active.filledQty && active.filledQty.gt(ZERO))
+    );
+  }
   return (
     intent.type === 'LIMIT' &&
     active.type === 'LIMIT' &&

@@ -53,6 +53,17 @@ export interface ScopeView {
    * the whole position, replaced when the position changes. Absent: the venue has one.
    */
   closePositionStops?: boolean;
+  /** The venue amends an untriggered stop's trigger price and quantity in place (Bybit V5). Absent: it cannot; the stop is replaced. */
+  stopsAmendable?: boolean;
+  /**
+   * Issue 14 (spot OCO): protection is one venue order list (a venue capability). Its legs are
+   * never amended; a leg to change means the open list is cancelled first (cancelling one leg
+   * cancels the list, and the open list locks the base asset a new one needs), then the SL and TP
+   * are placed together (the runtime pairs them into one request). Absent: each slot stands alone.
+   */
+  protectionOrderList?: boolean;
+  /** Issue 14: false where the venue cannot amend (Binance spot): a DCA step to move is cancelled, then placed again. Absent: it can. */
+  amends?: boolean;
 }
 
 export type Mutation =
@@ -121,7 +132,13 @@ export function planScope(view: ScopeView): Plan {
     // the venue takes no second close-position stop, so the old one goes first (cancel, then place).
     const blocksItsReplacement = want?.closePosition === true && order.row.closePosition === true && !desired.alternates.has(order.slot) &&
       !satisfies(order.slot, order.row) && !view.appOrders.some((o) => o !== order && o.slot === order.slot && satisfies(order.slot, o.row));
-    if (unconfigured || superseded || duplicate || blocksItsReplacement) stale.push(order);
+    // Two or more orders in one slot and none is what the slot wants: one is kept (amended or
+    // replaced next), the rest go first; amending one while the others stay open would add to
+    // what they already cover (two TPs of 0.01 on 0.011: amending one to 0.011 leaves 0.021 open).
+    const surplus = want !== undefined && !satisfies(order.slot, order.row) &&
+      !view.appOrders.some((o) => o.slot === order.slot && satisfies(order.slot, o.row)) &&
+      view.appOrders.some((o) => o !== order && o.slot === order.slot && !pendingCancelTargets.has(o.customOrderId) && o.customOrderId < order.customOrderId);
+    if (unconfigured || superseded || duplicate || blocksItsReplacement || surplus) stale.push(order);
   }
   if (stale.length > 0) return plan('cleanup', stale.map(cancel));
 
@@ -155,9 +172,16 @@ export function planScope(view: ScopeView): Plan {
         continue;
       }
     }
-    const amendTarget = active.find((o) => amendable(want, o.row));
+    // Issue 14: the legs of an order list are never amended (the list is replaced whole).
+    const amendTarget = view.protectionOrderList || view.amends === false ? undefined : active.find((o) => amendable(want, o.row, view.stopsAmendable === true));
     if (amendTarget) protective.push({ action: 'amend', slot, target: amendTarget.customOrderId, intent: amendIntentFor(want, amendTarget.row) });
     else protective.push({ action: 'place', slot, intent: replacementFor(want, desired.alternates.get(slot), view.appOrders, view.closePositionStopsExclusive !== false) });
+  }
+  if (protective.length > 0 && view.protectionOrderList) {
+    // Issue 14: a protective order list to replace is cancelled first (the new list needs the
+    // base asset the open one locks); the next pass places the SL and TP together.
+    const open = view.appOrders.filter((o) => (o.slot === 'SL' || o.slot === 'TP') && !pendingCancelTargets.has(o.customOrderId));
+    if (open.length > 0) return plan('cleanup', open.map(cancel), blocks);
   }
   if (protective.length > 0) return plan('protective', protective, blocks);
   if (!protectionTrusted) {
@@ -172,7 +196,11 @@ export function planScope(view: ScopeView): Plan {
   // never goes out while an earlier one can still fill.
   for (const order of dcaOrders) {
     const want = desired.intents.get(order.slot);
-    if (want && !equivalent(want, order.row) && amendable(want, order.row)) return plan('dca', [{ action: 'amend', slot: order.slot, target: order.customOrderId, intent: want }]);
+    if (want && !equivalent(want, order.row) && amendable(want, order.row)) {
+      // Issue 14: without amend (spot) the step is cancelled; the next pass places it at the new level.
+      if (view.amends === false) return plan('cleanup', [cancel(order)]);
+      return plan('dca', [{ action: 'amend', slot: order.slot, target: order.customOrderId, intent: want }]);
+    }
     return plan('noop', [], [], 'dca_step_active');
   }
   const next = view.consumedDcaSteps + 1;

@@ -2,7 +2,7 @@
 // Entry basis is the VWAP of entry fills (true fill prices), fees paid in the base asset
 // reduce the held size, and a fill is counted once per trade id (dedupe lives in AccountState).
 import { Decimal, ZERO } from './decimal.js';
-import type { ExecutionRow } from './rows.js';
+import type { ExecutionRow, Filters } from './rows.js';
 
 export interface DerivedPosition {
   size: Decimal;
@@ -28,4 +28,16 @@ export function applySpotFill(current: DerivedPosition, fill: ExecutionRow): Der
   }
   const size = Decimal.max(ZERO, current.size.sub(fill.qty).sub(baseFee));
   return { size, entryPrice: size.isZero() ? ZERO : current.entryPrice };
+}
+
+/**
+ * Issue 14: a holding the venue would not let us sell (below LOT_SIZE minQty once rounded down to
+ * stepSize, or below the minimum notional at `price`) is dust, not a position to protect.
+ */
+export function isSpotDust(size: Decimal, price: Decimal, filters: Filters | undefined): boolean {
+  if (!size.gt(ZERO)) return true;
+  if (!filters) return false;
+  const tradable = filters.stepSize.gt(ZERO) ? size.div(filters.stepSize).floor().mul(filters.stepSize) : size;
+  if (tradable.isZero() || tradable.lt(filters.minQty)) return true;
+  return price.gt(ZERO) && tradable.mul(price).lt(filters.minNotional);
 }

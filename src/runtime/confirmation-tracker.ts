@@ -155,5 +155,7 @@ function showsAmendedValues(p: PendingConfirmation, row: OrderRow): boolean {
   if (!p.intent) return false;
   const priceOk = p.intent.price === undefined || (row.price !== undefined && row.price.eq(p.intent.price));
   const qtyOk = p.intent.qty === undefined || (row.qty !== undefined && row.qty.eq(p.intent.qty));
-  return priceOk && qtyOk && row.price !== undefined;
+  // An amended stop (Bybit) reports its new trigger price and quantity; it has no limit price.
+  const triggerOk = p.intent.triggerPrice === undefined || (row.triggerPrice !== undefined && row.triggerPrice.eq(p.intent.triggerPrice));
+  return priceOk && qtyOk && triggerOk && (row.price !== undefined || (p.intent.triggerPrice !== undefined && row.triggerPrice !== undefined));
 }

@@ -132,6 +132,8 @@ export class PrivateEventRouter {
     const row: ExecutionRow = ctx && !input.customOrderId ? { ...input, customOrderId: ctx.customOrderId } : input;
     const scopes = ctx ? [ctx.scopeKey] : this.routeUnidentified(row);
     const spotKey = core.config.product === 'spot' ? core.keyOf(row.symbol, 'LONG') : scopes.length === 1 ? scopes[0] : undefined;
+    // Issue 14: on spot the fills are the position; one that empties it ends the position's life.
+    const spotWasOpen = core.config.product === 'spot' && (core.state.positions.get(spotKey!)?.size.gt(ZERO) ?? false);
     if (!core.state.applyExecution(row, spotKey)) {
       core.journal.record('duplicate_fill_ignored', { symbol: row.symbol, tradeId: row.tradeId });
       return;
@@ -153,6 +155,7 @@ export class PrivateEventRouter {
     if (core.config.product === 'spot') {
       // The derived position is the truth on spot: the fill itself restores position trust.
       core.state.setTrust(spotKey!, 'position', 'trusted');
+      if (spotWasOpen && !(core.state.positions.get(spotKey!)?.size.gt(ZERO) ?? false)) this.endLife(spotKey!, row.transactionTimeMs);
       core.affect(spotKey!, 'execution');
       return;
     }

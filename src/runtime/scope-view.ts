@@ -50,6 +50,10 @@ export function buildScopeView(core: RuntimeCore, key: ScopeKey): ScopeView {
     exposureAllowed: core.modes.exposureAllowed(),
     closePositionStopsExclusive: core.venueRules.capabilities.closePositionStopsExclusive,
     closePositionStops: core.venueRules.capabilities.closePositionStops,
+    stopsAmendable: core.venueRules.capabilities.stopsAmendable,
+    // Issue 14: only venues whose protection is an order list (spot OCO) add the flag.
+    ...(core.venueRules.capabilities.protectionOrderList ? { protectionOrderList: true } : {}),
+    ...(core.venueRules.capabilities.amends === false ? { amends: false } : {}),
     ...unplaceableOf(core, key, scope.symbol),
   };
 }

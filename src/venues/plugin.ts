@@ -84,6 +84,8 @@ export interface VenueCapabilities {
    * Without one, the SL is a reduce-only stop for the whole position, replaced when it changes.
    */
   closePositionStops: boolean;
+  /** The venue amends an untriggered stop's trigger price and quantity in place (a resized SL needs no second stop). Absent: it cannot. */
+  stopsAmendable?: boolean;
   /**
    * Protection is ONE venue order list (Binance spot `oco`): the SL and TP lock the same base
    * asset, so two separate exits would be refused for insufficient balance. The planner never
@@ -92,6 +94,11 @@ export interface VenueCapabilities {
    * Absent: each slot is its own order (Binance USD-M, Bybit).
    */
   protectionOrderList?: 'oco';
+  /**
+   * The venue amends an open order's price and quantity in place. `false` (Binance spot): an order
+   * to change is cancelled and placed again instead. Absent: it does.
+   */
+  amends?: boolean;
 }
 
 /** The venue facts the domain and the runtime apply, as data (no code, no client). */

@@ -20,10 +20,16 @@ export interface VenueMutation {
   customOrderId: string;
   exchangeOrderId?: string;
   intent: OrderIntent;
+  /**
+   * The second leg of one venue order list (venues whose `protectionOrderList` capability is set):
+   * the TP of an SL+TP pair placed (or cancelled) as ONE request. Its context is written before the
+   * request like the first leg's; the one outcome applies to both legs.
+   */
+  paired?: { slot: string; customOrderId: string; exchangeOrderId?: string; intent: OrderIntent };
 }
 
 export type SubmitOutcome =
-  | { kind: 'accepted'; exchangeOrderId?: string }
+  | { kind: 'accepted'; exchangeOrderId?: string; /** The paired leg's venue id (order lists). */ pairedExchangeOrderId?: string }
   | { kind: 'rejected'; code?: string | number; message?: string; httpStatus?: number; retryAfterMs?: number }
   | { kind: 'unknown'; reason: string };
 

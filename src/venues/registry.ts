@@ -4,6 +4,7 @@
 import type { ExchangeId, Product } from '../domain/scope.js';
 import { classifyVenueError, type ClassifyInput, type ErrorClass } from '../domain/error-classifier.js';
 import { binanceUsdmPlugin } from './binanceusdm/plugin.js';
+import { binanceSpotPlugin } from './binance-spot/plugin.js';
 import { bybitPlugin } from './bybit/plugin.js';
 import type { VenuePlugin, VenueRules } from './plugin.js';
 
@@ -20,6 +21,9 @@ const VENUES = {
   /** The built-in simulated exchange speaking Bybit V5 linear, on loopback. */
   'sim-bybit': { plugin: bybitPlugin, simulated: true },
   bybit: { plugin: bybitPlugin, simulated: false },
+  /** The built-in spot simulator (Binance spot REST and WebSocket API), on loopback. */
+  'sim-binance-spot': { plugin: binanceSpotPlugin, simulated: true },
+  'binance-spot': { plugin: binanceSpotPlugin, simulated: false },
 } as const satisfies Record<string, VenueChoice>;
 
 export type VenueName = keyof typeof VENUES;

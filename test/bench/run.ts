@@ -289,8 +289,21 @@ synchronous write that cannot interleave with another write of the same key.
   the runtime 32% (spawning 10,000 scope actors 9%, the first pass over every scope 15.5%), GC 28%.
 - \`scopes_100k_stop_ms\`: stopping the account stops every scope through XState's \`stopChild\`,
   whose \`resolveStop\` clones the parent's children map per stopped child; at 40,000 scopes the stop
-  took 24.6 s (\`resolveStop\` 27% of the profile, GC 57%). 100,000 did not finish in 300 s. Next: a
-  second level of shards, or stopping a shard's scopes by stopping the shard itself.
+  took 24.6 s (\`resolveStop\` 27% of the profile, GC 57%). 100,000 did not finish in 300 s.
+  Measured again on 2026-12-02 (256 shards, dry run, on a loaded machine): 10,000 / 20,000 /
+  40,000 scopes spawn in 2.4 / 5.3 / 14.6 s and stop in 1.7 / 8.6 / 31.9 s: both grow with the
+  square of the count. A stop profile at 20,000: \`resolveStop\` 3.4 s self, \`resolveSpawn\` 0.7
+  s, GC 4.5 s, all under the shards' \`stopChildren\`. Counted: a 10,000-scope stop calls
+  \`resolveStop\` 10,257 times and copies 239,233 children-map keys in all, and \`cancelAll\`
+  walks an empty schedule (no delayed events while idle): the cost is XState copying each
+  parent's \`children\` object (spread with a computed key, ~0.3-0.8 µs per key measured alone,
+  2.8 µs at 4,000 keys) plus the garbage. More root shards make it worse (4,096 shards: 20,000
+  scopes spawn in 42 s, stop in 92 s: the root's own children map is then the big one). Next,
+  either (a) a second level of shards sized to the cube root of N^2 (about 42 leaves per shard at
+  100,000: ~0.7 M key copies instead of ~20 M), or (b) scope actors created by their shard with
+  \`createActor(scope, { parent })\` (the same system, errors still relayed to the shard) and kept
+  in a registry instead of the shard's \`children\`: O(1) spawn and stop, but the behaviour
+  tables and the inspector's shard view read \`children\` and change with it.
 
 - \`ingest_ratio\`: the bare loop only parses and stores; every exstate row also updates subject
   trust, routes, journals, and a third of them end in a pass that plans and journals two requests

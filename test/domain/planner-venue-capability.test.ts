@@ -62,3 +62,35 @@ describe('a venue without a close-position stop (Bybit V5: a conditional order a
     expect(plan.blocks.some((b) => b.slot === 'SL')).toBe(true);
   });
 });
+
+describe('a venue that amends an untriggered stop in place (Bybit V5: /v5/order/amend takes triggerPrice and qty)', () => {
+  const bybit = { closePositionStops: false, closePositionStopsExclusive: false, stopsAmendable: true } as const;
+  const slFor = (qty: string): AppOrder => ({ slot: 'SL', customOrderId: 'sl-1', row: row('sl-1', { type: 'STOP_MARKET', triggerPrice: d('63700'), qty: d(qty), reduceOnly: true }) });
+
+  test('the grown position\'s SL is the same order amended to the new size and trigger: no second stop, no window with two', () => {
+    const grown = view({ ...bybit, appOrders: [slFor('0.01'), { ...tp, row: { ...tp.row, qty: d('0.02'), price: d('65321.8') } }], position: { size: d('0.02'), entryPrice: d('64675') } });
+    const sl = planScope(grown).mutations.filter((m) => m.slot === 'SL');
+    expect(sl).toHaveLength(1);
+    expect(sl[0]).toMatchObject({ action: 'amend', target: 'sl-1' });
+    expect(sl[0]!.intent.qty?.toFixed()).toBe('0.02');
+    expect(sl[0]!.intent.triggerPrice?.toFixed()).toBe('63381.5');
+  });
+
+  test('a close-position stop, or a venue that cannot amend stops, is replaced instead', () => {
+    const grown = (over: Partial<ScopeView>) => planScope(view({ ...bybit, ...over, position: { size: d('0.02'), entryPrice: d('64675') } })).mutations.filter((m) => m.slot === 'SL');
+    expect(grown({ appOrders: [slFor('0.01'), tp], stopsAmendable: false }).map((m) => m.action)).toEqual(['place']);
+    expect(grown({ appOrders: [oldSl, tp], closePositionStops: true }).every((m) => m.action !== 'amend')).toBe(true);
+  });
+});
+
+describe('property counterexample (planner.property "exits never over-cover", seed 368750086)', () => {
+  test('two TPs in one slot, neither what the slot wants: the surplus is cancelled first, never the other amended beside it', () => {
+    const tpAt = (id: string, price: string): AppOrder => ({ slot: 'TP', customOrderId: id, row: row(id, { price: d(price), qty: d('0.01'), reduceOnly: true }) });
+    const plan = planScope(view({
+      strategy: { takeProfitPct: d('0.1'), dca: [] }, position: { size: d('0.011'), entryPrice: d('10') },
+      filters: { tickSize: d('0.01'), stepSize: d('0.001'), minQty: d('0.001'), minNotional: d('0') },
+      appOrders: [tpAt('app-0', '1000'), tpAt('app-1', '1001')], consumedDcaSteps: 1,
+    }));
+    expect(plan.mutations.map((m) => `${m.action} ${m.slot} ${'target' in m ? m.target : ''}`)).toEqual(['cancel TP app-1']);
+  });
+});

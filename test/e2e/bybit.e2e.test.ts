@@ -38,16 +38,19 @@ test('startup with a position and other users\' orders: SL and TP placed and con
   await assertInvariants(stack, manual);
 });
 
-test('a DCA fill re-derives TP and SL (the SL replaced for the new size); the take-profit fill closes and cleans up', async () => {
+test('a DCA fill re-derives TP and SL (the SL amended in place to the new size: one conditional order throughout); the take-profit fill closes and cleans up', async () => {
   stack = await startStack({ venue: 'bybit', seed: (sim) => sim.engine.seedPosition('BTCUSDT', 'LONG', '0.01', '65000') });
   await waitFor('protection and DCA placed', () => appOrders(stack.sim).regular.length === 2 && appOrders(stack.sim).algo.length === 1);
   stack.sim.engine.setMark('BTCUSDT', '64340'); // the DCA limit at 64350 fills
-  await waitFor('TP amended to the new size and entry, SL replaced for 0.02', () => {
+  const sl = stack.events('submission_sent').find((r) => r.slot === 'SL' && r.action === 'place')!;
+  await waitFor('TP amended to the new size and entry, SL amended to 0.02', () => {
     const { regular, algo } = appOrders(stack.sim);
     return regular.length === 1 && regular[0]!.origQty === '0.02' && regular[0]!.price === '65321.8' && algo.length === 1 && algo[0]!.triggerPrice === '63381.5' && algo[0]!.quantity === '0.02';
   });
   expect(book(stack.sim).positions[0]).toMatchObject({ positionAmt: '0.02', entryPrice: '64675' });
   expect(stack.events('request_planned').filter((r) => r.slot === 'DCA1' && r.action === 'place')).toHaveLength(1);
+  expect(stack.events('submission_sent').filter((r) => r.slot === 'SL').map((r) => `${r.action} ${r.customOrderId}`)).toEqual([`place ${sl.customOrderId}`, `amend ${sl.customOrderId}`]);
+  expect(appOrders(stack.sim).algo[0]!.clientAlgoId).toBe(sl.customOrderId);
   await assertInvariants(stack);
   stack.sim.engine.setMark('BTCUSDT', '65330'); // the take-profit fills: flat
   await waitFor('flat and no app order left at the venue', () => book(stack.sim).positions.length === 0 && appOrders(stack.sim).algo.length === 0 && appOrders(stack.sim).regular.length === 0);

@@ -28,9 +28,11 @@ function sources(dir: string): string[] {
  * (`onLog(...)`, `config.log(...)`). The simulator (src/sim) keeps its own request log and
  * never journals.
  */
-const CALL = /(?:\bjournal\.record|\bonLog|\bconfig\.log)\(\s*([^,]*?)\s*,/g;
-/** The only places that forward a name they were handed (typed as JournalLog end to end). */
-const FORWARDERS = new Set(['src/ops/venue-factory.ts: event', 'src/venues/ccxt/binanceusdm-venue.ts: event']);
+const CALL = /(?:\bjournal\.record|\bonLog|\bconfig\.log|\boptions\.log)\(\s*([^,]*?)\s*,/g;
+/** The only places that forward a name they were handed (typed as JournalLog end to end): each venue adapter's scrubbing wrapper. */
+const FORWARDERS = new Set([
+  'src/ops/venue-factory.ts: event', 'src/venues/ccxt/binanceusdm-venue.ts: event', 'src/venues/bybit/venue.ts: event', 'src/venues/binance-spot/venue.ts: event',
+]);
 
 function recordedNames(): { names: Map<string, string[]>; unknownArgs: string[] } {
   const names = new Map<string, string[]>();

@@ -32,7 +32,7 @@ test('rules by exchange: binance and the pack\'s generic scopes use the Binance 
   expect(binance.capabilities.closePositionStops).toBe(true);
   expect(binance.marketStateCodes).toEqual([-2021]);
   // Bybit has no close-position stop: a conditional order always carries its quantity.
-  expect(BYBIT_RULES.capabilities).toEqual({ closePositionStops: false, closePositionStopsExclusive: false });
+  expect(BYBIT_RULES.capabilities).toEqual({ closePositionStops: false, closePositionStopsExclusive: false, stopsAmendable: true });
   expect(BYBIT_RULES.modeEvidence.clockSkewCodes).toEqual([10002]);
   expect(BYBIT_RULES.modeEvidence.rateLimitCodes).toEqual([10006, 10018, 10429]);
 });

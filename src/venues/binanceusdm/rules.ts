@@ -22,7 +22,7 @@ export const BINANCE_USDM_RULES: VenueRules = {
   customId: { maxLength: 36, pattern: /^[.A-Z:/a-z0-9_-]{1,36}$/ },
   capabilities: {
     // -4130: a close-position stop/take-profit already exists on that side.
-    closePositionStopsExclusive: true, closePositionStops: true,
+    closePositionStopsExclusive: true, closePositionStops: true, stopsAmendable: false,
   },
 };
 

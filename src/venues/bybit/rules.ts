@@ -28,6 +28,10 @@ export const BYBIT_RULES: VenueRules = {
     // position, so two of them on one side are accepted.
     closePositionStops: false,
     closePositionStopsExclusive: false,
+    // /v5/order/amend changes an untriggered conditional order's triggerPrice and qty: a resized
+    // SL is amended in place (Bybit caps conditional orders at 10 per symbol, so a second SL for
+    // the replacement could be refused with 110009 and leave only the old size protected).
+    stopsAmendable: true,
   },
 };
 
