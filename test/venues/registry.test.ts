@@ -102,14 +102,19 @@ describe('the Binance USD-M plug-in parses its own settings', () => {
 
 describe('the Binance spot plug-in parses its own settings (issue 14)', () => {
   const plugin = venueNamed('binance-spot').plugin;
-  const full = { VENUE_REST_URL: 'https://venue.example', VENUE_WS_URL: 'wss://venue.example', API_KEY: 'k', API_SECRET: 's' };
+  const full = { VENUE_REST_URL: 'https://venue.example', VENUE_WS_URL: 'wss://venue.example', API_KEY: 'k', API_SECRET: 's', SYMBOLS: 'BTCUSDT' };
   test('a real venue needs explicit URLs and credentials; the simulator brings its own', () => {
     expect(plugin.parseSettings(full, 'venue')).toEqual({ urls: { rest: 'https://venue.example', ws: 'wss://venue.example' }, credentials: { apiKey: 'k', secret: 's' } });
-    for (const missing of ['VENUE_REST_URL', 'VENUE_WS_URL', 'API_KEY', 'API_SECRET']) {
+    for (const missing of ['VENUE_REST_URL', 'VENUE_WS_URL', 'API_KEY', 'API_SECRET', 'SYMBOLS']) {
       expect(() => plugin.parseSettings({ ...full, [missing]: undefined }, 'venue')).toThrow(expect.objectContaining({ field: missing }));
     }
     expect(plugin.parseSettings({}, 'simulator')).toEqual({});
     expect(() => plugin.parseSettings({ ...full, VENUE_REST_URL: 'ftp://x' }, 'venue')).toThrow('required for VENUE=binance-spot');
+    // Without an allowlist every held asset (fee BNB, long-term holdings) would get an OCO sell and a DCA buy.
+    expect(() => plugin.parseSettings({ ...full, SYMBOLS: ' ' }, 'venue')).toThrow(expect.objectContaining({ field: 'SYMBOLS' }));
+    // Not LIVE-capable yet (docs/VENUES.md): DEMO and TESTNET only.
+    expect(() => plugin.parseSettings({ ...full, EXECUTION_MODE: 'LIVE' }, 'venue')).toThrow(expect.objectContaining({ field: 'EXECUTION_MODE' }));
+    expect(plugin.parseSettings({ ...full, EXECUTION_MODE: 'TESTNET' }, 'venue')).toMatchObject({ urls: { rest: 'https://venue.example' } });
     expect(plugin.pointedAt({}, { rest: 'http://127.0.0.1:1', ws: 'ws://127.0.0.1:1' }, { apiKey: 'a', secret: 'b' })).toEqual({ urls: { rest: 'http://127.0.0.1:1', ws: 'ws://127.0.0.1:1' }, credentials: { apiKey: 'a', secret: 'b' } });
   });
 });

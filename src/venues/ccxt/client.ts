@@ -7,6 +7,23 @@
 import ccxt from 'ccxt';
 
 const HTTP_STATUS = Symbol.for('exstate.httpStatus');
+const VENUE_CODE = Symbol.for('exstate.venueCode');
+
+/**
+ * The venue code of the answer a ccxt REST error was thrown for (Binance `code`, Bybit `retCode`),
+ * read from the body itself: ccxt matches known messages first and then throws with the message
+ * alone ("binance Account has insufficient balance..."), so the code is not always in its text.
+ */
+export function venueCodeOf(error: unknown): number | undefined {
+  const code = error && typeof error === 'object' ? (error as Record<symbol, unknown>)[VENUE_CODE] : undefined;
+  return typeof code === 'number' ? code : undefined;
+}
+
+function bodyCode(body: unknown): number | undefined {
+  if (typeof body !== 'string') return undefined;
+  const m = /"(?:code|retCode)"\s*:\s*"?(-?\d+)/.exec(body);
+  return m ? Number(m[1]) : undefined;
+}
 
 /** The HTTP status of the response a ccxt REST error was thrown for; undefined when there was none (timeouts, resets). */
 export function httpStatusOf(error: unknown): number | undefined {
@@ -80,18 +97,25 @@ export function unrefDelays(ex: object): void {
  * ccxt's `handleRestResponse` calls `handleErrors(status, ...)` (binance.js: codes in the body) and
  * then `handleHttpStatusCode(status, ...)` (base: 5xx without a code) for every REST answer; both
  * take the status first and throw for a failure. Wrapped on the instance, each failure carries its
- * own status, so concurrent calls cannot mix them up (a "last response" field could). Only the
- * number is kept: nothing of the signed URL.
+ * own status, so concurrent calls cannot mix them up (a "last response" field could), and the
+ * venue code of its body (ccxt drops the body when it matches a known message first). Only the
+ * two numbers are kept: nothing of the signed URL.
  */
 export function tagHttpStatus(ex: object): void {
   const target = ex as unknown as Record<string, (...a: unknown[]) => unknown>;
-  for (const name of ['handleErrors', 'handleHttpStatusCode']) {
+  // handleErrors(status, reason, url, method, headers, body, ...), handleHttpStatusCode(status, reason, url, method, body).
+  for (const [name, bodyAt] of [['handleErrors', 4], ['handleHttpStatusCode', 3]] as const) {
     const original = target[name]!.bind(ex);
     target[name] = (status: unknown, ...rest: unknown[]) => {
       try {
         return original(status, ...rest);
       } catch (error) {
-        if (typeof status === 'number' && error && typeof error === 'object') (error as Record<symbol, unknown>)[HTTP_STATUS] = status;
+        if (error && typeof error === 'object') {
+          const tags = error as Record<symbol, unknown>;
+          if (typeof status === 'number') tags[HTTP_STATUS] = status;
+          const code = bodyCode(rest[bodyAt]);
+          if (code !== undefined && tags[VENUE_CODE] === undefined) tags[VENUE_CODE] = code;
+        }
         throw error;
       }
     };

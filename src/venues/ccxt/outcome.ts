@@ -4,10 +4,12 @@
 // the request: the outcome is unknown. Messages keep the venue's body only, never the signed URL.
 import ccxt from 'ccxt';
 import type { SubmitOutcome } from '../port.js';
-import { httpStatusOf } from './client.js';
+import { httpStatusOf, venueCodeOf } from './client.js';
 
 /** The venue code in a ccxt error's message (ccxt appends the raw body): Binance `code`, Bybit `retCode`. */
 export function codeOf(error: unknown): number | undefined {
+  const tagged = venueCodeOf(error);
+  if (tagged !== undefined) return tagged;
   const m = /"(?:code|retCode)"\s*:\s*"?(-?\d+)/.exec(String((error as Error)?.message ?? ''));
   return m ? Number(m[1]) : undefined;
 }
