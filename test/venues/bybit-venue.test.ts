@@ -135,11 +135,17 @@ describe('fill history', () => {
 describe('the private stream', () => {
   test('open only after auth and all four subscriptions; a fill arrives as fill, order and position rows', async () => {
     const items: StreamItem[] = [];
+    // What the venue had recorded at the moment the adapter said `open` (read synchronously then).
+    let topicsAtOpen: string[] | undefined;
     const stream = venue.privateRows()[Symbol.asyncIterator]();
     const pump = (async () => {
       for (;;) {
         const next = await stream.next();
         if (next.done) return;
+        if (next.value.kind === 'stream' && next.value.status === 'open' && !topicsAtOpen) {
+          const { sessions } = sim.stream.describe() as unknown as { sessions: Array<{ authenticated: boolean; topics: string[] }> };
+          topicsAtOpen = sessions.filter((s) => s.authenticated).flatMap((s) => s.topics).sort();
+        }
         items.push(next.value);
       }
     })();
@@ -148,8 +154,8 @@ describe('the private stream', () => {
       if (!ok()) throw new Error(`timed out: ${what}`);
     };
     await until('open', () => items.some((i) => i.kind === 'stream' && i.status === 'open'));
-    const sessions = sim.stream.describe() as unknown as { sessions?: Array<{ topics?: string[] }> };
-    if (sessions.sessions) expect(sessions.sessions.flatMap((s) => s.topics ?? []).sort()).toEqual(['execution', 'order', 'position', 'wallet']);
+    // Open means authenticated and every topic subscribed, as the venue itself recorded it then.
+    expect(topicsAtOpen).toEqual(['execution', 'order', 'position', 'wallet']);
     sim.engine.setMark('BTCUSDT', '65000');
     await venue.submit({ ...dca('stream-1', '66000') });
     await until('fill rows', () => items.some((i) => i.kind === 'execution') && items.some((i) => i.kind === 'position'));

@@ -15,7 +15,7 @@ import type { ExecutionRow, Filters, OrderRow, PositionRow, RestSnapshot } from 
 import type { ExchangeId, Scope } from '../../domain/scope.js';
 import { applySpotFill, isSpotDust, type DerivedPosition } from '../../domain/spot-position.js';
 import type { JournalLog } from '../../runtime/journal-catalogue.js';
-import { registerSecret, scrubText } from '../../runtime/redact.js';
+import { adapterScrubbing, lastResponseHeader, orderRowOrSkip } from '../ccxt/adapter-kit.js';
 import { httpStatusOf } from '../ccxt/client.js';
 import { codeOf, outcomeOfError, short, venueCallError } from '../ccxt/outcome.js';
 import type { HydrationRequest, StreamItem, SubmitOutcome, Venue, VenueMutation } from '../port.js';
@@ -70,14 +70,9 @@ export class BinanceSpotVenue implements Venue {
 
   static async create(config: BinanceSpotVenueConfig): Promise<BinanceSpotVenue> {
     // Everything the adapter logs, returns or throws passes the shared scrubber.
-    registerSecret(config.apiKey);
-    registerSecret(config.secret);
+    const kit = adapterScrubbing(config, config.log);
     const ex = await createBinanceSpotClient(config);
-    const secrets = [config.apiKey, config.secret];
-    const scrub = (text: string) => scrubText(text, secrets);
-    const log: JournalLog = (event, fields) =>
-      config.log(event, Object.fromEntries(Object.entries(fields).map(([k, v]) => [k, typeof v === 'string' ? scrub(v) : v])) as typeof fields);
-    return new BinanceSpotVenue(ex, { ...config, log }, scrub);
+    return new BinanceSpotVenue(ex, { ...config, log: kit.log }, kit.scrub);
   }
 
   private api(name: string): Api {
@@ -161,14 +156,11 @@ export class BinanceSpotVenue implements Venue {
   }
 
   private orderRowOrSkip(o: Raw): OrderRow[] {
-    try {
+    return orderRowOrSkip(() => {
       const row = orderRowOfRest(o);
       if (row.exchangeOrderId) this.remember(row.exchangeOrderId, row.customOrderId);
-      return [row];
-    } catch (error) {
-      this.config.log('malformed_row_skipped', { kind: 'order', source: 'rest', reason: this.scrub(String((error as Error)?.message ?? error)).slice(0, 300) });
-      return [];
-    }
+      return row;
+    }, { scrub: this.scrub, log: this.config.log });
   }
 
   privateRows(): AsyncIterable<StreamItem> {
@@ -238,9 +230,7 @@ export class BinanceSpotVenue implements Venue {
   private retryAfter(error: unknown): number | undefined {
     const status = httpStatusOf(error);
     if (status !== 429 && status !== 418) return undefined;
-    const h = (this.ex as unknown as { last_response_headers?: Record<string, string> }).last_response_headers ?? {};
-    const key = Object.keys(h).find((k) => k.toLowerCase() === 'retry-after');
-    const seconds = key ? Number(h[key]) : NaN;
+    const seconds = Number(lastResponseHeader(this.ex, 'retry-after'));
     return Number.isFinite(seconds) && seconds > 0 ? seconds * 1000 : 1_000;
   }
 

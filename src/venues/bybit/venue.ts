@@ -9,7 +9,7 @@ import { type Decimal, parseDecimal } from '../../domain/decimal.js';
 import type { ExecutionRow, OrderRow, PositionRow, RestSnapshot, RowSide } from '../../domain/rows.js';
 import type { ExchangeId, Scope } from '../../domain/scope.js';
 import type { JournalLog } from '../../runtime/journal-catalogue.js';
-import { registerSecret, scrubText } from '../../runtime/redact.js';
+import { adapterScrubbing, lastResponseHeader, orderRowOrSkip } from '../ccxt/adapter-kit.js';
 import { outcomeOfError, short, venueCallError } from '../ccxt/outcome.js';
 import type { HydrationRequest, StreamItem, SubmitOutcome, Venue, VenueMutation } from '../port.js';
 import { BYBIT_RECV_WINDOW_MS, createBybitClient, type BybitClient, type BybitClientConfig } from './client.js';
@@ -58,14 +58,9 @@ export class BybitVenue implements Venue {
 
   static async create(config: BybitVenueConfig): Promise<BybitVenue> {
     // Everything the adapter logs, returns or throws passes the shared scrubber (see BinanceUsdmVenue.create).
-    registerSecret(config.apiKey);
-    registerSecret(config.secret);
+    const kit = adapterScrubbing(config, config.log);
     const ex = await createBybitClient(config);
-    const secrets = [config.apiKey, config.secret];
-    const scrub = (text: string) => scrubText(text, secrets);
-    const log: JournalLog = (event, fields) =>
-      config.log(event, Object.fromEntries(Object.entries(fields).map(([k, v]) => [k, typeof v === 'string' ? scrub(v) : v])) as typeof fields);
-    return new BybitVenue(ex, { ...config, log }, scrub);
+    return new BybitVenue(ex, { ...config, log: kit.log }, kit.scrub);
   }
 
   private api(name: string): Api {
@@ -140,14 +135,11 @@ export class BybitVenue implements Venue {
   }
 
   private orderRowOrSkip(o: Raw): OrderRow[] {
-    try {
+    return orderRowOrSkip(() => {
       const row = orderRow(o);
       if (row.exchangeOrderId) this.remember(row.exchangeOrderId, row.managedSide, row.customOrderId);
-      return [row];
-    } catch (error) {
-      this.config.log('malformed_row_skipped', { kind: 'order', source: 'rest', reason: this.scrub(String((error as Error)?.message ?? error)).slice(0, 300) });
-      return [];
-    }
+      return row;
+    }, { scrub: this.scrub, log: this.config.log });
   }
 
   privateRows(): AsyncIterable<StreamItem> {
@@ -266,9 +258,7 @@ export class BybitVenue implements Venue {
 
   /** A header of the last response (ccxt re-cases names), matched loosely. */
   private header(name: string): string | undefined {
-    const h = (this.ex as unknown as { last_response_headers?: Record<string, string> }).last_response_headers ?? {};
-    const key = Object.keys(h).find((k) => k.toLowerCase() === name);
-    return key === undefined ? undefined : h[key];
+    return lastResponseHeader(this.ex, name);
   }
 
   /** Bybit reports the write budget of the endpoint on every answer: X-Bapi-Limit(-Status, -Reset-Timestamp). */

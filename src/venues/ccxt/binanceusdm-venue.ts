@@ -14,7 +14,7 @@ import { codeOf, outcomeOfError, short, venueCallError } from './outcome.js';
 import { httpStatusOf } from './client.js';
 import { PrivateStream } from './private-stream.js';
 import type { JournalLog } from '../../runtime/journal-catalogue.js';
-import { registerSecret, scrubText } from '../../runtime/redact.js';
+import { adapterScrubbing, lastResponseHeader, orderRowOrSkip } from './adapter-kit.js';
 import { buildCall, unifiedSymbol } from './requests.js';
 
 type Raw = Record<string, unknown>;
@@ -49,14 +49,9 @@ export class BinanceUsdmVenue implements Venue {
     // Everything the adapter logs, returns or throws passes the shared scrubber: venue error texts
     // can echo signed URLs, and nothing may ever carry the key or the secret (registered for the
     // whole process: the runtime's own scrubbing of what it records knows them too).
-    registerSecret(config.apiKey);
-    registerSecret(config.secret);
+    const kit = adapterScrubbing(config, config.log);
     const ex = await createBinanceClient(config);
-    const secrets = [config.apiKey, config.secret];
-    const scrub = (text: string) => scrubText(text, secrets);
-    const log: JournalLog = (event, fields) =>
-      config.log(event, Object.fromEntries(Object.entries(fields).map(([k, v]) => [k, typeof v === 'string' ? scrub(v) : v])) as typeof fields);
-    return new BinanceUsdmVenue(ex, { ...config, log }, scrub);
+    return new BinanceUsdmVenue(ex, { ...config, log: kit.log }, kit.scrub);
   }
 
   async hydrate(request: HydrationRequest): Promise<RestSnapshot> {
@@ -101,12 +96,7 @@ export class BinanceUsdmVenue implements Venue {
   }
 
   private orderRowOrSkip(build: () => OrderRow): OrderRow[] {
-    try {
-      return [build()];
-    } catch (error) {
-      this.config.log('malformed_row_skipped', { kind: 'order', source: 'rest', reason: this.scrub(String((error as Error)?.message ?? error)).slice(0, 300) });
-      return [];
-    }
+    return orderRowOrSkip(build, { scrub: this.scrub, log: this.config.log });
   }
 
   privateRows(): AsyncIterable<StreamItem> {
@@ -231,9 +221,7 @@ export class BinanceUsdmVenue implements Venue {
 
   /** A header of the last response; ccxt re-cases names (X-Mbx-Used-Weight-1m), so match loosely. */
   private header(name: string): string | undefined {
-    const h = (this.ex as unknown as { last_response_headers?: Record<string, string> }).last_response_headers ?? {};
-    const key = Object.keys(h).find((k) => k.toLowerCase() === name);
-    return key === undefined ? undefined : h[key];
+    return lastResponseHeader(this.ex, name);
   }
 
   private noteWeight(): void {
