@@ -164,7 +164,8 @@ export function planScope(view: ScopeView): Plan {
     if (view.unplaceable?.slot === slot) {
       // The venue refused this protection for a market-state reason (lesson 18).
       if (view.unplaceable.fallback === 'close') {
-        protective.push({ action: 'place', slot, intent: { slot, side: exitSide(view.side), type: 'MARKET', qty: desired.closeQty, reduceOnly: true } });
+        // Spot has no reduce-only: the close is a plain sell of the holding.
+        protective.push({ action: 'place', slot, intent: { slot, side: exitSide(view.side), type: 'MARKET', qty: desired.closeQty, ...(view.product === 'spot' ? {} : { reduceOnly: true }) } });
         continue;
       }
       if (!placeableAt(view.side, slot, want, view.unplaceable.mark)) {
@@ -176,6 +177,11 @@ export function planScope(view: ScopeView): Plan {
     const amendTarget = view.protectionOrderList || view.amends === false ? undefined : active.find((o) => amendable(want, o.row, view.stopsAmendable === true));
     if (amendTarget) protective.push({ action: 'amend', slot, target: amendTarget.customOrderId, intent: amendIntentFor(want, amendTarget.row) });
     else protective.push({ action: 'place', slot, intent: replacementFor(want, desired.alternates.get(slot), view.appOrders, view.closePositionStopsExclusive !== false) });
+  }
+  const closing = protective.find((m) => m.action === 'place' && m.intent.type === 'MARKET');
+  if (closing && view.protectionOrderList) {
+    // The fallback close sells the whole holding: nothing else may lock the base asset it sells.
+    protective.splice(0, protective.length, closing);
   }
   if (protective.length > 0 && view.protectionOrderList) {
     // Issue 14: a protective order list to replace is cancelled first (the new list needs the

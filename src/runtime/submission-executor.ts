@@ -16,7 +16,12 @@ import { pendingKey } from './confirmation-tracker.js';
 import type { RuntimeCore } from './runtime-core.js';
 import { writesEnabled } from './runtime-config.js';
 
-type RequestResult = 'sent' | 'unknown' | 'retry' | 'blocked' | 'unplaceable' | 'skipped';
+type RequestResult = 'sent' | 'unknown' | 'retry' | 'blocked' | 'unplaceable' | 'skipped' | 'partner_refused';
+
+/** Whether a refusal says the market does not allow the order now (numbers and refined strings alike). */
+function isMarketStateCode(codes: readonly (number | string)[], code: string | number | undefined): boolean {
+  return code !== undefined && codes.some((c) => String(c) === String(code));
+}
 
 /** A place in a DCA slot adds exposure; everything else protects or cleans up. */
 function increasesExposure(r: PlannedRequest): boolean {
@@ -45,6 +50,9 @@ export class SubmissionExecutor {
     ])).flat();
     if (results.includes('unknown')) return { next: 'recover' };
     if (results.includes('retry')) return { next: 'retry', ...(retryAfterMs !== undefined ? { retryAfterMs } : {}) };
+    // A list refused for one leg: the other leg goes out alone at once (the pass it asked for),
+    // before the scope settles into watching the mark for the refused one.
+    if (results.includes('partner_refused')) return { next: 'done' };
     if (results.includes('unplaceable')) return { next: 'unplaceable' };
     if (this.core.tracker.ofScope(key).length > 0) return { next: 'await_confirmation' };
     return { next: 'done' };
@@ -66,6 +74,8 @@ export class SubmissionExecutor {
     const used = new Set<PlannedRequest>();
     for (const sl of requests) {
       if (sl.mutation.slot !== 'SL' || (sl.mutation.action !== 'place' && sl.mutation.action !== 'cancel')) continue;
+      // A market close (the unplaceable fallback) is no list leg: it goes out alone.
+      if (sl.mutation.action === 'place' && sl.mutation.intent.type === 'MARKET') continue;
       const tp = requests.find((r) => !used.has(r) && r.mutation.slot === 'TP' && r.mutation.action === sl.mutation.action && r.scopeKey === sl.scopeKey);
       if (!tp) continue;
       used.add(sl);
@@ -117,7 +127,29 @@ export class SubmissionExecutor {
     const secondOutcome: SubmitOutcome = outcome.kind === 'accepted'
       ? { kind: 'accepted', ...(outcome.pairedExchangeOrderId ? { exchangeOrderId: outcome.pairedExchangeOrderId } : {}) }
       : outcome;
+    if (outcome.kind === 'rejected' && outcome.refusedSlot !== undefined) {
+      // The list was refused because of one leg (a level the market already passed): that leg is
+      // unplaceable for now; the other was not placed but is fine, and the next pass places it alone.
+      const [refused, partner] = first.mutation.slot === outcome.refusedSlot ? [0, 1] as const : [1, 0] as const;
+      const legs = [first, second];
+      return refused === 0
+        ? [this.onOutcome(first, keys[0]!, outcome), this.partnerRefused(legs[partner]!, keys[partner]!, outcome)]
+        : [this.partnerRefused(legs[partner]!, keys[partner]!, outcome), this.onOutcome(second, keys[1]!, outcome)];
+    }
     return [this.onOutcome(first, keys[0]!, outcome), this.onOutcome(second, keys[1]!, secondOutcome)];
+  }
+
+  /** The leg of a refused list that was not at fault: not placed, nothing blocked, placed again by the next pass. */
+  private partnerRefused(r: PlannedRequest, key: string, outcome: SubmitOutcome & { kind: 'rejected' }): RequestResult {
+    const { core } = this;
+    core.tracker.resolve(key, 'rejected');
+    void core.advanceOrder(r.customOrderId, { kind: 'rest_rejected' });
+    core.journal.record('submission_rejected', {
+      scope: core.scopeOf(r.scopeKey), action: r.mutation.action, slot: r.mutation.slot, customOrderId: r.customOrderId, code: outcome.code,
+      message: `not placed: its list partner ${String(outcome.refusedSlot)} was refused`,
+    });
+    core.affect(r.scopeKey, 'list_partner_refused');
+    return 'partner_refused';
   }
 
   /** The final gates of a request, checked at the moment of sending (journaled when closed). */
@@ -240,7 +272,7 @@ export class SubmissionExecutor {
         core.tracker.resolve(key, 'rejected');
         if (action === 'place') void core.advanceOrder(r.customOrderId, { kind: 'rest_rejected' });
         core.journal.record('submission_rejected', { scope, action, slot, customOrderId: r.customOrderId, code, message: outcome.message });
-        if (action === 'place' && (slot === 'SL' || slot === 'TP') && core.venueRules.marketStateCodes.includes(Number(code))) {
+        if (action === 'place' && (slot === 'SL' || slot === 'TP') && isMarketStateCode(core.venueRules.marketStateCodes, code)) {
           // Protection that cannot be placed now is never left silently (lesson 18).
           if (!core.unplaceable.has(r.scopeKey)) core.unplaceable.set(r.scopeKey, { slot, code: String(code), sinceMs: core.clock.now() });
           core.journal.record('protection_unplaceable', { scope, slot, code, fallback: core.config.protectionFallback ?? 'alert' });

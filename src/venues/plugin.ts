@@ -105,8 +105,11 @@ export interface VenueCapabilities {
 export interface VenueRules {
   errors: ErrorRules;
   modeEvidence: ModeEvidence;
-  /** Codes of protection the market refuses for now (a stop that would trigger at once): watched, not dropped. */
-  marketStateCodes: readonly number[];
+  /**
+   * Codes of protection the market refuses for now (a stop that would trigger at once): watched,
+   * not dropped. Strings are refined codes (Binance spot's `-2010:would_trigger`).
+   */
+  marketStateCodes: readonly (number | string)[];
   customId: CustomIdRules;
   capabilities: VenueCapabilities;
 }

@@ -30,7 +30,14 @@ export interface VenueMutation {
 
 export type SubmitOutcome =
   | { kind: 'accepted'; exchangeOrderId?: string; /** The paired leg's venue id (order lists). */ pairedExchangeOrderId?: string }
-  | { kind: 'rejected'; code?: string | number; message?: string; httpStatus?: number; retryAfterMs?: number }
+  | {
+    kind: 'rejected'; code?: string | number; message?: string; httpStatus?: number; retryAfterMs?: number;
+    /**
+     * A paired request (an order list) refused because of ONE leg (a stop that would trigger at
+     * once): that leg's slot. The other leg was not placed either, but nothing is wrong with it.
+     */
+    refusedSlot?: string;
+  }
   | { kind: 'unknown'; reason: string };
 
 export type StreamSignal =

@@ -169,6 +169,8 @@ export interface SpotStackOptions {
   venueTimeoutMs?: number;
   balances?: Record<string, string>;
   prices?: Record<string, string>;
+  protectionFallback?: 'alert' | 'close';
+  markPollMs?: number;
   /** Prepares the simulator before the service starts (a holding bought by a fill, foreign orders, faults). */
   seed?: (sim: SpotSimulator) => void | Promise<void>;
 }
@@ -183,6 +185,8 @@ export async function startSpotStack(options: SpotStackOptions = {}): Promise<Sp
     strategy: parseStrategy({ takeProfitPct: '1', stopLossPct: '2', dca: [{ offsetPct: '1', sizePct: '100' }] }),
     eventBurstMs: 50, maxBurstDelayMs: 300, confirmationTimeoutMs: options.confirmationTimeoutMs ?? 3000, heartbeatTimeoutMs: 0,
     gates: { conformancePassed: true, liveConfirmed: false },
+    ...(options.protectionFallback ? { protectionFallback: options.protectionFallback } : {}),
+    ...(options.markPollMs !== undefined ? { markPollMs: options.markPollMs } : {}),
   };
   let current: { runtime: AccountRuntime; close: () => Promise<void> };
   const launch = async () => {

@@ -73,6 +73,16 @@ describe('the spot error table', () => {
     expect(refinedSpotCode(-1013, msg('x'))).toBe(-1013);
   });
 
+  test('the three refusals of a level the market already passed are market-state codes (watched, never dropped); other -2010s are not', () => {
+    const refined = ['Order would trigger immediately.', 'Order would immediately match and take.', 'The relationship of the prices for the orders is not correct.']
+      .map((m) => refinedSpotCode(-2010, msg(m)));
+    expect(refined).toEqual(['-2010:would_trigger', '-2010:would_take', '-2010:price_relationship']);
+    for (const code of refined) expect(BINANCE_SPOT_RULES.marketStateCodes).toContain(code);
+    for (const m of ['Account has insufficient balance for requested action.', 'Duplicate order sent.', 'Something else.']) {
+      expect(BINANCE_SPOT_RULES.marketStateCodes).not.toContain(refinedSpotCode(-2010, msg(m)));
+    }
+  });
+
   test('missing orders, filters, rate limits, clock, 5xx and unlisted codes', () => {
     expect(cls('cancel', -2011, 400, true)).toBe('benign_race');
     expect(cls('cancel', -2011, 400, false)).toBe('unknown');

@@ -4,8 +4,13 @@
 // the venue-neutral classifier applies this table:
 //   "Duplicate order sent."                                  -> -2010:duplicate (look it up)
 //   "Account has insufficient balance for requested action." -> -2010:insufficient_balance (block)
-//   "Order would trigger immediately."                       -> -2010:would_trigger (block)
-//   any other -2010 (e.g. a LIMIT_MAKER that would take)     -> -2010 (a definite rejection: block)
+//   "Order would trigger immediately."                       -> -2010:would_trigger (market state)
+//   "Order would immediately match and take."                -> -2010:would_take (market state)
+//   "The relationship of the prices for the orders is not correct." (an order list whose levels
+//    do not bracket the last price)                          -> -2010:price_relationship (market state)
+//   any other -2010                                          -> -2010 (a definite rejection: block)
+// The three market-state refusals are definite (nothing was placed) and the runtime watches the
+// price for them (rules.ts marketStateCodes): protection the market refuses now is never dropped.
 // A 5xx, a missing code or an unlisted code is an unknown outcome (the classifier's rule).
 import { codeRange, codesAs, type ErrorTableEntry } from '../../domain/error-classifier.js';
 
@@ -28,6 +33,8 @@ export const BINANCE_SPOT_ERROR_CODES: Readonly<Record<string, ErrorTableEntry>>
   ...codesAs('block', -2010),
   ['-2010:insufficient_balance', 'block'],
   ['-2010:would_trigger', 'block'],
+  ['-2010:would_take', 'block'],
+  ['-2010:price_relationship', 'block'],
   // -1002 UNAUTHORIZED, -1022 INVALID_SIGNATURE, -1099 NOT_FOUND, -2014 BAD_API_KEY_FMT,
   // -2015 REJECTED_MBX_KEY (invalid key, IP or permissions).
   ...codesAs('block', -1002, -1022, -1099, -2014, -2015),
@@ -55,5 +62,7 @@ export function refinedSpotCode(code: number | undefined, text: string): number 
   if (msg.includes('duplicate')) return '-2010:duplicate';
   if (msg.includes('insufficient balance')) return '-2010:insufficient_balance';
   if (msg.includes('trigger immediately')) return '-2010:would_trigger';
+  if (msg.includes('match and take')) return '-2010:would_take';
+  if (msg.includes('relationship of the prices')) return '-2010:price_relationship';
   return -2010;
 }

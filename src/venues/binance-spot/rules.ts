@@ -17,9 +17,10 @@ export const BINANCE_SPOT_RULES: VenueRules = {
     rateLimitCodes: [-1003, -1015],
     rateLimitHttpStatuses: [429, 418],
   },
-  // A stop that would trigger at once comes back as -2010 with a message (refined to
-  // `-2010:would_trigger`, a block): spot has no separate market-state code.
-  marketStateCodes: [],
+  // Spot has no separate market-state code: a stop that would trigger at once, a LIMIT_MAKER that
+  // would take and a list whose levels do not bracket the price all come back as -2010 with a
+  // message, refined by the adapter (error-codes.ts). The price is watched until they can rest.
+  marketStateCodes: ['-2010:would_trigger', '-2010:would_take', '-2010:price_relationship'],
   // newClientOrderId / listClientOrderId / above|belowClientOrderId: ^[\.A-Z\:/a-z0-9_-]{1,36}$.
   customId: { maxLength: 36, pattern: /^[.A-Z:/a-z0-9_-]{1,36}$/ },
   capabilities: {

@@ -197,7 +197,22 @@ export class BinanceSpotVenue implements Venue {
         if (second) this.remember(second, m.paired!.customOrderId);
         return { kind: 'accepted', ...(first ? { exchangeOrderId: first } : {}), ...(second ? { pairedExchangeOrderId: second } : {}) };
       }
-      const response = (await this.api('privateDeleteOrder')(call.body)) as Raw;
+      let response: Raw;
+      try {
+        response = (await this.api('privateDeleteOrder')(call.body)) as Raw;
+      } catch (error) {
+        // -2011 for the first leg of a list (it already ended: a partial fill of the other leg
+        // expires it): the other leg may still be open, so it is cancelled by its own id now
+        // rather than left to a recovery.
+        if (!m.paired || codeOf(error) !== -2011) throw error;
+        try {
+          await this.api('privateDeleteOrder')({ symbol: m.scope.symbol, origClientOrderId: m.paired.customOrderId });
+          return { kind: 'accepted' };
+        } catch (second) {
+          if (codeOf(second) === -2011) throw error;
+          return this.failed(m, second);
+        }
+      }
       if (m.paired && Number(response?.orderListId ?? -1) === -1) {
         // The first order stood alone (not in a list with its pair): the pair is cancelled by its own request.
         try {
@@ -213,14 +228,44 @@ export class BinanceSpotVenue implements Venue {
     }
   }
 
-  private failed(m: VenueMutation, error: unknown): SubmitOutcome {
+  /**
+   * Which leg of a refused list the market refused: a stop that would trigger is the SL, a
+   * LIMIT_MAKER that would take the TP; "the relationship of the prices" names neither, so the
+   * last price says which level it has passed. Undefined when it cannot be told.
+   */
+  private async refusedLeg(m: VenueMutation, code: number | string | undefined): Promise<string | undefined> {
+    if (code === '-2010:would_trigger') return 'SL';
+    if (code === '-2010:would_take') return 'TP';
+    if (code !== '-2010:price_relationship') return undefined;
+    const legs = [{ slot: m.slot, intent: m.intent }, { slot: m.paired!.slot, intent: m.paired!.intent }];
+    const sl = legs.find((l) => l.slot === 'SL')?.intent;
+    const tp = legs.find((l) => l.slot === 'TP')?.intent;
+    if (!sl?.triggerPrice || !tp?.price) return undefined;
+    let last: Decimal;
+    try {
+      last = await this.lastPrice(m.scope.symbol);
+    } catch {
+      return undefined;
+    }
+    // A SELL list (a holding): the stop rests below the price, the take-profit above it.
+    const selling = sl.side === 'SELL';
+    if (selling ? last.lte(sl.triggerPrice) : last.gte(sl.triggerPrice)) return 'SL';
+    if (selling ? last.gte(tp.price) : last.lte(tp.price)) return 'TP';
+    return undefined;
+  }
+
+  private async failed(m: VenueMutation, error: unknown): Promise<SubmitOutcome> {
     const message = String((error as Error)?.message ?? error);
     this.config.log('venue_call_failed', { action: m.action, slot: m.paired ? `${m.slot}+${m.paired.slot}` : m.slot, customOrderId: m.customOrderId, error: short(message) });
     const retryAfterMs = this.retryAfter(error);
     const outcome = outcomeOfError(error, retryAfterMs);
     if (outcome.kind === 'rejected') {
       const code = refinedSpotCode(typeof outcome.code === 'number' ? outcome.code : undefined, message);
-      return { ...outcome, ...(code !== undefined ? { code } : {}), ...(outcome.message !== undefined ? { message: this.scrub(outcome.message) } : {}) };
+      const refusedSlot = m.paired && m.action === 'place' ? await this.refusedLeg(m, code) : undefined;
+      return {
+        ...outcome, ...(code !== undefined ? { code } : {}), ...(outcome.message !== undefined ? { message: this.scrub(outcome.message) } : {}),
+        ...(refusedSlot ? { refusedSlot } : {}),
+      };
     }
     if (outcome.kind === 'unknown') return { ...outcome, reason: this.scrub(outcome.reason) };
     return outcome;
