@@ -236,10 +236,12 @@ export class AccountState {
     if (this.fills.size > FILL_MEMORY) this.fills.delete(this.fills.keys().next().value as string);
     if (this.product === 'spot' && scopeKey) {
       const current = this.positions.get(scopeKey);
-      const next = applySpotFill(current ?? { size: ZERO, entryPrice: ZERO }, row);
+      const filters = this.filters.get(row.symbol);
+      const next = applySpotFill(current ?? { size: ZERO, entryPrice: ZERO }, row, filters?.baseAsset);
       // Issue 14: what is left below the symbol's minimum tradable quantity (a sell that leaves a
-      // fee's worth of base asset) is dust, not a position: the scope is flat.
-      const dust = next.size.gt(ZERO) && isSpotDust(next.size, next.entryPrice, this.filters.get(row.symbol));
+      // fee's worth of base asset) is dust, not a position: the scope is flat. The notional is at
+      // the fill's price (the price now), not the entry.
+      const dust = next.size.gt(ZERO) && isSpotDust(next.size, row.price, filters);
       this.positions.set(scopeKey, {
         scopeKey, symbol: row.symbol, managedSide: 'LONG', size: dust ? ZERO : next.size, entryPrice: dust ? ZERO : next.entryPrice, seq: this.seq,
       });
@@ -303,7 +305,10 @@ export class AccountState {
         const latest = this.positionTxMs.get(key);
         if (row.transactionTimeMs !== undefined && latest !== undefined && row.transactionTimeMs < latest) continue;
         if (row.transactionTimeMs !== undefined) this.positionTxMs.set(key, row.transactionTimeMs);
-        this.positions.set(key, { scopeKey: key, symbol: row.symbol, managedSide: row.managedSide, size: row.size, entryPrice: row.entryPrice, seq: fence });
+        // An estimated entry (spot: a holding its trades do not explain) is taken once per life:
+        // re-reading it at every snapshot would move the SL with the price.
+        const keepEntry = row.entryEstimated === true && row.size.gt(ZERO) && current !== undefined && current.size.gt(ZERO) && current.entryPrice.gt(ZERO);
+        this.positions.set(key, { scopeKey: key, symbol: row.symbol, managedSide: row.managedSide, size: row.size, entryPrice: keepEntry ? current.entryPrice : row.entryPrice, seq: fence });
       }
       for (const [key, pos] of this.positions) {
         if (!seen.has(key) && covers(key, pos.symbol) && pos.seq <= fence && this.product !== 'spot') pos.size = ZERO;

@@ -51,6 +51,8 @@ export interface OrderFields extends VenueTimes {
   avgPrice?: Decimal;
   reduceOnly?: boolean;
   closePosition?: boolean;
+  /** The venue order list this order is a leg of (Binance spot `orderListId`): the legs of one list lock their asset once. */
+  listId?: string;
 }
 
 export interface OrderRow extends OrderFields {
@@ -82,6 +84,11 @@ export interface PositionRow extends VenueTimes {
   managedSide: ManagedSide;
   size: Decimal;
   entryPrice: Decimal;
+  /**
+   * Spot: the trade history does not explain the holding, so `entryPrice` is the price when it was
+   * read. An estimate is taken once, when the position's life starts: a later snapshot never moves it.
+   */
+  entryEstimated?: boolean;
 }
 
 export interface BalanceRow {
@@ -99,6 +106,8 @@ export interface Filters {
   stepSize: Decimal;
   minQty: Decimal;
   minNotional: Decimal;
+  /** Spot: the market's base asset (the venue's market data; fees paid in it reduce the holding). */
+  baseAsset?: string;
 }
 
 /** A REST snapshot: each present section replaces what it covers. */

@@ -104,6 +104,8 @@ export class PrivateEventRouter {
     if (!ctx) {
       core.journal.record('unowned_order_ignored', { symbol: row.symbol, customOrderId: row.customOrderId, exchangeOrderId: row.exchangeOrderId, status: row.status, type: row.type });
       if (result.fillEvidence && native) for (const k of scopes) this.awaitPosition(k, 'unowned_fill', row.transactionTimeMs);
+      // Spot: another user's sell locks (or, ended, frees) base asset the protection covers.
+      if (!native && row.side === 'SELL') for (const k of scopes) core.affect(k, 'unowned_sell');
       return;
     }
     if (result.ignored) {
@@ -210,6 +212,8 @@ export class PrivateEventRouter {
     const { core } = this;
     const known = core.state.findOrder(row);
     if (known?.scopeKey) return [known.scopeKey];
+    // Spot has one scope per symbol: another user's order there locks the holding's base asset.
+    if (core.config.product === 'spot') return [core.keyOf(row.symbol, 'LONG')];
     if (row.managedSide === 'BOTH' || core.config.positionMode === 'one_way') {
       const scopes = [core.keyOf(row.symbol, 'LONG'), core.keyOf(row.symbol, 'SHORT')];
       core.journal.record('route_fallback', { symbol: row.symbol, scopes: scopes.map((k) => core.scopeOf(k)) });

@@ -365,6 +365,8 @@ export class RecoveryHydrator {
   private scopeOfOrder(row: OrderRow): ScopeKey | undefined {
     const ctx = row.customOrderId ? this.core.contexts.get(row.customOrderId) : undefined;
     if (ctx && (!ctx.exchangeOrderId || !row.exchangeOrderId || ctx.exchangeOrderId === row.exchangeOrderId)) return ctx.scopeKey;
+    // Spot has one scope per symbol: another user's order there locks the holding's base asset.
+    if (this.core.config.product === 'spot') return this.core.keyOf(row.symbol, 'LONG');
     if (row.managedSide === 'BOTH' || this.core.config.positionMode === 'one_way') return undefined;
     return this.core.keyOf(row.symbol, row.managedSide);
   }

@@ -1,6 +1,7 @@
 // Builds the settled view of one scope that the planner decides on.
 import type { StoredOrder } from '../domain/account-state.js';
-import { ZERO } from '../domain/decimal.js';
+import { Decimal, ZERO } from '../domain/decimal.js';
+import { baseLockedByOthers } from '../domain/spot-position.js';
 import type { AppOrder, ScopeView } from '../domain/planner.js';
 import { oppositeSide, type ScopeKey } from '../domain/scope.js';
 import type { Slot } from '../domain/strategy.js';
@@ -17,6 +18,19 @@ export function appOrdersOf(core: RuntimeCore, key: ScopeKey, orders: readonly S
     if (ctx && sameOrder && ctx.scopeKey === key && ctx.status !== 'terminal') out.push({ slot: ctx.slot as Slot, customOrderId: ctx.customOrderId, row: order.row });
   }
   return out;
+}
+
+/**
+ * Spot: the part of the holding the app protects and averages into. Base asset other users' open
+ * sells lock is theirs (an OCO for it would be refused for insufficient balance); futures positions
+ * are the venue's own figure.
+ */
+function protectable(core: RuntimeCore, key: ScopeKey, size: Decimal): Decimal {
+  if (core.config.product !== 'spot') return size;
+  const ours = new Set(appOrdersOf(core, key).map((o) => o.customOrderId));
+  const others = core.state.ordersOfScope(key).map((o) => o.row).filter((row) => !row.customOrderId || !ours.has(row.customOrderId));
+  const locked = baseLockedByOthers(others);
+  return locked.isZero() ? size : Decimal.max(ZERO, size.sub(locked));
 }
 
 function unplaceableOf(core: RuntimeCore, key: ScopeKey, symbol: string): Pick<ScopeView, 'unplaceable'> {
@@ -41,7 +55,7 @@ export function buildScopeView(core: RuntimeCore, key: ScopeKey): ScopeView {
     strategy: core.config.strategy,
     trust: core.state.trustOf(key),
     recoveryRequired: core.needsRecovery(key),
-    position: position ? { size: position.size, entryPrice: position.entryPrice } : undefined,
+    position: position ? { size: protectable(core, key, position.size), entryPrice: position.entryPrice } : undefined,
     filters: core.state.filters.get(scope.symbol),
     appOrders: appOrdersOf(core, key),
     pending: pending.map((p) => ({ action: p.action, slot: p.slot as Slot, customOrderId: p.customOrderId })),

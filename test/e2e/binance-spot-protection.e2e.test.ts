@@ -4,6 +4,7 @@
 // watched), the other leg goes out alone at once, and the list is placed whole as soon as the
 // market allows. With PROTECTION_FALLBACK=close the holding is sold instead. Real ccxt against the
 // spot simulator, the real runtime, a SQLite store.
+import { Decimal } from 'decimal.js';
 import { spotMarketBuy } from '../../src/ops/demo-script.js';
 import type { SpotSimulator } from '../../src/sim/spot/server.js';
 import { startSpotStack, waitFor, type SpotStack } from './stack.js';
@@ -68,4 +69,32 @@ test('PROTECTION_FALLBACK=close: the holding whose stop the market refuses is so
   expect(market[0]!.params).toMatchObject({ side: 'SELL', quantity: '0.00999' });
   expect(market[0]!.params.reduceOnly).toBeUndefined();
   await waitFor('nothing of ours open', () => apiOpen(stack.sim).length === 0 && lists(stack.sim).length === 0);
+}, 40_000);
+
+test('another user\'s sell locks part of the holding: the list covers only the rest (never refused for balance); when that sell is cancelled the list grows to the whole holding', async () => {
+  stack = await startSpotStack({
+    seed: (sim) => {
+      sim.engine.placeOrder(spotMarketBuy('0.01', 'manual')); // 0.00999 BTC held
+      sim.engine.placeOrder({ ...spotMarketBuy('0.004', 'manual'), side: 'SELL', type: 'LIMIT', price: new Decimal('70000'), timeInForce: 'GTC', clientOrderId: 'foreignSell1' });
+    },
+  });
+  await waitFor('one list for the 0.00599 not locked by the foreign sell', () => lists(stack.sim).length === 1 && lists(stack.sim)[0]!.orders.every((o) => o.origQty.toFixed() === '0.00599'), 15_000);
+  expect(stack.events('submission_rejected').some((r) => r.code === '-2010:insufficient_balance')).toBe(false);
+  stack.sim.engine.cancelOrder('BTCUSDT', { clientOrderId: 'foreignSell1' });
+  await waitFor('the list replaced for the whole 0.00999', () => lists(stack.sim).length === 1 && lists(stack.sim)[0]!.orders.every((o) => o.origQty.toFixed() === '0.00999'), 15_000);
+  expect(stack.events('submission_rejected').some((r) => r.code === '-2010:insufficient_balance')).toBe(false);
+}, 40_000);
+
+test('a holding its trade history does not explain (a deposit): the entry is the price when its life started, and a reconnect at a lower price does not move the SL', async () => {
+  stack = await startSpotStack({ balances: { BTC: '0.01', USDT: '10000' } });
+  await oneListWith(stack, '63700', '65650'); // entry 65000, the price at the first snapshot
+  stack.sim.engine.setPrice('BTCUSDT', '64500');
+  const hydrations = stack.events('rest_hydration').length;
+  stack.sim.stream.disconnectAll('drop');
+  await waitFor('re-hydrated after the gap', () => stack.events('rest_hydration').slice(hydrations).some((r) => r.subject === 'reconnect'), 15_000);
+  await new Promise((r) => setTimeout(r, 1_000)); // a pass after the re-hydration would have replaced the list by now
+  await oneListWith(stack, '63700', '65650');
+  expect(posts(stack, '/api/v3/orderList/oco')).toHaveLength(1);
+  const position = stack.runtime.core.state.positions.get('binance:spot:BTCUSDT:LONG' as never)!;
+  expect(position.entryPrice.toFixed()).toBe('65000');
 }, 40_000);

@@ -67,6 +67,12 @@ function typeOf(value: unknown): { type: OrderType; venueType?: string } {
 
 const MARKET_TYPES: ReadonlySet<OrderType> = new Set(['MARKET', 'STOP_MARKET', 'TAKE_PROFIT_MARKET']);
 
+/** Binance's orderListId (`g` on a report): -1 for an order in no list. */
+function listIdOf(v: unknown): { listId?: string } {
+  const n = typeof v === 'number' ? v : typeof v === 'string' && v !== '' ? Number(v) : -1;
+  return Number.isSafeInteger(n) && n >= 0 ? { listId: String(n) } : {};
+}
+
 function avg(quote: Decimal | undefined, filled: Decimal): Decimal | undefined {
   return quote && filled.gt(0) ? quote.div(filled) : undefined;
 }
@@ -84,7 +90,7 @@ export function orderRowOfReport(r: Raw): OrderRow {
   const eventTimeMs = time(r.E, 'E');
   return {
     kind: 'order', symbol: text(r.s, 's'), managedSide: 'BOTH', customOrderId: r.x === 'CANCELED' && original ? original : own ?? original,
-    exchangeOrderId: text(r.i, 'i'), side: side(r.S, 'S'), type, ...(venueType !== undefined ? { venueType } : {}), status: statusOf(r.X, 'X'),
+    exchangeOrderId: text(r.i, 'i'), side: side(r.S, 'S'), type, ...(venueType !== undefined ? { venueType } : {}), status: statusOf(r.X, 'X'), ...listIdOf(r.g),
     price: MARKET_TYPES.has(type) ? undefined : optional(r.p, 'p'), triggerPrice: optional(r.P, 'P'), qty: optional(r.q, 'q'),
     filledQty, avgPrice: avg(optional(r.Z, 'Z'), filledQty), reduceOnly: false, closePosition: false,
     ...(transactionTimeMs !== undefined ? { transactionTimeMs } : {}), ...(eventTimeMs !== undefined ? { eventTimeMs } : {}),
@@ -136,7 +142,7 @@ export function orderRowOfRest(o: Raw): OrderRow {
   const transactionTimeMs = time(o.updateTime ?? o.transactTime ?? o.time, 'updateTime');
   return {
     kind: 'order', symbol: text(o.symbol, 'symbol'), managedSide: 'BOTH', customOrderId: typeof o.clientOrderId === 'string' && o.clientOrderId ? o.clientOrderId : undefined,
-    exchangeOrderId: text(o.orderId, 'orderId'), side: side(o.side, 'side'), type, ...(venueType !== undefined ? { venueType } : {}), status: statusOf(o.status, 'status'),
+    exchangeOrderId: text(o.orderId, 'orderId'), side: side(o.side, 'side'), type, ...(venueType !== undefined ? { venueType } : {}), status: statusOf(o.status, 'status'), ...listIdOf(o.orderListId),
     price: MARKET_TYPES.has(type) ? undefined : optional(o.price, 'price'), triggerPrice: optional(o.stopPrice, 'stopPrice'), qty: optional(o.origQty, 'origQty'),
     filledQty, avgPrice: avg(optional(o.cummulativeQuoteQty, 'cummulativeQuoteQty'), filledQty), reduceOnly: false, closePosition: false,
     ...(transactionTimeMs !== undefined ? { transactionTimeMs } : {}),
@@ -169,5 +175,6 @@ export function filtersOf(info: Raw): Filters | undefined {
   return {
     tickSize: num(price.tickSize, 'tickSize'), stepSize: num(lot.stepSize, 'stepSize'), minQty: num(lot.minQty, 'minQty'),
     minNotional: notional ? num(notional.minNotional, 'minNotional') : new Decimal(0),
+    ...(typeof info.baseAsset === 'string' && info.baseAsset ? { baseAsset: info.baseAsset } : {}),
   };
 }

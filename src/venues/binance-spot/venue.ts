@@ -118,11 +118,17 @@ export class BinanceSpotVenue implements Venue {
         const market = byId.get(symbol)!;
         const history = trades.get(symbol)!;
         fills.push(...history);
-        const size = heldOf(after, market.baseId ?? market.base);
-        const entry = entryOf(history);
-        const basis = entry.isZero() && size.gt(ZERO) ? await this.lastPrice(symbol) : entry;
-        const dust = isSpotDust(size, basis, filters[symbol]);
-        positions.push({ kind: 'position', symbol, managedSide: 'LONG', size: dust ? ZERO : size, entryPrice: dust ? ZERO : basis });
+        const base = market.baseId ?? market.base;
+        const size = heldOf(after, base);
+        const entry = entryOf(history, base);
+        // Dust is judged at the price now (what a sell would get), not at the entry.
+        const last = size.gt(ZERO) ? await this.lastPrice(symbol) : ZERO;
+        const estimated = entry.isZero() && size.gt(ZERO);
+        const dust = isSpotDust(size, last, filters[symbol]);
+        positions.push({
+          kind: 'position', symbol, managedSide: 'LONG', size: dust ? ZERO : size, entryPrice: dust ? ZERO : estimated ? last : entry,
+          ...(estimated && !dust ? { entryEstimated: true } : {}),
+        });
         this.reported.add(symbol);
       }
       return { openOrders, positions, filters, fills, ...(request.subject === 'recovery' ? {} : { balances: balanceRowsOfAccount(after) }) };
@@ -348,9 +354,9 @@ export class BinanceSpotVenue implements Venue {
 }
 
 /** The VWAP entry of the holding the trades leave (the domain's spot replay); zero without buys. */
-export function entryOf(trades: readonly ExecutionRow[]): Decimal {
+export function entryOf(trades: readonly ExecutionRow[], baseAsset?: string): Decimal {
   let p: DerivedPosition = { size: ZERO, entryPrice: ZERO };
-  for (const t of trades) p = applySpotFill(p, t);
+  for (const t of trades) p = applySpotFill(p, t, baseAsset);
   return p.size.gt(ZERO) ? p.entryPrice : lastBuyVwap(trades);
 }
 
