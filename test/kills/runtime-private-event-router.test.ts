@@ -329,10 +329,12 @@ describe('order rows: identity first (custom id, then venue id), side second', (
     expect(affected(env)).toEqual([]);
   });
 
-  test('spot: an unowned order fill is not waited for (the fills themselves derive the position)', () => {
+  test('spot: an unowned order fill is not waited for (the fills themselves derive the position); another user\'s sell re-plans the one scope (it locks or frees base asset)', () => {
     const env = setup({ product: 'spot' });
-    env.router.apply(order({ customOrderId: 'manual', exchangeOrderId: '5', status: 'FILLED', filledQty: d('0.01') }));
+    env.router.apply(order({ customOrderId: 'manual', exchangeOrderId: '5', status: 'FILLED', filledQty: d('0.01'), side: 'BUY' }));
     expect(affected(env)).toEqual([]);
+    env.router.apply(order({ customOrderId: 'manual2', exchangeOrderId: '6', status: 'NEW', side: 'SELL' }));
+    expect(affected(env)).toEqual(['LONG:unowned_sell']);
   });
 
   test('side BOTH: the bounded fallback records both sides of the symbol (`route_fallback`)', () => {
