@@ -19,12 +19,6 @@ import type { RuntimeCore } from './runtime-core.js';
 import { symbolAllowed } from './runtime-config.js';
 import { scrubText } from './redact.js';
 
-/**
- * How long the venue keeps serving a finished order that never traded. Binance: cancelled or
- * expired orders without fills are no longer returned after 3 days (Query Order docs).
- */
-export const FINISHED_ORDER_RETENTION_MS = 3 * 24 * 60 * 60 * 1000;
-
 /** Thrown when a scoped recovery could not settle every order: the scope retries with backoff. */
 export class UnresolvedEvidenceError extends Error {
   constructor(readonly customOrderIds: string[], readonly onlyWaiting: boolean) {
@@ -210,7 +204,7 @@ export class RecoveryHydrator {
       const mayStillLand = !reachedVenue && (ctx.lifecycle === 'submitting' || ctx.lifecycle === 'unknown') && sentAgoMs <= (core.venue.requestValidityMs ?? 0);
       const settlement = settleOrder({
         lifecycle: ctx.lifecycle ?? 'unknown', reachedVenue, mayStillLand, inSnapshot, lookup, fills: ownFills,
-        ageMs: core.clock.now() - (ctx.createdAtMs ?? ctx.updatedAtMs), retentionMs: FINISHED_ORDER_RETENTION_MS,
+        ageMs: core.clock.now() - (ctx.createdAtMs ?? ctx.updatedAtMs), retentionMs: core.venueRules.finishedOrderRetentionMs,
       });
       this.waiting.delete(ctx.customOrderId);
       if (settlement.kind === 'unresolved') {

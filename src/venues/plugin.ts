@@ -110,6 +110,11 @@ export interface VenueRules {
    * not dropped. Strings are refined codes (Binance spot's `-2010:would_trigger`).
    */
   marketStateCodes: readonly (number | string)[];
+  /**
+   * How long the venue keeps serving a finished order that never traded (cancelled, expired,
+   * rejected) when asked by its custom id. Past it, "absent" no longer means "never placed".
+   */
+  finishedOrderRetentionMs: number;
   customId: CustomIdRules;
   capabilities: VenueCapabilities;
 }

@@ -12,11 +12,16 @@ import { parseStrategy } from '../../src/config/strategy-config.js';
 import { createFailingStore } from '../../src/conformance/failing-store.js';
 import { Journal, type JournalRecord } from '../../src/runtime/journal.js';
 import { OrderContextStore, type OrderContext } from '../../src/runtime/order-context-store.js';
-import { FINISHED_ORDER_RETENTION_MS, RecoveryHydrator, UnresolvedEvidenceError } from '../../src/runtime/recovery-hydrator.js';
+import { RecoveryHydrator, UnresolvedEvidenceError } from '../../src/runtime/recovery-hydrator.js';
+import { BINANCE_USDM_RULES } from '../../src/venues/binanceusdm/rules.js';
+
 import { RuntimeCore, type ScopeSink } from '../../src/runtime/runtime-core.js';
 import type { RuntimeConfig } from '../../src/runtime/runtime-config.js';
 import { PrivateEventRouter } from '../../src/runtime/private-event-router.js';
 import { pendingKey } from '../../src/runtime/confirmation-tracker.js';
+
+/** Binance USD-M's retention of finished orders without fills (the venue of this file's runtime). */
+const FINISHED_ORDER_RETENTION_MS = BINANCE_USDM_RULES.finishedOrderRetentionMs;
 
 const KEY = 'binance:linear:BTCUSDT:LONG';
 const SHORT = 'binance:linear:BTCUSDT:SHORT';
@@ -462,6 +467,18 @@ describe('startup: every non-terminal context of an allowed symbol is settled fr
     await stored(env, ctx({ lifecycle: 'unknown', createdAtMs: NOW - FINISHED_ORDER_RETENTION_MS - 1, updatedAtMs: NOW - 1_000 }));
     await env.hydrator.startup();
     expect(one(env.records, 'context_pruned')).toMatchObject({ reason: 'absent_without_terminal_evidence' });
+  });
+
+  test('the retention window is the configured venue\'s: 25 hours old is past Bybit\'s 24 but within Binance USD-M\'s 3 days', async () => {
+    const age = 25 * 60 * 60 * 1000;
+    const bybit = setup({ exchange: 'bybit' });
+    await stored(bybit, ctx({ scopeKey: 'bybit:linear:BTCUSDT:LONG' as never, lifecycle: 'unknown', createdAtMs: NOW - age, updatedAtMs: NOW - age }));
+    await bybit.hydrator.startup();
+    expect(one(bybit.records, 'context_pruned')).toMatchObject({ reason: 'absent_without_terminal_evidence' });
+    const binance = setup();
+    await stored(binance, ctx({ lifecycle: 'unknown', createdAtMs: NOW - age, updatedAtMs: NOW - age }));
+    await binance.hydrator.startup();
+    expect(binance.records.filter((r) => r.event === 'context_pruned').map((r) => (r as { reason?: string }).reason)).not.toContain('absent_without_terminal_evidence');
   });
 });
 

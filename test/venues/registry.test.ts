@@ -118,3 +118,10 @@ describe('the Binance spot plug-in parses its own settings (issue 14)', () => {
     expect(plugin.pointedAt({}, { rest: 'http://127.0.0.1:1', ws: 'ws://127.0.0.1:1' }, { apiKey: 'a', secret: 'b' })).toEqual({ urls: { rest: 'http://127.0.0.1:1', ws: 'ws://127.0.0.1:1' }, credentials: { apiKey: 'a', secret: 'b' } });
   });
 });
+
+test('each venue states how long it serves a finished order that never traded (after that, absent proves nothing)', () => {
+  const day = 24 * 60 * 60 * 1000;
+  expect(venueRulesFor('binance', 'linear').finishedOrderRetentionMs).toBe(3 * day);
+  expect(venueRulesFor('bybit', 'linear').finishedOrderRetentionMs).toBe(day);
+  expect(venueRulesFor('binance', 'spot').finishedOrderRetentionMs).toBe(90 * day);
+});

@@ -21,6 +21,8 @@ export const BINANCE_SPOT_RULES: VenueRules = {
   // would take and a list whose levels do not bracket the price all come back as -2010 with a
   // message, refined by the adapter (error-codes.ts). The price is watched until they can rest.
   marketStateCodes: ['-2010:would_trigger', '-2010:would_take', '-2010:price_relationship'],
+  // -2026 ORDER_ARCHIVED: a CANCELED or EXPIRED order with no fill is archived after 90 days.
+  finishedOrderRetentionMs: 90 * 24 * 60 * 60 * 1000,
   // newClientOrderId / listClientOrderId / above|belowClientOrderId: ^[\.A-Z\:/a-z0-9_-]{1,36}$.
   customId: { maxLength: 36, pattern: /^[.A-Z:/a-z0-9_-]{1,36}$/ },
   capabilities: {

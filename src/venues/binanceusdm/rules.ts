@@ -2,6 +2,8 @@
 import type { RateLimitPolicy, VenueRules } from '../plugin.js';
 import { BINANCE_USDM_ERROR_CODES } from './error-codes.js';
 
+const DAY_MS = 24 * 60 * 60 * 1000;
+
 export const BINANCE_USDM_RULES: VenueRules = {
   // 429 rate limited, 418 the IP is banned for repeated 429s: both refused before processing.
   errors: { codes: BINANCE_USDM_ERROR_CODES, retryHttpStatuses: [429, 418] },
@@ -18,6 +20,8 @@ export const BINANCE_USDM_RULES: VenueRules = {
   },
   // -2021 ORDER_WOULD_IMMEDIATELY_TRIGGER: the stop would trigger at once at this mark.
   marketStateCodes: [-2021],
+  // Query Order: a CANCELED or EXPIRED order without fills is no longer returned after 3 days.
+  finishedOrderRetentionMs: 3 * DAY_MS,
   // newClientOrderId / clientAlgoId: ^[\.A-Z\:/a-z0-9_-]{1,36}$ (Binance API docs).
   customId: { maxLength: 36, pattern: /^[.A-Z:/a-z0-9_-]{1,36}$/ },
   capabilities: {

@@ -20,6 +20,9 @@ export const BYBIT_RULES: VenueRules = {
   },
   // 110092/110093: the trigger price is on the wrong side of the market (the stop would trigger at once).
   marketStateCodes: [110092, 110093],
+  // Get Order History (https://bybit-exchange.github.io/docs/v5/order/order-list): Cancelled,
+  // Rejected and Deactivated orders (no fill) can be queried for 24 hours only.
+  finishedOrderRetentionMs: 24 * 60 * 60 * 1000,
   // orderLinkId: up to 36 characters, letters, digits, dashes and underscores.
   customId: { maxLength: 36, pattern: /^[A-Za-z0-9_-]{1,36}$/ },
   capabilities: {
