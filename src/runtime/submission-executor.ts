@@ -23,6 +23,9 @@ function isMarketStateCode(codes: readonly (number | string)[], code: string | n
   return code !== undefined && codes.some((c) => String(c) === String(code));
 }
 
+/** How long RATE_LIMITED lasts when the venue gave no Retry-After (a limiter window is seconds). */
+const RATE_LIMIT_LAPSE_MS = 10_000;
+
 /** A place in a DCA slot adds exposure; everything else protects or cleans up. */
 function increasesExposure(r: PlannedRequest): boolean {
   return r.mutation.action === 'place' && dcaStepOf(r.mutation.slot) !== undefined;
@@ -37,6 +40,8 @@ export interface SubmitResult {
 export class SubmissionExecutor {
   /** Requests whose venue call has not answered yet: a stopping account waits for them. */
   private readonly inFlight = new Set<Promise<unknown>>();
+  /** The timer that ends RATE_LIMITED when the venue's limit has reset. */
+  private rateLimitLapse: unknown;
 
   constructor(private readonly core: RuntimeCore) {}
 
@@ -324,7 +329,26 @@ export class SubmissionExecutor {
     const status = outcome.httpStatus;
     if (evidence.authCodes.includes(code) || (status !== undefined && evidence.authHttpStatuses.includes(status))) modes.raise('AUTH_FAILED', `venue refused the credentials (${outcome.code ?? status})`);
     else if (evidence.clockSkewCodes.includes(code)) modes.raise('CLOCK_SKEW', `venue rejected the request timestamp (${code})`);
-    else if ((status !== undefined && evidence.rateLimitHttpStatuses.includes(status)) || evidence.rateLimitCodes.includes(code)) modes.raise('RATE_LIMITED', `rate limited (${status ?? outcome.code})`);
+    else if ((status !== undefined && evidence.rateLimitHttpStatuses.includes(status)) || evidence.rateLimitCodes.includes(code)) {
+      modes.raise('RATE_LIMITED', `rate limited (${status ?? outcome.code})`);
+      this.lapseRateLimit(outcome.retryAfterMs);
+    }
+  }
+
+  /**
+   * RATE_LIMITED lasts until the limiter's reset (its Retry-After), not until the next accepted
+   * write: in DEGRADED only protection is sent, so a DCA step that was the one held back would
+   * otherwise keep the account degraded (and itself unsent) for ever.
+   */
+  private lapseRateLimit(retryAfterMs: number | undefined): void {
+    const { core } = this;
+    if (this.rateLimitLapse !== undefined) core.clock.clearTimeout(this.rateLimitLapse);
+    this.rateLimitLapse = core.clock.setTimeout(() => {
+      this.rateLimitLapse = undefined;
+      core.modes.clear('RATE_LIMITED');
+    }, Math.max(1, retryAfterMs ?? RATE_LIMIT_LAPSE_MS));
+    // A pending lapse must not keep a stopping process alive.
+    (this.rateLimitLapse as { unref?: () => void } | undefined)?.unref?.();
   }
 
 }

@@ -15,6 +15,7 @@ import { bybitPlugin } from '../../src/venues/bybit/plugin.js';
 import { binanceSpotPlugin } from '../../src/venues/binance-spot/plugin.js';
 import { startSpotSimulator, type SpotSimulator } from '../../src/sim/spot/server.js';
 import type { Venue } from '../../src/venues/port.js';
+import type { RateLimitConfig } from '../../src/sim/rate-limits.js';
 import type { JournalLog } from '../../src/runtime/journal-catalogue.js';
 
 export interface Stack {
@@ -38,6 +39,8 @@ export interface StackOptions {
   venueTimeoutMs?: number;
   /** Per-minute request weight the venue adapter budgets for (default Binance's 2400). */
   weightLimit?: number;
+  /** The simulator's own rate limits (default the venue's). */
+  simRateLimits?: Partial<RateLimitConfig>;
   /** Prepares the simulator before the service starts (positions, manual orders, faults). */
   seed?: (sim: Simulator) => void | Promise<void>;
 }
@@ -45,7 +48,7 @@ export interface StackOptions {
 export async function startStack(options: StackOptions = {}): Promise<Stack> {
   const positionMode = options.positionMode ?? 'hedge';
   const venueName = options.venue ?? 'binanceusdm';
-  const sim = await startSimulator({ seed: 1, positionMode: options.simPositionMode ?? positionMode, venue: venueName });
+  const sim = await startSimulator({ seed: 1, positionMode: options.simPositionMode ?? positionMode, venue: venueName, ...(options.simRateLimits ? { rateLimits: options.simRateLimits } : {}) });
   await options.seed?.(sim);
   const storePath = join(mkdtempSync(join(tmpdir(), 'exstate-e2e-')), 'exstate.sqlite');
   const records: JournalRecord[] = [];

@@ -334,6 +334,20 @@ describe('what an answer says about the account\'s mode', () => {
     expect(r.detail).toContain(String(code));
   });
 
+  test('RATE_LIMITED lapses when the limiter resets (its Retry-After, else 10 s), not only on the next accepted write; a newer refusal restarts the wait', async () => {
+    const env = setup();
+    const timers: Array<{ fn: () => void; ms: number; cleared: boolean }> = [];
+    env.core.clock.setTimeout = ((fn: () => void, ms: number) => timers.push({ fn, ms, cleared: false }) - 1) as never;
+    env.core.clock.clearTimeout = ((id: number) => void (timers[id]!.cleared = true)) as never;
+    await submit(env, [place('DCA1', 'd1')], [{ kind: 'rejected', httpStatus: 429, retryAfterMs: 4_000 }]);
+    expect(env.core.modes.mode()).toBe('DEGRADED');
+    expect(timers.map((t) => t.ms)).toEqual([4_000]);
+    await submit(env, [place('SL', 's2')], [{ kind: 'rejected', code: -1003 }]);
+    expect(timers.map((t) => [t.ms, t.cleared])).toEqual([[4_000, true], [10_000, false]]);
+    timers[1]!.fn();
+    expect(env.core.modes.mode()).toBe('NORMAL');
+  });
+
   test.each([
     { kind: 'rejected', code: -2019, httpStatus: 400 },
     { kind: 'rejected', code: -2019 },
