@@ -1,8 +1,8 @@
 // Bybit V5 linear end to end: real ccxt `bybit` against the simulator's Bybit overlay, the real
-// runtime, a SQLite context store. The same lifecycle and fault checks as Binance USD-M, with
-// Bybit's own shapes: the SL is a conditional reduce-only stop for the whole position (Bybit has
-// no close-position stop), every write names the order by orderLinkId, positionIdx follows the
-// position mode.
+// runtime, a SQLite context store. Bybit's own shapes and faults: the SL is a conditional
+// reduce-only stop for the whole position (Bybit has no close-position stop), every write names the
+// order by orderLinkId, positionIdx follows the position mode. The scenarios every venue shares
+// (unknown outcome, duplicate id, stream gap, rate limit, ...) are in venues.e2e.test.ts.
 import { appOrders, assertInvariants, book, isProtected, startStack, waitFor, type Stack } from './stack.js';
 
 let stack: Stack;
@@ -71,39 +71,6 @@ test('one-way mode: positionIdx 0 on every create; a foreign order is never touc
   stack.sim.engine.placeOrder({ symbol: 'BTCUSDT', positionSide: 'BOTH', side: 'SELL', type: 'MARKET', quantity: '0.01', owner: 'manual' }); // another user closes it
   await waitFor('app orders cleaned', () => appOrders(stack.sim).regular.length === 0 && appOrders(stack.sim).algo.length === 0);
   await assertInvariants(stack, manual);
-});
-
-test('a 5xx after the SL create was applied: an unknown outcome; the applied order is the slot\'s, never sent twice', async () => {
-  stack = await startStack({
-    venue: 'bybit',
-    seed: (sim) => {
-      sim.engine.seedPosition('BTCUSDT', 'LONG', '0.01', '65000');
-      sim.faults.addRest({ kind: 'status', path: '/v5/order/create', method: 'POST', status: 503, apply: true });
-    },
-  });
-  await waitFor('protected', () => isProtected(stack.sim));
-  await assertInvariants(stack);
-  const first = stack.events('submission_sent')[0]!;
-  expect(stack.events('submission_unknown').some((r) => r.customOrderId === first.customOrderId)).toBe(true);
-  // The order the venue applied is the slot's order: the stream or a lookup by orderLinkId settled it, nothing was sent again.
-  expect(stack.events('submission_sent').filter((r) => r.slot === first.slot && r.action === 'place')).toHaveLength(1);
-});
-
-test('a duplicate orderLinkId answer (110072) is looked up and adopted, never re-sent', async () => {
-  stack = await startStack({
-    venue: 'bybit',
-    seed: (sim) => {
-      sim.engine.seedPosition('BTCUSDT', 'LONG', '0.01', '65000');
-      // The venue applied the first create, then answered it with 110072 (as a request that reached
-      // the venue twice would see): the class is "look up", never "send again".
-      sim.faults.addRest({ kind: 'status', path: '/v5/order/create', method: 'POST', status: 200, code: 110072, msg: 'OrderLinkedID is duplicate', apply: true });
-    },
-  });
-  await waitFor('protected', () => isProtected(stack.sim));
-  await assertInvariants(stack);
-  const first = stack.events('submission_sent')[0]!;
-  expect(stack.events('submission_sent').filter((r) => r.slot === first.slot && r.action === 'place')).toHaveLength(1);
-  expect(stack.sim.requests.since(0).filter((r) => r.path === '/v5/order/create' && r.code === 110072)).toHaveLength(1);
 });
 
 test('a stream gap (the socket dropped): the stream reconnects, the account re-hydrates, protection stays single', async () => {

@@ -88,17 +88,6 @@ test('HTTP 503 (not applied): unknown outcome, lookup says absent, the slot is p
   expect(stack.events('submission_sent').filter((r) => r.slot === 'SL')).toHaveLength(2);
 });
 
-test('HTTP 429 with Retry-After: the scope waits, then places', async () => {
-  stack = await startStack({
-    seed: (sim) => {
-      withPosition(sim);
-      sim.faults.addRest({ kind: 'rate_limit', path: '/fapi/v1/order', method: 'POST', status: 429, retryAfterSec: 1 });
-    },
-  });
-  await waitFor('rate limited', () => stack.events('submission_rate_limited').length > 0);
-  await assertInvariants(stack);
-});
-
 test('a forced venue reject (-2019 margin) blocks the DCA step without touching protection', async () => {
   stack = await startStack({
     seed: (sim) => {
