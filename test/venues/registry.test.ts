@@ -112,8 +112,8 @@ describe('the Binance spot plug-in parses its own settings (issue 14)', () => {
     expect(() => plugin.parseSettings({ ...full, VENUE_REST_URL: 'ftp://x' }, 'venue')).toThrow('required for VENUE=binance-spot');
     // Without an allowlist every held asset (fee BNB, long-term holdings) would get an OCO sell and a DCA buy.
     expect(() => plugin.parseSettings({ ...full, SYMBOLS: ' ' }, 'venue')).toThrow(expect.objectContaining({ field: 'SYMBOLS' }));
-    // Not LIVE-capable yet (docs/VENUES.md): DEMO and TESTNET only.
-    expect(() => plugin.parseSettings({ ...full, EXECUTION_MODE: 'LIVE' }, 'venue')).toThrow(expect.objectContaining({ field: 'EXECUTION_MODE' }));
+    // LIVE goes through the same gates as every venue (conformance pack, LIVE_CONFIRM); the plug-in adds none.
+    expect(plugin.parseSettings({ ...full, EXECUTION_MODE: 'LIVE' }, 'venue')).toMatchObject({ urls: { rest: 'https://venue.example' } });
     expect(plugin.parseSettings({ ...full, EXECUTION_MODE: 'TESTNET' }, 'venue')).toMatchObject({ urls: { rest: 'https://venue.example' } });
     expect(plugin.pointedAt({}, { rest: 'http://127.0.0.1:1', ws: 'ws://127.0.0.1:1' }, { apiKey: 'a', secret: 'b' })).toEqual({ urls: { rest: 'http://127.0.0.1:1', ws: 'ws://127.0.0.1:1' }, credentials: { apiKey: 'a', secret: 'b' } });
   });

@@ -19,10 +19,5 @@ export function parseBinanceSpotSettings(env: Env, target: SettingsTarget): Bina
   if (!env.SYMBOLS || env.SYMBOLS.trim() === '') {
     throw new ConfigError('SYMBOLS', env.SYMBOLS, 'VENUE=binance-spot needs an explicit allowlist (e.g. SYMBOLS=BTCUSDT): every held asset would otherwise be managed');
   }
-  // Open defects (docs/VENUES.md, "Binance spot: not LIVE-capable yet"): a refused protection list
-  // does not raise PROTECTION_UNPLACEABLE, and an unexplained holding's entry follows the price.
-  if (env.EXECUTION_MODE === 'LIVE') {
-    throw new ConfigError('EXECUTION_MODE', env.EXECUTION_MODE, 'VENUE=binance-spot is not LIVE-capable yet (docs/VENUES.md, "Binance spot: not LIVE-capable yet"); use DEMO or TESTNET');
-  }
   return parseEndpointSettings(env, 'binance-spot');
 }
