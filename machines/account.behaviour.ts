@@ -10,7 +10,8 @@
 // the known scopes recovery-required and runs the reconnect hydration before replay. Scope
 // spawns and stops go to the scope's shard (created on first use); failures and recovery
 // requests are reported to the runtime. Readiness never opens while the private stream is down.
-import { shardOf, type AccountContext } from './account.machine.js';
+import type { AccountContext } from './account.machine.js';
+import { groupOf } from './shard-group.machine.js';
 import type { BehaviourRow, BehaviourTable, ObservedStep, StepView } from './common.behaviour.js';
 
 type S = StepView<AccountContext>;
@@ -59,14 +60,14 @@ export const accountBehaviour: BehaviourTable<AccountContext> = {
     { from: '*', event: 'stream.lost', actions: ['markStreamLost'], why: 'remember the stream is down; before readiness there is nothing to withdraw' },
     {
       from: '*', event: 'scope.spawn', actions: ['toShard'],
-      actors: (s) => (s.children[shardOf(s.event.scopeKey)] ? [] : ['shard']),
-      sends: (s) => [{ to: shardOf(s.event.scopeKey), event: { type: 'scope.spawn', scopeKey: s.event.scopeKey } }],
-      why: 'the scope\'s shard spawns its owner; the shard is created on first use',
+      actors: (s) => (s.children[groupOf(s.event.scopeKey)] ? [] : ['group']),
+      sends: (s) => [{ to: groupOf(s.event.scopeKey), event: { type: 'scope.spawn', scopeKey: s.event.scopeKey } }],
+      why: 'the scope\'s shard group hands it to its shard, which spawns its owner; the group is created on first use',
     },
     {
       from: '*', event: 'scope.stop', actions: ['toShard'],
-      sends: (s) => (s.children[shardOf(s.event.scopeKey)] ? [{ to: shardOf(s.event.scopeKey), event: { type: 'scope.stop', scopeKey: s.event.scopeKey } }] : []),
-      why: 'the scope\'s shard stops its owner; a shard that does not exist is not created for a stop',
+      sends: (s) => (s.children[groupOf(s.event.scopeKey)] ? [{ to: groupOf(s.event.scopeKey), event: { type: 'scope.stop', scopeKey: s.event.scopeKey } }] : []),
+      why: 'the scope\'s shard group has its shard stop the owner; a group that does not exist is not created for a stop',
     },
     { from: '*', event: 'scope.recover', actions: [(s: S) => ({ type: 'onRecoveryRequested', params: { scopeKey: s.event.scopeKey, reason: s.event.reason } })], why: 'an operator\'s scoped recovery is handed to the runtime' },
     { from: '*', event: 'scope.failed', actions: [(s: S) => ({ type: 'onScopeFailed', params: { error: s.event.error, scopeKey: s.event.scopeKey } })], why: 'a failed scope (reported by its shard) is journaled and respawned; the root keeps running' },

@@ -3,22 +3,12 @@
 // recovery-required and runs reconnect hydration before replaying and reopening. It spawns one
 // scope actor per symbol-side scope and supervises their errors.
 import { assign, enqueueActions, fromPromise, setup } from 'xstate';
-import { shardMachine } from './shard.machine.js';
-
-/** Scope actors live under this many shard actors (see shard.machine.ts). */
-export const SHARD_COUNT = 256;
-
-/** The shard that owns a scope: a stable hash of its key. */
-export function shardOf(scopeKey: string): string {
-  let h = 2166136261;
-  for (let i = 0; i < scopeKey.length; i++) h = Math.imul(h ^ scopeKey.charCodeAt(i), 16777619);
-  return `shard-${(h >>> 0) % SHARD_COUNT}`;
-}
+import { groupOf, shardGroupMachine } from './shard-group.machine.js';
 
 export interface AccountContext {
   streamReady: boolean;
   startRequested: boolean;
-  /** Shard actors spawned so far (control state: which supervisors exist). */
+  /** Shard groups spawned so far (control state: which supervisors exist; see shard-group.machine.ts). */
   shards: Record<string, true>;
   /** How the account is coming to readiness: a startup, a reconnect after a gap, an operator's resync, or a restore. */
   readyVia: 'startup' | 'reconnect' | 'resync' | 'resume';
@@ -52,7 +42,7 @@ export const accountMachine = setup({
     events: {} as AccountEvent,
   },
   actors: {
-    shard: shardMachine,
+    group: shardGroupMachine,
     validateConfig: fromPromise<void, void>(async () => {
       throw new Error('validateConfig is provided by the runtime');
     }),
@@ -76,17 +66,17 @@ export const accountMachine = setup({
     startRequested: ({ context }) => context.startRequested,
   },
   actions: {
-    /** Hands a spawn/stop to the scope's shard, creating the shard on first use. */
+    /** Hands a spawn/stop to the scope's shard group, creating the group on first use. */
     // (typed loosely: enqueueActions inside setup() does not infer this machine's types)
     toShard: enqueueActions(({ enqueue, event, context }: { enqueue: any; event: AccountEvent; context: AccountContext }) => {
       const e = event as { type: 'scope.spawn' | 'scope.stop'; scopeKey: string };
-      const shard = shardOf(e.scopeKey);
-      if (!context.shards[shard]) {
+      const group = groupOf(e.scopeKey);
+      if (!context.shards[group]) {
         if (e.type === 'scope.stop') return;
-        enqueue.spawnChild('shard', { id: shard });
-        enqueue.assign({ shards: { ...context.shards, [shard]: true } });
+        enqueue.spawnChild('group', { id: group });
+        enqueue.assign({ shards: { ...context.shards, [group]: true } });
       }
-      enqueue.sendTo(shard, { type: e.type, scopeKey: e.scopeKey });
+      enqueue.sendTo(group, { type: e.type, scopeKey: e.scopeKey });
     }) as never,
     markStreamReady: assign({ streamReady: true }),
     markStreamLost: assign({ streamReady: false, gapSinceSnapshot: true }),

@@ -1,6 +1,7 @@
-// A shard supervises a slice of the account's scope actors. XState copies a parent's children
-// map on every spawn and stop, so one flat parent of N scopes costs O(N^2); 256 shards keep each
-// copy small. A shard has no logic of its own: it spawns, stops, and reports failed scopes up.
+// A shard supervises a slice of the account's scope actors, under its shard group
+// (shard-group.machine.ts). XState copies a parent's children map on every spawn and stop, so one
+// flat parent of N scopes costs O(N^2); two levels keep each copy small. A shard has no logic of
+// its own: it spawns, stops, and reports failed scopes up.
 import { enqueueActions, sendParent, setup, stopChild } from 'xstate';
 import { scopeMachine } from './scope.machine.js';
 

@@ -5,7 +5,8 @@
 // configuration source. Everything else reaches it as a machine event on `root` (start, restore,
 // resync, scoped recovery, stop), the same events an operator's control plane sends.
 import { createActor, waitFor, type Actor, type AnyActorRef } from 'xstate';
-import { accountMachine, shardOf, type AccountEvent } from '../../machines/account.machine.js';
+import { accountMachine, type AccountEvent } from '../../machines/account.machine.js';
+import { groupOf, shardOf } from '../../machines/shard-group.machine.js';
 import { modeMachine } from '../../machines/mode.machine.js';
 import { streamMachine } from '../../machines/stream.machine.js';
 import type { ScopeKey } from '../domain/scope.js';
@@ -160,11 +161,12 @@ export class AccountRuntime {
 
   private readonly refs = new Map<ScopeKey, AnyActorRef>();
 
-  /** The scope's actor (cached; scope actors live under shard actors). */
+  /** The scope's actor (cached; scope actors live under shards, shards under shard groups). */
   scopeRef(key: ScopeKey): AnyActorRef | undefined {
     const cached = this.refs.get(key);
     if (cached && cached.getSnapshot().status === 'active') return cached;
-    const shard = this.root.getSnapshot().children[shardOf(key)] as AnyActorRef | undefined;
+    const group = this.root.getSnapshot().children[groupOf(key)] as AnyActorRef | undefined;
+    const shard = group?.getSnapshot().children[shardOf(key)] as AnyActorRef | undefined;
     const ref = shard?.getSnapshot().children[key] as AnyActorRef | undefined;
     if (ref) this.refs.set(key, ref);
     else this.refs.delete(key);

@@ -251,6 +251,7 @@ const history = `## Design changes, with the figures before and after (this mach
 | change | figure | before | after |
 |---|---|---|---|
 | scope actors under shard actors instead of directly under the account root (XState copies a parent's children map on every spawn and stop: O(N^2) flat) | \`scopes_10k_spawn_ms\` / \`scopes_10k_stop_ms\` | 24,228 / 24,568 (flat) | ~500-870 / ~1,600-2,500 (64 shards), ~450-530 / ~390-480 (256 shards) |
+| a second level of shards: 256 shard groups of up to 32 shards each (machines/shard-group.machine.ts) instead of 256 shards under the account: no parent holds more than a few hundred children | \`scopes_100k_spawn_ms\` / \`scopes_100k_stop_ms\` (test/bench/scopes-100k.ts, quiet machine) | 40,000: 3.5 / 15.1 s; 100,000: not finished in 300 s | 40,000: 3.4 / 1.1 s; 100,000: 8.9 / 2.8 s |
 | harness clock on a binary heap (XState's SimulatedClock re-sorts every armed timer whenever a firing timer arms or cancels one) | ingest run, 60,000 rows | 7.4 s | 4.6 s |
 | a pass runs synchronously on entry to \`planning\` (raised \`pass.done\`) instead of an invoked promise actor; custom ids from a random pool | ingest run | 4.6 s | 2.1 s (\`ingest_ratio\` 0.04 -> 0.12) |
 | affected-scope events coalesced per synchronous batch (one actor event per scope and reason; every row still journaled) | warm ingest run | 1.85 s | 1.44 s |
@@ -287,23 +288,18 @@ synchronous write that cannot interleave with another write of the same key.
 - \`startup_ready_10k_ms\` (about 10 s, target 3 s; 10,000 positions, 40,000 orders): ccxt parsing
   the 40,000 orders and 5,000 markets (about 16% of the profile: the floor while ccxt is used),
   the runtime 32% (spawning 10,000 scope actors 9%, the first pass over every scope 15.5%), GC 28%.
-- \`scopes_100k_stop_ms\`: stopping the account stops every scope through XState's \`stopChild\`,
-  whose \`resolveStop\` clones the parent's children map per stopped child; at 40,000 scopes the stop
-  took 24.6 s (\`resolveStop\` 27% of the profile, GC 57%). 100,000 did not finish in 300 s.
-  Measured again on 2026-12-02 (256 shards, dry run, on a loaded machine): 10,000 / 20,000 /
-  40,000 scopes spawn in 2.4 / 5.3 / 14.6 s and stop in 1.7 / 8.6 / 31.9 s: both grow with the
-  square of the count. A stop profile at 20,000: \`resolveStop\` 3.4 s self, \`resolveSpawn\` 0.7
-  s, GC 4.5 s, all under the shards' \`stopChildren\`. Counted: a 10,000-scope stop calls
-  \`resolveStop\` 10,257 times and copies 239,233 children-map keys in all, and \`cancelAll\`
-  walks an empty schedule (no delayed events while idle): the cost is XState copying each
-  parent's \`children\` object (spread with a computed key, ~0.3-0.8 µs per key measured alone,
-  2.8 µs at 4,000 keys) plus the garbage. More root shards make it worse (4,096 shards: 20,000
-  scopes spawn in 42 s, stop in 92 s: the root's own children map is then the big one). Next,
-  either (a) a second level of shards sized to the cube root of N^2 (about 42 leaves per shard at
-  100,000: ~0.7 M key copies instead of ~20 M), or (b) scope actors created by their shard with
-  \`createActor(scope, { parent })\` (the same system, errors still relayed to the shard) and kept
-  in a registry instead of the shard's \`children\`: O(1) spawn and stop, but the behaviour
-  tables and the inspector's shard view read \`children\` and change with it.
+- \`scopes_100k_spawn_ms\` (about 9 s, target 3 s): linear now (~90 µs per scope: creating and
+  starting the XState actor, three hops account -> group -> shard, GC 35% of the profile). The
+  stop meets its target since the second level of shards (the table above). Before it, stopping cost
+  O(k^2) per parent of k children (XState's \`resolveStop\` clones the parent's \`children\` per
+  stopped child; at 40,000 scopes under 256 shards: \`resolveStop\` 6.4 s self and GC 10.5 s of a
+  16 s stop; 1,024 flat shards: 6.7 s). Next for the spawn: scope actors created by their shard
+  with \`createActor(scope, { parent })\` and kept in a registry (O(1), no children copies, one hop),
+  at the price of the inspector's and the behaviour tables' reading of \`children\`; or fewer
+  allocations per spawned scope.
+- \`scope_bytes\` (2,750 at 100,000, target 2,048): the scope actor's snapshot, its context and the
+  runtime's per-scope maps; the shard actors add about 100 bytes per scope at 100,000 (up to
+  8,192 shards) and more at small counts (3,500 at 20,000).
 
 - \`ingest_ratio\`: the bare loop only parses and stores; every exstate row also updates subject
   trust, routes, journals, and a third of them end in a pass that plans and journals two requests

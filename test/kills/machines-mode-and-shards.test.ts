@@ -1,10 +1,10 @@
 // Kills machines/ survivors of the 2026-12-02 path-tests-only Stryker run
 // (docs/MUTATION_SURVIVORS_MACHINES.md), written from what the machines are for: the mode machine
 // is what operators read (its mode, the reasons and since when), and a scope key always goes to
-// the same one of SHARD_COUNT shards, the keys spread over them.
+// the same shard group and shard, the keys spread over them (two levels: shard-group.machine.ts).
 import { createActor } from 'xstate';
 import { modeMachine } from '../../machines/mode.machine.js';
-import { SHARD_COUNT, shardOf } from '../../machines/account.machine.js';
+import { GROUP_COUNT, SHARDS_PER_GROUP, groupOf, shardOf } from '../../machines/shard-group.machine.js';
 
 test('the mode machine starts NORMAL with no reasons since 0, and says since when each mode holds', () => {
   const mode = createActor(modeMachine).start();
@@ -21,14 +21,23 @@ test('the mode machine starts NORMAL with no reasons since 0, and says since whe
   mode.stop();
 });
 
-test('a scope key always names the same shard, and keys spread over the shards', () => {
-  const keys = Array.from({ length: 2000 }, (_, i) => `binance:linear:SYM${i}USDT:${i % 2 ? 'LONG' : 'SHORT'}`);
+test('a scope key always names the same group and shard, and keys spread over all of them', () => {
+  const keys = Array.from({ length: 20_000 }, (_, i) => `binance:linear:SYM${i}USDT:${i % 2 ? 'LONG' : 'SHORT'}`);
   for (const key of keys) {
+    expect(groupOf(key)).toBe(groupOf(key));
     expect(shardOf(key)).toBe(shardOf(key));
+    expect(groupOf(key)).toMatch(/^group-\d+$/);
     expect(shardOf(key)).toMatch(/^shard-\d+$/);
-    expect(Number(shardOf(key).slice('shard-'.length))).toBeLessThan(SHARD_COUNT);
+    expect(Number(groupOf(key).slice('group-'.length))).toBeLessThan(GROUP_COUNT);
+    expect(Number(shardOf(key).slice('shard-'.length))).toBeLessThan(SHARDS_PER_GROUP);
   }
-  // Every character counts: keys differing only at the end are not all on one shard.
-  const used = new Set(keys.map(shardOf));
-  expect(used.size).toBeGreaterThan(SHARD_COUNT / 2);
+  // Every character counts, and the shard is not the group again: keys differing only at the end
+  // spread over the groups, and within one group over its shards.
+  expect(new Set(keys.map(groupOf)).size).toBeGreaterThan(GROUP_COUNT / 2);
+  const inOneGroup = keys.filter((k) => groupOf(k) === groupOf(keys[0]!));
+  expect(new Set(inOneGroup.map(shardOf)).size).toBeGreaterThan(SHARDS_PER_GROUP / 2);
+  // No parent holds more than a few hundred children at this size.
+  const perShard = new Map<string, number>();
+  for (const k of keys) perShard.set(`${groupOf(k)}/${shardOf(k)}`, (perShard.get(`${groupOf(k)}/${shardOf(k)}`) ?? 0) + 1);
+  expect(Math.max(...perShard.values())).toBeLessThan(20);
 });

@@ -39,6 +39,12 @@ export interface AttachmentStats {
   delivered: number;
 }
 
+/** The account's supervisors (shard groups and shards): no state of their own, shown for what they hold. */
+function isSupervisor(ref: AnyActorRef): boolean {
+  const id = (ref as unknown as { logic?: { id?: string } }).logic?.id;
+  return id === 'shard' || id === 'shardGroup';
+}
+
 export class InspectAttachment {
   private subscriptions: Subscription[] = [];
   private readonly included = new WeakMap<AnyActorRef, boolean>();
@@ -103,14 +109,24 @@ export class InspectAttachment {
     const max = this.options.maxReplayActors ?? DEFAULT_MAX_REPLAY_ACTORS;
     const actors: Array<{ ref: AnyActorRef; rootId: string }> = [];
     let truncated = false;
-    const walk = (ref: AnyActorRef, rootId: string) => {
+    // Depth first, parents before children. A shard group or shard with no shown scope below it
+    // is left out: under a narrow `--inspect-scopes` the thousands of supervisors of a large
+    // account would otherwise fill the cap before a single selected scope.
+    const walk = (ref: AnyActorRef, rootId: string): boolean => {
       if (actors.length >= max) {
         truncated = true;
-        return;
+        return false;
       }
+      const at = actors.length;
       actors.push({ ref, rootId });
       const children = (ref.getSnapshot() as { children?: Record<string, AnyActorRef | undefined> } | undefined)?.children ?? {};
-      for (const child of Object.values(children)) if (child && this.includes(child)) walk(child, rootId);
+      let shownBelow = false;
+      for (const child of Object.values(children)) if (child && this.includes(child)) shownBelow = walk(child, rootId) || shownBelow;
+      if (isSupervisor(ref) && !shownBelow) {
+        actors.length = at;
+        return false;
+      }
+      return true;
     };
     for (const root of this.options.roots) if (root.getSnapshot()?.status === 'active') walk(root, root.sessionId);
     const one = createInspector({ send: (event: StatelyInspectionEvent) => send(JSON.stringify(event)) }, this.inspectorOptions());

@@ -3,6 +3,7 @@
 // account runs before the process exits.
 import { fromPromise, type AnyActorLogic } from 'xstate';
 import { accountMachine, type AccountEvent } from '../../../machines/account.machine.js';
+import { shardGroupMachine } from '../../../machines/shard-group.machine.js';
 import { shardMachine } from '../../../machines/shard.machine.js';
 import type { PrivateEventRouter } from '../private-event-router.js';
 import { scrubText } from '../redact.js';
@@ -61,7 +62,7 @@ export function accountLogic(deps: AccountLogicDeps) {
   const { journal, config } = core;
   return accountMachine.provide({
     actors: {
-      shard: shardMachine.provide({ actors: { scope: deps.scope as never } }),
+      group: shardGroupMachine.provide({ actors: { shard: shardMachine.provide({ actors: { scope: deps.scope as never } }) } }),
       validateConfig: fromPromise<void, void>(async () => {
         deps.validateConfig?.();
       }),
