@@ -37,17 +37,7 @@ export async function openVenue(config: ServiceConfig, journal: Journal): Promis
   let stopDemo = () => {};
   if (config.simDriver === 'demo') stopDemo = playDemo(sim, (what) => journal.record('demo_step', { what }));
   if (config.simDriver === 'walk') sim.driver.configure({ mode: 'walk', symbol: 'BTCUSDT', intervalMs: 1000, stepPct: '0.05' });
-  const settings = plugin.pointedAt(config.venueSettings, { rest: sim.rest, ws: sim.ws }, { apiKey: sim.apiKey, secret: sim.secret });
-  const venue = await plugin.open(settings, deps);
-  return {
-    venue,
-    sim,
-    close: async () => {
-      stopDemo();
-      await venue.close();
-      await sim.close();
-    },
-  };
+  return openOnSimulator(config, deps, sim, stopDemo);
 }
 
 /**
@@ -61,6 +51,12 @@ async function openSpotSimulator(config: ServiceConfig, journal: Journal, deps: 
   journal.record('simulator_started', { venue: plugin.id, rest: sim.rest, control: sim.control, seededPosition: DEMO_SPOT_HOLDING });
   let stopDemo = () => {};
   if (config.simDriver === 'demo') stopDemo = playSpotDemo(sim, (what) => journal.record('demo_step', { what }));
+  return openOnSimulator(config, deps, sim, stopDemo);
+}
+
+/** The configured plug-in pointed at a started simulator; closing stops the demo, the venue, then the simulator. */
+async function openOnSimulator(config: ServiceConfig, deps: VenueDeps, sim: Simulator | SpotSimulator, stopDemo: () => void): Promise<VenueHandle> {
+  const { plugin } = venueNamed(config.venue);
   const settings = plugin.pointedAt(config.venueSettings, { rest: sim.rest, ws: sim.ws }, { apiKey: sim.apiKey, secret: sim.secret });
   const venue = await plugin.open(settings, deps);
   return {

@@ -25,9 +25,9 @@ export function appOrdersOf(core: RuntimeCore, key: ScopeKey, orders: readonly S
  * sells lock is theirs (an OCO for it would be refused for insufficient balance); futures positions
  * are the venue's own figure.
  */
-function protectable(core: RuntimeCore, key: ScopeKey, size: Decimal): Decimal {
+function protectable(core: RuntimeCore, key: ScopeKey, size: Decimal, appOrders: readonly AppOrder[]): Decimal {
   if (core.config.product !== 'spot') return size;
-  const ours = new Set(appOrdersOf(core, key).map((o) => o.customOrderId));
+  const ours = new Set(appOrders.map((o) => o.customOrderId));
   const others = core.state.ordersOfScope(key).map((o) => o.row).filter((row) => !row.customOrderId || !ours.has(row.customOrderId));
   const locked = baseLockedByOthers(others);
   return locked.isZero() ? size : Decimal.max(ZERO, size.sub(locked));
@@ -44,6 +44,7 @@ export function buildScopeView(core: RuntimeCore, key: ScopeKey): ScopeView {
   const scope = core.scopeOf(key);
   const position = core.state.positions.get(key);
   const pending = core.tracker.ofScope(key);
+  const appOrders = appOrdersOf(core, key);
   let oppositeSideBusy = false;
   if (core.config.positionMode === 'one_way') {
     const other = core.keyOf(scope.symbol, oppositeSide(scope.managedSide));
@@ -55,9 +56,9 @@ export function buildScopeView(core: RuntimeCore, key: ScopeKey): ScopeView {
     strategy: core.config.strategy,
     trust: core.state.trustOf(key),
     recoveryRequired: core.needsRecovery(key),
-    position: position ? { size: protectable(core, key, position.size), entryPrice: position.entryPrice } : undefined,
+    position: position ? { size: protectable(core, key, position.size, appOrders), entryPrice: position.entryPrice } : undefined,
     filters: core.state.filters.get(scope.symbol),
-    appOrders: appOrdersOf(core, key),
+    appOrders,
     pending: pending.map((p) => ({ action: p.action, slot: p.slot as Slot, customOrderId: p.customOrderId })),
     consumedDcaSteps: core.contexts.consumedSteps(key),
     oppositeSideBusy: oppositeSideBusy && (position?.size ?? ZERO).gt(ZERO),

@@ -6,39 +6,14 @@
 //
 // Spot has no position side: order and fill rows say BOTH (the runtime routes spot fills to the
 // LONG scope, and app orders by their context).
-import { Decimal, parseDecimal } from '../../domain/decimal.js';
+import { Decimal } from '../../domain/decimal.js';
 import type { BalanceRow, ExecutionRow, Filters, OrderRow, OrderStatus, OrderType } from '../../domain/rows.js';
+import { optionalDecimal as optional, rawDecimal as num, rawOrderSide as side, rawText as text, rawTime } from '../raw-fields.js';
 
 type Raw = Record<string, unknown>;
 
-function num(value: unknown, field: string): Decimal {
-  if (typeof value !== 'string' && typeof value !== 'number') throw new Error(`${field}: expected a decimal string (got ${JSON.stringify(value)})`);
-  return parseDecimal(typeof value === 'number' ? value : value, field);
-}
-
-/** A figure that may be absent: Binance sends "0.00000000" for a price an order does not have. */
-function optional(value: unknown, field: string): Decimal | undefined {
-  if (value === undefined || value === null || value === '') return undefined;
-  const d = num(value, field);
-  return d.isZero() ? undefined : d;
-}
-
-function text(v: unknown, field: string): string {
-  if ((typeof v === 'string' && v.length > 0) || (typeof v === 'number' && Number.isFinite(v))) return String(v);
-  throw new Error(`${field}: expected a non-empty value (got ${JSON.stringify(v)})`);
-}
-
-function time(v: unknown, field: string): number | undefined {
-  if (v === undefined || v === null || v === '' || v === 0 || v === -1) return undefined;
-  const n = typeof v === 'number' ? v : Number(v);
-  if (!Number.isSafeInteger(n) || n < 0) throw new Error(`${field}: not an epoch-milliseconds time (got ${JSON.stringify(v)})`);
-  return n;
-}
-
-function side(v: unknown, field: string): 'BUY' | 'SELL' {
-  if (v === 'BUY' || v === 'SELL') return v;
-  throw new Error(`${field}: not an order side (got ${JSON.stringify(v)})`);
-}
+/** Binance spot says -1 for a time an event does not have. */
+const time = (v: unknown, field: string) => rawTime(v, field, [0, -1]);
 
 // PENDING_CANCEL is still open (the cancel has not taken effect); EXPIRED_IN_MATCH is Binance's
 // self-trade prevention expiry.

@@ -3,33 +3,11 @@
 // malformed figure throws an error naming the field and the value (the stream turns it into a
 // `malformed` item and goes on). Field names: https://bybit-exchange.github.io/docs/v5/websocket/private/order,
 // .../execution, .../position, .../wallet, and the REST pages of the same rows.
-import { Decimal, parseDecimal } from '../../domain/decimal.js';
+import { Decimal } from '../../domain/decimal.js';
 import type { BalanceRow, ExecutionRow, Filters, OrderRow, OrderStatus, OrderType, PositionRow, RowSide } from '../../domain/rows.js';
+import { optionalDecimal as optional, rawDecimal as num, rawText as text, rawTime as time } from '../raw-fields.js';
 
 type Raw = Record<string, unknown>;
-
-function num(value: unknown, field: string): Decimal {
-  return parseDecimal(typeof value === 'number' ? value : String(value), field);
-}
-
-/** A figure that may be absent: Bybit sends "" or "0" for a price an order does not have. */
-function optional(value: unknown, field: string): Decimal | undefined {
-  if (value === undefined || value === null || value === '') return undefined;
-  const d = num(value, field);
-  return d.isZero() ? undefined : d;
-}
-
-function text(v: unknown, field: string): string {
-  if ((typeof v === 'string' && v.length > 0) || (typeof v === 'number' && Number.isFinite(v))) return String(v);
-  throw new Error(`${field}: expected a non-empty value (got ${JSON.stringify(v)})`);
-}
-
-function time(v: unknown, field: string): number | undefined {
-  if (v === undefined || v === null || v === '' || v === 0 || v === '0') return undefined;
-  const n = typeof v === 'number' ? v : Number(v);
-  if (!Number.isSafeInteger(n) || n < 0) throw new Error(`${field}: not an epoch-milliseconds time (got ${JSON.stringify(v)})`);
-  return n;
-}
 
 /** The frame's `creationTime` (when Bybit emitted it) beside the row's own time. */
 export interface TopicTimes {
@@ -42,6 +20,7 @@ function times(transaction: unknown, field: string, frame?: TopicTimes) {
   return { ...(transactionTimeMs !== undefined ? { transactionTimeMs } : {}), ...(eventTimeMs !== undefined ? { eventTimeMs } : {}) };
 }
 
+/** Bybit spells sides Buy and Sell. */
 function orderSide(v: unknown, field: string): 'BUY' | 'SELL' {
   if (v === 'Buy') return 'BUY';
   if (v === 'Sell') return 'SELL';

@@ -3,9 +3,9 @@
 // malformed figure throws an error naming the field and the value (the stream turns it into a
 // `malformed` item); types the venue reports but exstate never places keep their own names.
 import { Decimal } from '../../domain/decimal.js';
-import { parseDecimal } from '../../domain/decimal.js';
 import type { BalanceRow, ExecutionRow, Filters, OrderRow, OrderStatus, OrderType, PositionRow, RowSide } from '../../domain/rows.js';
 import type { JournalFields } from '../../runtime/journal-catalogue.js';
+import { optionalDecimal as dec, rawDecimal as num, rawOrderSide as orderSide, rawText as text, rawTime as time } from '../raw-fields.js';
 
 type Raw = Record<string, unknown>;
 
@@ -13,17 +13,6 @@ export const CONDITIONAL_TYPES: ReadonlySet<string> = new Set(['STOP_MARKET', 'T
 
 /** Algo (conditional) order ids live in their own namespace; prefix them to keep ids distinct. */
 export const algoOrderId = (id: unknown) => `algo-${String(id)}`;
-
-/** A figure from a string, or from a finite number at this untyped boundary (a non-finite one throws). */
-function num(value: unknown, field: string): Decimal {
-  return parseDecimal(typeof value === 'number' ? value : String(value), field);
-}
-
-function dec(value: unknown, field: string): Decimal | undefined {
-  if (value === undefined || value === null || value === '') return undefined;
-  const d = num(value, field);
-  return d.isZero() ? undefined : d;
-}
 
 function side(ps: unknown): RowSide {
   return ps === 'LONG' || ps === 'SHORT' ? ps : 'BOTH';
@@ -73,24 +62,6 @@ function orderType(v: unknown, clientId: unknown): { type: OrderType; venueType?
 
 /** A trailing stop's `sp`/stopPrice is documented as "ignore"; it is not a trigger price. */
 const triggerOf = (type: OrderType, value: unknown, field: string) => (type === 'TRAILING_STOP_MARKET' ? undefined : dec(value, field));
-
-function orderSide(v: unknown, field: string): 'BUY' | 'SELL' {
-  if (v === 'BUY' || v === 'SELL') return v;
-  throw new Error(`${field}: not an order side (got ${JSON.stringify(v)})`);
-}
-
-function text(v: unknown, field: string): string {
-  if ((typeof v === 'string' && v.length > 0) || (typeof v === 'number' && Number.isFinite(v))) return String(v);
-  throw new Error(`${field}: expected a non-empty value (got ${JSON.stringify(v)})`);
-}
-
-/** A venue time (epoch ms) when the payload carries a usable one. */
-function time(v: unknown, field: string): number | undefined {
-  if (v === undefined || v === null || v === '' || v === 0 || v === '0') return undefined;
-  const n = typeof v === 'number' ? v : Number(v);
-  if (!Number.isSafeInteger(n) || n < 0) throw new Error(`${field}: not an epoch-milliseconds time (got ${JSON.stringify(v)})`);
-  return n;
-}
 
 /** Frame-level times of a user-data event (top-level `E`, and `T` where the event has one). */
 export interface FrameTimes {

@@ -4,25 +4,7 @@
 // over the WebSocket API (`urls.api.ws['ws-api'].spot`), which is why that key matters most.
 import ccxt from 'ccxt';
 import type { SpotSimulator } from '../../../src/sim/spot/server.js';
-
-/** Every key of ccxt binance's `urls.api` (4.5.84), each on the simulator. */
-export function spotUrls(rest: string, ws: string) {
-  const r = (p: string) => `${rest}${p}`;
-  const w = (p: string) => `${ws}${p}`;
-  return {
-    public: r('/api/v3'), private: r('/api/v3'), v1: r('/api/v1'),
-    sapi: r('/sapi/v1'), sapiV2: r('/sapi/v2'), sapiV3: r('/sapi/v3'), sapiV4: r('/sapi/v4'),
-    dapiPublic: r('/dapi/v1'), dapiPrivate: r('/dapi/v1'), dapiPrivateV2: r('/dapi/v2'), dapiData: r('/futures/data'),
-    fapiPublic: r('/fapi/v1'), fapiPublicV2: r('/fapi/v2'), fapiPublicV3: r('/fapi/v3'),
-    fapiPrivate: r('/fapi/v1'), fapiPrivateV2: r('/fapi/v2'), fapiPrivateV3: r('/fapi/v3'), fapiData: r('/futures/data'),
-    eapiPublic: r('/eapi/v1'), eapiPrivate: r('/eapi/v1'), papi: r('/papi/v1'), papiV2: r('/papi/v2'),
-    ws: {
-      spot: w('/ws'), margin: w('/ws'), future: w('/ws'), delivery: w('/ws'), stock: w('/equity/ws'),
-      option: w('/public/ws'), optionMarket: w('/market/ws'), optionPrivate: w('/private/ws'), papi: w('/pm/ws'),
-      'ws-api': { spot: w('/ws-api/v3'), future: w('/ws-fapi/v1'), delivery: w('/ws-dapi/v1') },
-    },
-  };
-}
+import { spotApiUrls } from '../../../src/venues/binance-spot/client.js';
 
 export interface SpotClientOverrides {
   apiKey?: string;
@@ -38,7 +20,7 @@ export async function spotClient(sim: SpotSimulator, o: SpotClientOverrides = {}
     timeout: o.timeout ?? 3000,
     options: { defaultType: 'spot', fetchMarkets: { types: ['spot'] }, fetchCurrencies: false },
     has: { fetchCurrencies: false },
-    urls: { api: spotUrls(sim.rest, sim.ws) },
+    urls: { api: spotApiUrls(sim.rest, sim.ws) }, // the adapter's own mapping of every urls.api key
   });
   await ex.loadHttpProxyAgent(); // ccxt refuses ws:// URLs without it
   // ccxt picks the spot error table by URL (https://api.binance.com/...); on 127.0.0.1 it would be skipped.
