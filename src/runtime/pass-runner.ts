@@ -30,7 +30,7 @@ export class PassRunner {
 
   constructor(private readonly core: RuntimeCore) {}
 
-  run(key: ScopeKey, reasons: string[]): PassResult {
+  run(key: ScopeKey, reasons: readonly string[]): PassResult {
     const { core } = this;
     const view = buildScopeView(core, key);
     const plan = planScope(view);
