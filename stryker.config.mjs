@@ -46,6 +46,12 @@ export default {
       // machine definition, so it would "kill" every machine mutant without saying anything about
       // behaviour. It stays in `npm test`; mutation scores count behaviour only.
       testPathIgnorePatterns: ['/node_modules/', '<rootDir>/test/docs\\.test\\.ts$', ...slowSuites, ...skipTests],
+      // MUTATION_TEST_TIMEOUT_MS: jest's per-test timeout inside a mutation run (npm test: 60 s). A
+      // mutant that stops a runtime from doing what a test waits for otherwise hangs that test
+      // until Stryker's own timeout, which also restarts the test runner process (tens of
+      // seconds): most of a runtime run's time. With a short jest timeout the test fails and the
+      // mutant counts as killed, at once.
+      ...(process.env.MUTATION_TEST_TIMEOUT_MS ? { testTimeout: Number(process.env.MUTATION_TEST_TIMEOUT_MS) } : {}),
       ...(onlyTests.length > 0 ? { testMatch: onlyTests.map((g) => `<rootDir>/${g}`) } : {}),
     },
   },
