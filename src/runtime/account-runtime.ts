@@ -178,14 +178,18 @@ export class AccountRuntime {
   /** The running shard that owns a scope (cached by group and shard id), if it exists yet. */
   private shardRef(key: ScopeKey): AnyActorRef | undefined {
     const group = groupOf(key);
-    const id = `${group}/${shardOf(key)}`;
+    const shard = shardOf(key);
+    const id = `${group}/${shard}`;
     const cached = this.shardRefs.get(id);
-    if (cached && cached.getSnapshot().status === 'active') return cached;
+    if (cached?.getSnapshot().status === 'active') return cached;
     const groupRef = this.root.getSnapshot().children[group] as AnyActorRef | undefined;
-    const ref = groupRef?.getSnapshot().children[shardOf(key)] as AnyActorRef | undefined;
-    if (ref && ref.getSnapshot().status === 'active') this.shardRefs.set(id, ref);
-    else this.shardRefs.delete(id);
-    return ref?.getSnapshot().status === 'active' ? ref : undefined;
+    const ref = groupRef?.getSnapshot().children[shard] as AnyActorRef | undefined;
+    if (ref?.getSnapshot().status === 'active') {
+      this.shardRefs.set(id, ref);
+      return ref;
+    }
+    this.shardRefs.delete(id);
+    return undefined;
   }
 
   /** The scope's actor (cached; scope actors live under shards, shards under shard groups). */

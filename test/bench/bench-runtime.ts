@@ -9,9 +9,10 @@ import { Journal } from '../../src/runtime/journal.js';
 import type { ExecutionMode, RuntimeConfig } from '../../src/runtime/runtime-config.js';
 import { BenchVenue } from './bench-venue.js';
 import type Keyv from 'keyv';
+import { advanceClockTo, drainTurns, tick } from '../support/stepping.js';
 import type { DurableKv } from '../../src/store/durable-kv.js';
 
-export const tick = () => new Promise<void>((r) => setImmediate(r));
+export { tick };
 
 export async function benchRuntime(symbols: string[], mode: ExecutionMode, over: Partial<RuntimeConfig> = {}, store: DurableKv | Keyv = createFailingStore().keyv) {
   const clock = new SteppingClock();
@@ -29,19 +30,7 @@ export async function benchRuntime(symbols: string[], mode: ExecutionMode, over:
   await tick();
   runtime.root.send({ type: 'account.restore', pending: [] });
   await tick();
-  const drain = async () => {
-    for (let i = 0; i < 5; i++) await tick();
-  };
-  const advance = async (ms: number) => {
-    const target = clock.now() + ms;
-    for (;;) {
-      const next = clock.nextDueAt();
-      if (next === undefined || next > target) break;
-      clock.set(Math.max(next, clock.now()));
-      await drain();
-    }
-    clock.set(target);
-    await drain();
-  };
+  const drain = () => drainTurns();
+  const advance = (ms: number) => advanceClockTo(clock, clock.now() + ms, drain);
   return { runtime, clock, venue, journal, drain, advance };
 }

@@ -13,6 +13,7 @@ import { parseStrategy } from '../../src/config/strategy-config.js';
 import { createFailingStore } from '../../src/conformance/failing-store.js';
 import { ScriptedVenue } from '../../src/conformance/scripted-venue.js';
 import { SteppingClock } from '../../src/conformance/stepping-clock.js';
+import { advanceClockTo, drainTurns } from '../support/stepping.js';
 import { AccountRuntime } from '../../src/runtime/account-runtime.js';
 import { Journal, type JournalRecord } from '../../src/runtime/journal.js';
 import type { RuntimeConfig } from '../../src/runtime/runtime-config.js';
@@ -24,10 +25,7 @@ const FILTERS = { tickSize: d('0.1'), stepSize: d('0.001'), minQty: d('0.001'), 
 const LONG = 'binance:linear:BTCUSDT:LONG';
 const SHORT = 'binance:linear:BTCUSDT:SHORT';
 const ETH = 'binance:linear:ETHUSDT:LONG';
-const tick = () => new Promise<void>((r) => setImmediate(r));
-const drain = async () => {
-  for (let i = 0; i < 8; i++) await tick();
-};
+const drain = () => drainTurns(8);
 
 type Behaviour = 'fail' | 'hang' | 'ok' | 'throw_undefined';
 
@@ -70,17 +68,7 @@ async function account(over: Partial<RuntimeConfig> = {}, opts: { short?: boolea
     gates: { conformancePassed: true, liveConfirmed: false }, ...over,
   };
   const runtime = new AccountRuntime({ config, venue, store: createFailingStore().keyv, clock, journal });
-  /** Moves the clock to `at`, firing every timer due on the way. */
-  const advanceTo = async (at: number) => {
-    for (;;) {
-      const next = clock.nextDueAt();
-      if (next === undefined || next > at) break;
-      clock.set(Math.max(next, clock.now()));
-      await drain();
-    }
-    clock.set(at);
-    await drain();
-  };
+  const advanceTo = (at: number) => advanceClockTo(clock, at, drain);
   const advance = (ms: number) => advanceTo(clock.now() + ms);
   const start = async () => {
     runtime.boot();

@@ -136,7 +136,8 @@ describe('one-way mode: the opposite side busy holds the scope back (hedge mode:
 
 describe('the view carries the venue\'s protection capabilities', () => {
   test('Binance spot: protection is an OCO order list and orders cannot be amended', () => {
-    const view = buildScopeView(setup({ product: 'spot' }).core, setup({ product: 'spot' }).LONG);
+    const env = setup({ product: 'spot' });
+    const view = buildScopeView(env.core, env.LONG);
     expect(view.protectionOrderList).toBe(true);
     expect(view.amends).toBe(false);
   });

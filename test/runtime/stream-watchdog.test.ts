@@ -8,6 +8,7 @@ import { parseStrategy } from '../../src/config/strategy-config.js';
 import { createFailingStore } from '../../src/conformance/failing-store.js';
 import { ScriptedVenue } from '../../src/conformance/scripted-venue.js';
 import { SteppingClock } from '../../src/conformance/stepping-clock.js';
+import { advanceClockTo, drainTurns } from '../support/stepping.js';
 import { AccountRuntime } from '../../src/runtime/account-runtime.js';
 import { Journal, type JournalRecord } from '../../src/runtime/journal.js';
 import type { RuntimeConfig } from '../../src/runtime/runtime-config.js';
@@ -15,10 +16,7 @@ import { activityResolutionMs } from '../../src/runtime/stream-pump.js';
 
 const d = (s: string) => new Decimal(s);
 const TIMEOUT_MS = 60_000;
-const tick = () => new Promise<void>((r) => setImmediate(r));
-const drain = async () => {
-  for (let i = 0; i < 5; i++) await tick();
-};
+const drain = () => drainTurns();
 
 async function account() {
   const clock = new SteppingClock();
@@ -41,17 +39,7 @@ async function account() {
   venue.push({ kind: 'stream', status: 'open' });
   runtime.start();
   await drain();
-  /** Moves the clock to `at`, firing every timer due on the way. */
-  const advanceTo = async (at: number) => {
-    for (;;) {
-      const next = clock.nextDueAt();
-      if (next === undefined || next > at) break;
-      clock.set(Math.max(next, clock.now()));
-      await drain();
-    }
-    clock.set(at);
-    await drain();
-  };
+  const advanceTo = (at: number) => advanceClockTo(clock, at, drain);
   const row = (i: number) => ({ kind: 'balance' as const, asset: 'USDT', walletBalance: d(String(1000 + i)) });
   const lost = () => records.filter((r) => r.event === 'stream_lost' || (r.event === 'account_mode' && JSON.stringify(r).includes('heartbeat')));
   return { runtime, venue, clock, advanceTo, row, lost, records, activity: () => activityEvents };
