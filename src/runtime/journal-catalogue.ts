@@ -229,7 +229,12 @@ export const JOURNAL_CATALOGUE = {
   },
   stream_failed: {
     level: 'error', fields: { reason: 'string' },
-    meaning: 'the stream pump or the stream machine failed outright (not a gap it recovers from)', action: 'report it with the line; restart the service',
+    meaning: 'the stream machine failed outright (not a gap it recovers from)', action: 'report it with the line; restart the service',
+  },
+  stream_reader_failed: {
+    level: 'error', fields: { reason: 'string', retryInMs: 'number' },
+    meaning: 'reading the venue\'s private stream failed (its iterator threw): the stream counts as lost, and the pump subscribes again in `retryInMs` (1 s doubling to 30 s)',
+    action: 'nothing while it recovers; if it repeats, report it with the line (the venue plug-in should reconnect on its own)',
   },
   resync_completed: {
     level: 'info', fields: {},

@@ -3,6 +3,9 @@
 // journaled and skipped without stopping the stream. Activity reaches the stream machine's
 // heartbeat watchdog at most once per resolution window, not once per row: at thousands of rows
 // per second a per-row event that re-arms a timer costs more than the row itself.
+// A reader that fails (the venue's iterator throws) is a lost stream, not the end of the service:
+// the stream machine hears it as closed, and the pump subscribes again after a backoff (1 s,
+// doubling to 30 s, back to 1 s once an item arrives) until it is stopped.
 import type { StreamEvent } from '../../machines/stream.machine.js';
 import type { StreamItem } from '../venues/port.js';
 import type { PrivateEventRouter } from './private-event-router.js';
@@ -17,6 +20,11 @@ export function activityResolutionMs(heartbeatTimeoutMs: number): number {
   return Math.max(1, Math.min(1_000, Math.floor(heartbeatTimeoutMs / 10)));
 }
 
+/** The wait before subscribing again after the `failures`-th reader failure in a row (1-based). */
+export function resubscribeDelayMs(failures: number): number {
+  return Math.min(30_000, 1_000 * 2 ** Math.min(failures - 1, 5));
+}
+
 export class StreamPump {
   private pumping = false;
   private stopped = false;
@@ -27,6 +35,9 @@ export class StreamPump {
   /** When activity was last told to the stream machine (undefined: not since the stream opened). */
   private activityToldAtMs: number | undefined;
   private readonly resolutionMs: number;
+  /** Reader failures since the last item arrived (the backoff grows with them). */
+  private failuresInRow = 0;
+  private resubscribeTimer: unknown;
 
   constructor(
     private readonly core: RuntimeCore,
@@ -42,6 +53,7 @@ export class StreamPump {
 
   stop(): void {
     this.stopped = true;
+    this.core.clock.clearTimeout(this.resubscribeTimer);
   }
 
   private async pump(): Promise<void> {
@@ -54,8 +66,12 @@ export class StreamPump {
       }
     } catch (error) {
       if (!this.stopped) {
-        this.core.journal.record('stream_failed', { reason: String((error as Error)?.message ?? error) });
+        this.failuresInRow++;
+        const retryInMs = resubscribeDelayMs(this.failuresInRow);
+        this.core.journal.record('stream_reader_failed', { reason: String((error as Error)?.message ?? error), retryInMs });
         this.toStream({ type: 'transport.closed', reason: 'stream_iterator_failed' });
+        // stop() clears this timer: a stopped pump never subscribes again.
+        this.resubscribeTimer = this.core.clock.setTimeout(() => void this.pump(), retryInMs);
       }
     } finally {
       this.pumping = false;
@@ -63,6 +79,7 @@ export class StreamPump {
   }
 
   private onItem(item: StreamItem): void {
+    this.failuresInRow = 0;
     if (item.kind !== 'stream' || item.status === 'open') this.lastItemAtMs = this.core.clock.now();
     if (item.kind === 'stream') {
       // A new connection's first item re-arms the watchdog at once.
