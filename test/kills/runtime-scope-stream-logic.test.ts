@@ -348,3 +348,67 @@ describe('private stream: readiness and the watchdog', () => {
     await a.runtime.stop();
   });
 });
+
+/** Accepts every planned place and shows its order on the stream: the scope settles, protected. */
+async function protectedAtVenue(a: Awaited<ReturnType<typeof account>>) {
+  let id = 100;
+  for (const { m } of a.submittedAt) {
+    if (m.action !== 'place') continue;
+    const exchangeOrderId = String(++id);
+    a.venue.answer((x) => x === m, { kind: 'accepted', exchangeOrderId });
+    a.venue.push({ kind: 'order', status: 'NEW', symbol: m.scope.symbol, managedSide: m.scope.managedSide, customOrderId: m.customOrderId, exchangeOrderId, ...m.intent });
+  }
+  await a.advance(100);
+  expect(a.runtime.scopeStateValue(LONG)).toBe('idle');
+}
+
+describe('a pass that throws (a defect) is a failed step, not a dead scope', () => {
+  // No real input makes the planner throw; the defect is injected into the one runtime call the
+  // pass reads first (the scope's recovery need), once, to prove the scope survives it.
+  async function throwingPass(thrown: unknown) {
+    const a = await account();
+    await a.start();
+    await protectedAtVenue(a);
+    const needsRecovery = a.core.needsRecovery.bind(a.core);
+    let defects = 1;
+    a.core.needsRecovery = (key) => {
+      if (defects-- > 0) throw thrown;
+      return needsRecovery(key);
+    };
+    const failuresBefore = a.of('scope_step_failed').length;
+    a.core.affect(LONG, 'test_defect', true);
+    await a.advance(0);
+    return { a, failures: a.of('scope_step_failed').slice(failuresBefore) };
+  }
+
+  test('the pass failure is journaled with the error message, and the scope plans again after the backoff', async () => {
+    const { a, failures } = await throwingPass(new Error('planner defect'));
+    expect(failures).toEqual([expect.objectContaining({ step: 'pass', reason: 'planner defect', scope: expect.objectContaining({ managedSide: 'LONG' }) })]);
+    const passes = a.of('workflow_pass').length;
+    await a.advance(1_000);
+    expect(a.of('workflow_pass').length).toBe(passes + 1);
+    expect(a.runtime.scopeStateValue(LONG)).toBeDefined();
+    await a.runtime.stop();
+  });
+
+  test('a thrown null is journaled as "null" (the catch itself must not throw)', async () => {
+    const { a, failures } = await throwingPass(null);
+    expect(failures).toEqual([expect.objectContaining({ step: 'pass', reason: 'null' })]);
+    await a.runtime.stop();
+  });
+});
+
+test('a scope that needs recovery with no recorded reason and no unknown outcome recovers with reason recovery_required', async () => {
+  const a = await account();
+  await a.start();
+  await protectedAtVenue(a);
+  // A context whose fate is not settled, with no flag and no pending submit behind it.
+  const sl = [...a.core.contexts.all()].find((c) => c.scopeKey === LONG && c.slot === 'SL')!;
+  await a.core.contexts.update(sl.customOrderId, { lifecycle: 'unknown' });
+  expect(a.core.needsRecovery(LONG)).toBe(true);
+  a.core.affect(LONG, 'test', true);
+  await a.advance(0);
+  const recoveries = a.of('rest_hydration').filter((r) => r.subject === 'recovery');
+  expect(recoveries.map((r) => r.reason)).toContain('recovery_required');
+  await a.runtime.stop();
+});
