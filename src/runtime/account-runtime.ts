@@ -105,7 +105,7 @@ export class AccountRuntime {
         if (this.core.modes.has('AUTH_FAILED') || this.core.modes.has('CLOCK_SKEW')) this.root.send({ type: 'account.resync', reason: `probe_${reason.toLowerCase()}` });
       }, config.pausedProbeMs ?? DEFAULT_PAUSED_PROBE_MS);
     };
-    const reason = (error: unknown) => scrubText(String((error as Error)?.message ?? error), []);
+    const reason = (error: unknown) => scrubText(String((error as Error)?.message ?? error));
     this.root.subscribe({ error: (error) => journal.record('account_failed', { reason: reason(error) }) });
     this.stream.subscribe({ error: (error) => journal.record('stream_failed', { reason: reason(error) }) });
     this.core.attach({

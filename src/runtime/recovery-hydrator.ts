@@ -386,5 +386,5 @@ function allTrusted() {
 
 /** A venue error for the journal: never a signed URL or a key (lesson: secrets never reach a log). */
 function errorText(error: unknown): string {
-  return scrubText(String((error as Error)?.message ?? error), []).slice(0, 300);
+  return scrubText(String((error as Error)?.message ?? error)).slice(0, 300);
 }

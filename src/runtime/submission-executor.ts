@@ -124,7 +124,7 @@ export class SubmissionExecutor {
     try {
       outcome = await call;
     } catch (error) {
-      outcome = { kind: 'unknown', reason: scrubText(String((error as Error)?.message ?? error), []) };
+      outcome = { kind: 'unknown', reason: scrubText(String((error as Error)?.message ?? error)) };
     } finally {
       this.inFlight.delete(call);
     }
@@ -215,7 +215,7 @@ export class SubmissionExecutor {
     try {
       outcome = await call;
     } catch (error) {
-      outcome = { kind: 'unknown', reason: scrubText(String((error as Error)?.message ?? error), []) };
+      outcome = { kind: 'unknown', reason: scrubText(String((error as Error)?.message ?? error)) };
     } finally {
       this.inFlight.delete(call);
     }

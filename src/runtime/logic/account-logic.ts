@@ -136,9 +136,9 @@ export function accountLogic(deps: AccountLogicDeps) {
       },
       onStreamLost: ({ event }) => {
         const reason = (event as { reason?: string }).reason ?? 'unknown';
-        journal.record('stream_disconnected', { reason: scrubText(reason, []) });
+        journal.record('stream_disconnected', { reason: scrubText(reason) });
         if (reason === 'heartbeat_timeout') core.modes.raise('STREAM_STALE', 'no private row or heartbeat within HEARTBEAT_TIMEOUT_MS');
-        else core.modes.raise('STREAM_DOWN', scrubText(reason, []).slice(0, 200));
+        else core.modes.raise('STREAM_DOWN', scrubText(reason).slice(0, 200));
         core.state.baselineTrust = { ...core.state.baselineTrust, order: 'untrusted', position: 'untrusted' };
         for (const key of core.known.keys()) {
           core.state.setTrust(key, 'order', 'untrusted');
@@ -148,7 +148,7 @@ export function accountLogic(deps: AccountLogicDeps) {
       },
       onScopeFailed: (_args, params) => {
         const key = params.scopeKey;
-        journal.record('scope_failed', { ...(core.known.has(key) ? { scope: core.scopeOf(key) } : { scopeKey: key }), reason: scrubText(String((params.error as Error)?.message ?? params.error), []) });
+        journal.record('scope_failed', { ...(core.known.has(key) ? { scope: core.scopeOf(key) } : { scopeKey: key }), reason: scrubText(String((params.error as Error)?.message ?? params.error)) });
         if (!core.known.has(key)) return;
         // Respawn after the current transition: a fresh owner re-plans from the settled view.
         queueMicrotask(() => {
@@ -163,7 +163,7 @@ export function accountLogic(deps: AccountLogicDeps) {
         core.affect(params.scopeKey, params.reason, true);
       },
       onHydrationFailed: (_args, params) => {
-        const reason = scrubText(String((params.error as Error)?.message ?? params.error), []);
+        const reason = scrubText(String((params.error as Error)?.message ?? params.error));
         journal.record('hydration_failed', { reason });
         const mode = hydrationEvidence(params.error, reason, core.venueRules.modeEvidence);
         if (mode) core.modes.raise(mode, reason.slice(0, 200));

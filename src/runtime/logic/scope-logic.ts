@@ -67,7 +67,7 @@ export function scopeLogic(core: RuntimeCore, passes: PassRunner, executor: Subm
       },
       onStepFailed: ({ context, event }, params) => {
         const e = event as { error?: Error; reason?: string };
-        core.journal.record('scope_step_failed', { scope: core.scopeOf(context.scopeKey), step: params.step, reason: scrubText(String(e.error?.message ?? e.reason ?? 'unknown'), []) });
+        core.journal.record('scope_step_failed', { scope: core.scopeOf(context.scopeKey), step: params.step, reason: scrubText(String(e.error?.message ?? e.reason ?? 'unknown')) });
       },
     },
     delays: {
