@@ -4,8 +4,8 @@
 // heartbeat watchdog at most once per resolution window, not once per row: at thousands of rows
 // per second a per-row event that re-arms a timer costs more than the row itself.
 // A reader that fails (the venue's iterator throws) is a lost stream, not the end of the service:
-// the stream machine hears it as closed, and the pump subscribes again after a backoff (1 s,
-// doubling to 30 s, back to 1 s once an item arrives) until it is stopped.
+// the stream machine hears it as closed, and after a backoff (1 s, doubling to 30 s, back to 1 s
+// once an item arrives) the venue re-opens its socket and the pump reads again, until stopped.
 import type { StreamEvent } from '../../machines/stream.machine.js';
 import type { StreamItem } from '../venues/port.js';
 import type { PrivateEventRouter } from './private-event-router.js';
@@ -70,8 +70,13 @@ export class StreamPump {
         const retryInMs = resubscribeDelayMs(this.failuresInRow);
         this.core.journal.record('stream_reader_failed', { reason: String((error as Error)?.message ?? error), retryInMs });
         this.toStream({ type: 'transport.closed', reason: 'stream_iterator_failed' });
-        // stop() clears this timer: a stopped pump never subscribes again.
-        this.resubscribeTimer = this.core.clock.setTimeout(() => void this.pump(), retryInMs);
+        // stop() clears this timer: a stopped pump never subscribes again. The venue drops and
+        // re-opens its socket first, so the new reader starts with an `open` of a fresh connection
+        // (the stream machine needs one) and the reconnect hydration follows it.
+        this.resubscribeTimer = this.core.clock.setTimeout(() => {
+          void this.core.venue.restartStream?.('stream_reader_failed').catch(() => undefined);
+          void this.pump();
+        }, retryInMs);
       }
     } finally {
       this.pumping = false;

@@ -20,6 +20,10 @@ const HEARTBEAT_MS = 10_000; // resolution: 1,000 ms
 /** A venue whose every privateRows() call is a new subscription (as a socket would be). */
 class SubscribingVenue {
   readonly subscriptions: AsyncQueue<StreamItem>[] = [];
+  readonly restarts: string[] = [];
+  async restartStream(reason: string): Promise<void> {
+    this.restarts.push(reason);
+  }
   /** Subscriptions whose reader throws this value at its next read. */
   private readonly failing = new Map<number, unknown>();
   privateRows(): AsyncIterable<StreamItem> {
@@ -135,8 +139,11 @@ test('after a reader failure the pump subscribes again after the backoff, and ro
   expect(venue.subscriptions).toHaveLength(1);
   await p.advanceTo(p.clock.now() + 999);
   expect(venue.subscriptions).toHaveLength(1);
+  expect(venue.restarts).toEqual([]);
   await p.advanceTo(p.clock.now() + 1);
   expect(venue.subscriptions).toHaveLength(2);
+  // The venue re-opens its socket for the new reader (a fresh connection announces itself).
+  expect(venue.restarts).toEqual(['stream_reader_failed']);
   venue.push({ kind: 'stream', status: 'open' } as StreamItem);
   venue.push(row(7));
   await drainTurns();
