@@ -94,10 +94,7 @@ export class AccountRuntime {
     // Refused credentials or signatures pause the account; it asks the venue again, slowly (a
     // resync is a signed read), until an answer clears them.
     let probe: unknown;
-    this.cancelProbe = () => {
-      if (probe !== undefined) clock.clearTimeout(probe);
-      probe = undefined;
-    };
+    this.cancelProbe = () => clock.clearTimeout(probe);
     this.core.modes.onRaised = (reason) => {
       if ((reason !== 'AUTH_FAILED' && reason !== 'CLOCK_SKEW') || probe !== undefined || this.stopped) return;
       probe = clock.setTimeout(() => {
