@@ -43,18 +43,13 @@ export function summaryOf(core: RuntimeCore, ready: boolean): JournalFields<'sum
 /** Calls `emit` every `intervalMs` on `clock` until the returned stop is called (nothing for 0). */
 export function scheduleSummaries(clock: RuntimeClock, intervalMs: number, emit: () => void): () => void {
   if (!(intervalMs > 0)) return () => undefined;
-  let stopped = false;
   let timer: unknown;
   const arm = () => {
     timer = clock.setTimeout(() => {
-      if (stopped) return;
       emit();
       arm();
     }, intervalMs);
   };
   arm();
-  return () => {
-    stopped = true;
-    clock.clearTimeout(timer);
-  };
+  return () => clock.clearTimeout(timer);
 }
