@@ -208,6 +208,13 @@ describe('a defect that stops a machine is journaled, never silent', () => {
     expect(a.of('account_failed')).toEqual([expect.objectContaining({ reason: 'account defect' })]);
   });
 
+  test('a defect that throws null is journaled as "null" (the handler itself must not throw)', async () => {
+    const a = account();
+    Object.defineProperty(a.core.state, 'serviceReady', { configurable: true, get: () => false, set: () => { throw null; } });
+    await a.start();
+    expect(a.of('account_failed')).toEqual([expect.objectContaining({ reason: 'null' })]);
+  });
+
   test('the stream machine: stream_failed with the reason', async () => {
     const a = account();
     Object.defineProperty(a.core.state, 'privateStreamReady', { configurable: true, get: () => false, set: () => { throw new Error('stream defect'); } });

@@ -82,6 +82,7 @@ test('pending confirmations, unknown outcomes, scopes in recovery and the modes 
   r.core.tracker.register({ scopeKey: SHORT, action: 'place', slot: 'SL', customOrderId: 'b', sinceMs: 0, state: 'unknown' });
   r.core.tracker.register({ scopeKey: SHORT, action: 'place', slot: 'TP', customOrderId: 'c', sinceMs: 0, state: 'accepted' });
   r.core.requireRecovery(LONG, 'confirmation_timeout');
+  r.core.know(ETH); // known, nothing to recover
   r.core.modes.raise('RATE_LIMITED', 'HTTP 429');
   const s = summaryOf(r.core, true);
   // SHORT recovers for its unknown outcome, LONG because it was flagged.
