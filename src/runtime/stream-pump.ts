@@ -8,6 +8,7 @@
 // once an item arrives) the venue re-opens its socket and the pump reads again, until stopped.
 import type { StreamEvent } from '../../machines/stream.machine.js';
 import type { StreamItem } from '../venues/port.js';
+import { doublingBackoffMs } from './backoff.js';
 import type { PrivateEventRouter } from './private-event-router.js';
 import type { RuntimeCore } from './runtime-core.js';
 
@@ -22,7 +23,7 @@ export function activityResolutionMs(heartbeatTimeoutMs: number): number {
 
 /** The wait before subscribing again after the `failures`-th reader failure in a row (1-based). */
 export function resubscribeDelayMs(failures: number): number {
-  return Math.min(30_000, 1_000 * 2 ** Math.min(failures - 1, 5));
+  return doublingBackoffMs(failures, 30_000);
 }
 
 export class StreamPump {

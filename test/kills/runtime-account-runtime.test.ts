@@ -10,7 +10,7 @@ import { parseStrategy } from '../../src/config/strategy-config.js';
 import { createFailingStore } from '../../src/conformance/failing-store.js';
 import { ScriptedVenue } from '../../src/conformance/scripted-venue.js';
 import { SteppingClock } from '../../src/conformance/stepping-clock.js';
-import { advanceClockTo, drainTurns } from '../support/stepping.js';
+import { advanceClockTo, bootWithOpenStream, drainTurns } from '../support/stepping.js';
 import { AccountRuntime } from '../../src/runtime/account-runtime.js';
 import { Journal, type JournalRecord } from '../../src/runtime/journal.js';
 import type { RuntimeConfig } from '../../src/runtime/runtime-config.js';
@@ -44,13 +44,7 @@ function account(over: Partial<RuntimeConfig> = {}, validateConfig?: () => void)
   };
   const runtime = new AccountRuntime({ config, venue, store: createFailingStore().keyv, clock, journal, jitter: () => 0, ...(validateConfig ? { validateConfig } : {}) });
   const advance = (ms: number) => advanceClockTo(clock, clock.now() + ms, drain);
-  const start = async () => {
-    runtime.boot();
-    venue.push({ kind: 'stream', status: 'open' });
-    runtime.start();
-    await drain();
-    await advance(0);
-  };
+  const start = () => bootWithOpenStream(runtime, venue, clock, drain);
   const of = (name: string) => records.filter((r) => r.event === name) as Array<JournalRecord & Record<string, unknown>>;
   const resyncs = () => of('rest_hydration').filter((r) => String(r.reason).startsWith('probe_'));
   return { runtime, core: runtime.core, venue, clock, advance, start, records, of, resyncs, closes: () => closes };

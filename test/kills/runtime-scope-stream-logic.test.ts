@@ -13,7 +13,7 @@ import { parseStrategy } from '../../src/config/strategy-config.js';
 import { createFailingStore } from '../../src/conformance/failing-store.js';
 import { ScriptedVenue } from '../../src/conformance/scripted-venue.js';
 import { SteppingClock } from '../../src/conformance/stepping-clock.js';
-import { advanceClockTo, drainTurns } from '../support/stepping.js';
+import { advanceClockTo, bootWithOpenStream, drainTurns } from '../support/stepping.js';
 import { AccountRuntime } from '../../src/runtime/account-runtime.js';
 import { Journal, type JournalRecord } from '../../src/runtime/journal.js';
 import type { RuntimeConfig } from '../../src/runtime/runtime-config.js';
@@ -70,13 +70,7 @@ async function account(over: Partial<RuntimeConfig> = {}, opts: { short?: boolea
   const runtime = new AccountRuntime({ config, venue, store: createFailingStore().keyv, clock, journal });
   const advanceTo = (at: number) => advanceClockTo(clock, at, drain);
   const advance = (ms: number) => advanceTo(clock.now() + ms);
-  const start = async () => {
-    runtime.boot();
-    venue.push({ kind: 'stream', status: 'open' });
-    runtime.start();
-    await drain();
-    await advance(0);
-  };
+  const start = () => bootWithOpenStream(runtime, venue, clock, drain);
   const of = (name: string) => records.filter((r) => r.event === name) as Array<JournalRecord & Record<string, unknown>>;
   const answerAll = (outcome: SubmitOutcome, match: (m: VenueMutation) => boolean = () => true) => {
     let n = 0;

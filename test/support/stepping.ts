@@ -21,3 +21,20 @@ export async function advanceClockTo(clock: SteppingClock, at: number, drain: ()
   clock.set(at);
   await drain();
 }
+
+/**
+ * The service's start on a stepping clock: the machines boot, the private stream says it is open,
+ * the account starts, and everything due at the current time runs.
+ */
+export async function bootWithOpenStream(
+  runtime: { boot(): void; start(): void },
+  venue: { push(item: { kind: 'stream'; status: 'open' }): void },
+  clock: SteppingClock,
+  drain: () => Promise<void> = drainTurns,
+): Promise<void> {
+  runtime.boot();
+  venue.push({ kind: 'stream', status: 'open' });
+  runtime.start();
+  await drain();
+  await advanceClockTo(clock, clock.now(), drain);
+}

@@ -9,6 +9,7 @@ import type { PrivateEventRouter } from '../private-event-router.js';
 import { scrubText } from '../redact.js';
 import type { RecoveryHydrator } from '../recovery-hydrator.js';
 import type { RuntimeCore } from '../runtime-core.js';
+import { doublingBackoffMs } from '../backoff.js';
 import type { SubmissionExecutor } from '../submission-executor.js';
 import type { ModeEvidence } from '../../venues/plugin.js';
 
@@ -103,7 +104,7 @@ export function accountLogic(deps: AccountLogicDeps) {
     delays: {
       // 1 s doubling to 60 s, with jitter: a venue that refuses us is not asked once a second.
       HYDRATION_RETRY: ({ context }) => {
-        const cap = Math.min(MAX_HYDRATION_RETRY_MS, 1_000 * 2 ** Math.max(0, context.hydrationFailures - 1));
+        const cap = doublingBackoffMs(context.hydrationFailures, MAX_HYDRATION_RETRY_MS);
         return Math.round(cap / 2 + deps.jitter() * (cap / 2));
       },
     },

@@ -6,6 +6,7 @@ import type { PassRunner, PlannedRequest } from '../pass-runner.js';
 import { scrubText } from '../redact.js';
 import { UnresolvedEvidenceError, type RecoveryHydrator } from '../recovery-hydrator.js';
 import type { RuntimeCore } from '../runtime-core.js';
+import { doublingBackoffMs } from '../backoff.js';
 import type { SubmissionExecutor } from '../submission-executor.js';
 
 const MAX_RETRY_BACKOFF_MS = 30_000;
@@ -78,7 +79,7 @@ export function scopeLogic(core: RuntimeCore, passes: PassRunner, executor: Subm
         return deadline === undefined ? config.confirmationTimeoutMs : Math.max(0, deadline - core.clock.now());
       },
       MARK_POLL: config.markPollMs ?? 2_000,
-      RETRY_BACKOFF: ({ context }) => context.retryAfterMs ?? Math.min(MAX_RETRY_BACKOFF_MS, 1_000 * 2 ** Math.max(0, context.retries - 1)),
+      RETRY_BACKOFF: ({ context }) => context.retryAfterMs ?? doublingBackoffMs(context.retries, MAX_RETRY_BACKOFF_MS),
     },
   });
 }
