@@ -89,7 +89,8 @@ export class AccountRuntime {
           if (event.type === 'mode.set') journal.record('mode_changed', { mode: params.mode, reasons: event.reasons, since: context.sinceMs });
         },
       },
-    }), { clock });
+    }));
+    // No clock for the mode actor: its machine has no delayed transitions (since comes from the event).
     this.core.modes.attach((event) => this.mode.send(event));
     // Refused credentials or signatures pause the account; it asks the venue again, slowly (a
     // resync is a signed read), until an answer clears them.

@@ -233,6 +233,32 @@ describe('what operators read comes from the machines', () => {
     await a.runtime.stop();
   });
 
+  test('hydrate alone takes the startup snapshot at the venue and holds it, not ready until started', async () => {
+    const a = account();
+    let hydrations = 0;
+    const hydrate = a.venue.hydrate.bind(a.venue);
+    a.venue.hydrate = async (request) => {
+      hydrations++;
+      return hydrate(request);
+    };
+    a.runtime.boot();
+    await drain(); // the configuration validated
+    expect(a.runtime.root.getSnapshot().value).toBe('configured');
+    a.runtime.hydrate();
+    await a.advance(0);
+    expect(hydrations).toBe(1);
+    expect(a.runtime.root.getSnapshot().value).toBe('hydrated');
+    expect(a.core.state.positions.get('binance:linear:BTCUSDT:LONG')?.size.toString()).toBe('0.01');
+    expect(a.runtime.readiness().service).toBe(false);
+    a.venue.push({ kind: 'stream', status: 'open' });
+    await drain();
+    a.runtime.start();
+    await a.advance(0);
+    expect(a.runtime.readiness().service).toBe(true);
+    expect(hydrations).toBe(1); // the snapshot taken stands: start does not take a second one
+    await a.runtime.stop();
+  });
+
   test('the stream: its machine state, rows handed on, when it last said anything', async () => {
     const a = account();
     await a.start();
