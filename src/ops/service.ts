@@ -227,7 +227,7 @@ export async function startService(options: StartOptions): Promise<number> {
         (options.errors ?? process.stderr).write(`exstate: start failed: the venue refused the API key or its signature (${errorLine(record.detail)}); check API_KEY, API_SECRET and the key's permissions\n`);
         void stop('auth_failed').then(resolve);
       }
-    });
+    }, { level: 'info' }); // service_ready, symbols_unlisted, alert_raised: none below info
     if (options.signal) {
       const onAbort = () => void stop('abort').then(resolve);
       if (options.signal.aborted) onAbort();
@@ -283,7 +283,7 @@ export async function startService(options: StartOptions): Promise<number> {
     const report = () => void lease.reportStatus({ mode: runtime.core.modes.mode(), ready: runtime.state.serviceReady }).catch(() => undefined);
     journal.subscribe((record) => {
       if (record.event === 'service_ready' || record.event === 'mode_changed') report();
-    });
+    }, { level: 'info' });
     stopLease = keepLease({
       lease, journal, account: shared.accountId, renewEveryMs: Math.floor((shared.leaseTtlMs - shared.leaseMarginMs) / 2),
       onLost: (reason) => {

@@ -527,10 +527,15 @@ export function isJournalEvent(name: string): name is JournalEventName {
 
 /** The level a record logs at: the catalogue's (or its field's), warn for an undeclared event. */
 export function levelOf(record: { event: string; [field: string]: unknown }): JournalLevel {
-  if (!isJournalEvent(record.event)) return 'warn';
-  const spec: EventSpec = JOURNAL_CATALOGUE[record.event];
+  return levelOfFields(record.event, record);
+}
+
+/** The level an event with these fields logs at (before a record is built of them). */
+export function levelOfFields(event: string, fields: Readonly<Record<string, unknown>>): JournalLevel {
+  if (!isJournalEvent(event)) return 'warn';
+  const spec: EventSpec = JOURNAL_CATALOGUE[event];
   if (spec.levelBy) {
-    const value = record[spec.levelBy.field];
+    const value = fields[spec.levelBy.field];
     const by = value === undefined ? undefined : spec.levelBy.levels[String(value)];
     if (by) return by;
   }

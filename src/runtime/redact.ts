@@ -106,7 +106,9 @@ function isPlain(value: object): boolean {
 }
 
 /**
- * Every string inside `value` (plain objects and arrays, to depth 8) through `scrubText`.
+ * Every string inside `value` (plain objects and arrays, to depth 8) through `scrubText`, and
+ * every secret-named field (`apiKey`, `secret`, `signature`, `listenKey`...) as `[redacted]`:
+ * the journal's one pass, after which its records need no other redaction on their way to a sink.
  * Copy on write: when nothing changes the same object comes back; class instances (decimals,
  * dates, maps) are left as they are.
  */
@@ -125,7 +127,7 @@ export function scrubDeep<T>(value: T, depth = 0): T {
   if (!isPlain(value)) return value;
   let out: Record<string, unknown> | undefined;
   for (const [k, v] of Object.entries(value as Record<string, unknown>)) {
-    const s = scrubDeep(v, depth + 1);
+    const s = SECRET_KEY.test(k) && v !== undefined ? REDACTED : scrubDeep(v, depth + 1);
     if (s !== v) (out ??= { ...(value as Record<string, unknown>) })[k] = s;
   }
   return (out ?? value) as T;

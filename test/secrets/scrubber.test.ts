@@ -76,3 +76,32 @@ test('a value that is a prefix of another never cuts the longer one in two; give
   given[0] = 'other-given-secret';
   expect(scrubText('s other-given-secret t', given)).toBe(`s ${REDACTED} t`);
 });
+
+test('a secret-named field anywhere in a record is cut when the record is made, and its log line shows it cut', async () => {
+  const { Writable } = await import('node:stream');
+  const { attachLogger, createLogger } = await import('../../src/runtime/logger.js');
+  const journal = new Journal({ now: () => 0 });
+  const lines: string[] = [];
+  attachLogger(journal, createLogger({ level: 'info', destination: new Writable({ write: (chunk, _e, done) => (lines.push(String(chunk)), done()) }) }));
+  const seen: unknown[] = [];
+  journal.subscribe((r) => seen.push(r));
+  // An unregistered value under a secret-bearing name, nested in a pass-through (json) field.
+  const seededPosition = { symbol: 'BTCUSDT', auth: { apiKey: 'plainKEYnotRegistered', listen_key: 'plainLISTENnotRegistered', Signature: 'plainSIGnotRegistered' } };
+  journal.record('simulator_started', { rest: 'http://127.0.0.1:1', control: 'http://127.0.0.1:2', seededPosition });
+  const out = JSON.stringify([seen, lines]);
+  expect(out).not.toMatch(/plainKEY|plainLISTEN|plainSIG/);
+  expect(seen).toEqual([expect.objectContaining({ seededPosition: { symbol: 'BTCUSDT', auth: { apiKey: REDACTED, listen_key: REDACTED, Signature: REDACTED } } })]);
+  expect(JSON.parse(lines[0]!).seededPosition.auth.apiKey).toBe(REDACTED);
+  // The caller's object is left as it was (copy on write).
+  expect(seededPosition.auth.apiKey).toBe('plainKEYnotRegistered');
+});
+
+test('anything else logged through the logger has its secret-named fields cut, at any depth', async () => {
+  const { Writable } = await import('node:stream');
+  const { createLogger } = await import('../../src/runtime/logger.js');
+  const lines: string[] = [];
+  const logger = createLogger({ level: 'info', destination: new Writable({ write: (chunk, _e, done) => (lines.push(String(chunk)), done()) }) });
+  logger.info({ apiKey: 'directKEY1', nested: { deeper: { secret: 'directSECRET2' } }, url: '/x?signature=directSIG3' }, 'direct');
+  expect(lines.join('')).not.toMatch(/directKEY1|directSECRET2|directSIG3/);
+  expect(JSON.parse(lines[0]!)).toMatchObject({ apiKey: REDACTED, nested: { deeper: { secret: REDACTED } } });
+});
