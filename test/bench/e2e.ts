@@ -21,7 +21,7 @@ export function benchSymbols(n: number): SymbolSpec[] {
   }));
 }
 
-export async function service(sim: Simulator, mode: ExecutionMode) {
+export async function service(sim: Pick<Simulator, 'rest' | 'ws' | 'apiKey' | 'secret'>, mode: ExecutionMode) {
   const store = await openDurableStore(join(mkdtempSync(join(tmpdir(), 'exstate-bench-')), 'b.sqlite'));
   const journal = new Journal(systemClock);
   const venue = await BinanceUsdmVenue.create({

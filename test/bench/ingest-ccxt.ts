@@ -45,7 +45,7 @@ export interface IngestThroughCcxt {
 }
 
 type Raw = Record<string, unknown>;
-interface SimInfo { rest: string; ws: string; control: string; apiKey: string; secret: string; symbols: string[] }
+export interface SimInfo { rest: string; ws: string; control: string; apiKey: string; secret: string; symbols: string[] }
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
@@ -64,8 +64,9 @@ export function stats(values: number[]): Stats {
 
 // ---- the simulator, in its own process ------------------------------------------------------
 
-async function startSimChild(symbols: number): Promise<{ info: SimInfo; child: ChildProcess; stop: () => Promise<void> }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'test/bench/ingest-sim.ts'), '--symbols', String(symbols)], {
+/** The bench simulator (test/bench/ingest-sim.ts) in a process of its own; `extra` are its flags (`--book`). */
+export async function startSimChild(symbols: number, extra: string[] = []): Promise<{ info: SimInfo; child: ChildProcess; stop: () => Promise<void> }> {
+  const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'test/bench/ingest-sim.ts'), '--symbols', String(symbols), ...extra], {
     cwd: ROOT, stdio: ['pipe', 'pipe', 'inherit'],
   });
   const info = await new Promise<SimInfo>((resolve, reject) => {

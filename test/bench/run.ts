@@ -14,6 +14,7 @@ import { perRowAtScale } from './scale-rows.js';
 import { protectMany } from './protect-many.js';
 import { decisionSamples, percentile } from './decision.js';
 import { startupReady10k } from './startup-10k.js';
+import { journalCost } from './journal-cost.js';
 import { ingestThroughCcxt } from './ingest-ccxt.js';
 import { spawnSync } from 'node:child_process';
 import type { ScopesFigure } from './scopes-100k.js';
@@ -123,6 +124,9 @@ async function ingestCcxt() {
     note: `20,000 raw frames (40,000 rows) over 500 symbols from a simulator child process; exstate's CPU less ccxt's, over ccxt's (same run); median of 3 runs (min ${r.ownOverCcxt.min}, max ${r.ownOverCcxt.max})` });
   report({ name: 'exstate_cpu_us_per_frame', value: r.exstateCpuUsPerFrame.median, unit: 'us CPU/frame', ...r.exstateCpuUsPerFrame, note: `ccxt, adapter, router, production journal sink; wall ${r.wallMs.exstate.median} ms per run` });
   report({ name: 'ccxt_cpu_us_per_frame', value: r.ccxtCpuUsPerFrame.median, unit: 'us CPU/frame', ...r.ccxtCpuUsPerFrame, note: `ccxt alone, the same frames and watch loops; wall ${r.wallMs.ccxt.median} ms per run` });
+  const j = journalCost();
+  report({ name: 'journal_cpu_us_per_frame', value: round(j.median, 1), unit: 'us CPU/frame', min: round(j.min, 1), median: round(j.median, 1), max: round(j.max, 1),
+    note: 'the five records one ingested frame makes (a fill at info, four debug records) through the production journal sink (pino at info); median of 5 rounds of 50,000 frames (test/bench/journal-cost.ts)' });
 }
 
 /** Decision latency without and with the durable context write, 3 runs each, p99 per run. */
@@ -178,7 +182,7 @@ async function startup10k() {
   const w = stats(walls, 0);
   const c = stats(cpus, 0);
   report({ name: 'startup_ready_10k_ms', value: w.median, unit: 'ms', target: '<= 3000', ...w, cpu_ms: c.median,
-    note: `10,000 positions (5,000 symbols, both sides, hedge mode) and 40,000 open orders through ccxt against the simulator (same process); median of 3 runs (min ${w.min}, max ${w.max}); CPU ${c.median} ms (min ${c.min}, max ${c.max})` });
+    note: `10,000 positions (5,000 symbols, both sides, hedge mode) and 40,000 open orders through ccxt against the simulator (a process of its own); median of 3 runs (min ${w.min}, max ${w.max}); CPU of exstate's process ${c.median} ms (min ${c.min}, max ${c.max})` });
 }
 
 async function scopes10k() {
@@ -271,6 +275,8 @@ const history = `## Design changes, with the figures before and after (this mach
 | open orders indexed by scope (a pass read its scope's orders by scanning every open order of the account) | \`per_row_cpu_us_1k\` / \`per_row_cpu_us_10k\` (ratio), one run each under load, test/bench/scale-rows.ts | 140 / 298 (2.12) | 121 / 160 (1.32) |
 | the simulator's open orders indexed per symbol and client id, margin summed per changed symbol (every placement walked every order ever placed and every position) | seeding the simulator with 2 positions and 8 orders per symbol (src/sim only, payloads unchanged) | 1,000 symbols 95.7 s; 5,000 symbols ~40 min (extrapolated) | 1.26 s; 3.4 s (\`startup_ready_10k_ms\` measurable at all) |
 | the context store on better-sqlite3 behind group commit (every write asked for in one turn of the event loop shares one transaction: a pass's SL and TP contexts, or thousands of scopes' at once) instead of keyv over async sqlite3 (one transaction per key); same file format, same durability (WAL, synchronous FULL, one fsync per transaction) | one protective pass's two context writes, p50 / p99 (test/bench/store-write.ts, 300 passes) | see the note below | see the note below |
+| the journal builds a record only when some sink takes its level (the logger asks for its own: at \`info\`, the debug records of a row are never built), and cuts secret-named fields in its one scrub pass, so journal lines skip the log formatter's redaction and pino's redact paths (a third pass over the same names) are gone | \`journal_cpu_us_per_frame\` (test/bench/journal-cost.ts; both trees in the same minutes, beside a Stryker run) | 67.6 us | 21.2 us |
+| the startup bench's simulator in a process of its own (it served 40,000 orders from exstate's process: its JSON encoding was counted as exstate's CPU and shared exstate's core) | \`startup_ready_10k_ms\` wall / CPU, one run each beside a Stryker run (load 3-5) | 24,954 / 17,411 ms | 12,496 / 7,708 ms |
 
 Inspection (@statelyai/inspect) is off: it costs most of the throughput.
 
@@ -376,7 +382,14 @@ How each figure is taken:
   \`decision_latency_*\` but with 100 warm-up scopes first and a venue that confirms every place
   on the private stream (no scope left in recovery); in-memory store, then the SQLite store.
 - \`startup_ready_10k_ms\` (test/bench/startup-10k.ts): 10,000 positions and 40,000 open orders
-  seeded into the simulator (same process); boot to readiness through ccxt; CPU beside wall.
+  seeded into the simulator, which runs in a process of its own (test/bench/ingest-sim.ts
+  \`--book\`; until 2026-12-02 it ran in exstate's process, and its serialization of the 40,000
+  orders was in the figure and on exstate's core); boot to readiness through ccxt; the CPU of
+  exstate's process beside wall.
+- \`journal_cpu_us_per_frame\` (test/bench/journal-cost.ts): the five journal records one
+  ingested frame makes in the ccxt ingest bench (the fill at info; the unowned order row and three
+  \`scope_affected\` at debug) through the production journal sink (pino at info, JSON, to a
+  discarding stream), CPU per frame.
 - \`scopes_100k_*\`, \`scope_bytes\` (test/bench/scopes-100k.ts, a process of its own): 100,000
   scope actors made known, heap per scope after a forced GC, then the account stopped; capped at
   300 s (the spawn figures are reported even when the stop does not finish).

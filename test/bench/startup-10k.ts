@@ -1,23 +1,41 @@
 // `startup_ready_10k_ms` (issue 13, item 6): the startup figure at ten times `startup_ready_ms`.
 // 5,000 symbols in hedge mode, each with a LONG and a SHORT position and 8 open limit orders
-// (10,000 positions, 40,000 orders), seeded straight into the simulator; then from boot to
-// service readiness, the hydration going through the real ccxt client over loopback.
+// (10,000 positions, 40,000 orders), seeded into the simulator, which runs in a process of its own
+// (as a venue does: its serialization of 40,000 orders is not exstate's cost, nor on exstate's
+// core); then from boot to service readiness, the hydration going through the real ccxt client
+// over loopback. CPU is this process's alone (exstate and ccxt).
 // Standalone: `npx tsx test/bench/startup-10k.ts` prints one JSON line.
 import { pathToFileURL } from 'node:url';
-import { startupReady } from './e2e.js';
+import { service, until } from './e2e.js';
+import { startSimChild } from './ingest-ccxt.js';
 
 export const STARTUP_10K_SYMBOLS = 5_000;
 
-/** Wall time and process CPU (runtime and simulator share the process) from boot to readiness. */
+/** Wall time and this process's CPU from boot to readiness, the simulator in a child process. */
 export async function startupReady10k(): Promise<{ value_ms: number; cpu_ms: number }> {
-  const { ms, cpuMs } = await startupReady(STARTUP_10K_SYMBOLS);
-  return { value_ms: ms, cpu_ms: cpuMs };
+  const sim = await startSimChild(STARTUP_10K_SYMBOLS, ['--book']);
+  try {
+    const { runtime, close } = await service(sim.info, 'dry_run');
+    const t0 = performance.now();
+    const cpu0 = process.cpuUsage();
+    runtime.boot();
+    runtime.start();
+    await until('service ready', () => runtime.state.serviceReady, 600_000);
+    const ms = performance.now() - t0;
+    const cpu = process.cpuUsage(cpu0);
+    const seen = { scopes: runtime.core.known.size, orders: runtime.state.orders.size };
+    await close();
+    if (seen.scopes !== STARTUP_10K_SYMBOLS * 2 || seen.orders !== STARTUP_10K_SYMBOLS * 8) throw new Error(`bench: startup saw ${seen.scopes} scopes and ${seen.orders} orders`);
+    return { value_ms: ms, cpu_ms: (cpu.user + cpu.system) / 1000 };
+  } finally {
+    await sim.stop();
+  }
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
   const { value_ms, cpu_ms } = await startupReady10k();
   process.stdout.write(`${JSON.stringify({
     name: 'startup_ready_10k_ms', value: Math.round(value_ms), unit: 'ms', target: '<= 3000', cpu_ms: Math.round(cpu_ms),
-    note: '10,000 positions (5,000 symbols, both sides, hedge mode), 40,000 open orders',
+    note: '10,000 positions (5,000 symbols, both sides, hedge mode), 40,000 open orders; simulator in its own process',
   })}\n`);
 }
