@@ -1,7 +1,8 @@
 // One workflow owner per symbol-side scope. Control state only: the data lives in AccountState
 // and the stores, and every effect is a named actor or action the runtime provides.
 //
-//   idle/blocked --affected--> settling (quiet window re-armed per row, max delay kept)
+//   idle/blocked --affected--> settling (quiet window kept as data by the runtime, extended by
+//     every row; it says `burst.quiet` when the window passed; max delay kept here)
 //     --> planning (one pass, one action family) --> submitting --> pendingConfirmation
 //     --> settling (trusted state changed) ... ; unknown outcome or timeout --> planning
 //     (the pass selects recovery) --> recovering --> planning.
@@ -38,6 +39,8 @@ export interface ScopeContext {
 
 export type ScopeEvent =
   | { type: 'scope.affected'; reason: string; immediate?: boolean }
+  /** The runtime's quiet window (EVENT_BURST after the last row, data with one timer per scope) passed. */
+  | { type: 'burst.quiet' }
   | { type: 'confirmation.resolved'; remaining: number }
   | { type: 'confirmation.restored' }
   | { type: 'pass.done'; next: PassNext; requests?: readonly unknown[] }
@@ -95,13 +98,18 @@ export const scopeMachine = setup({
      * protect at once.
      */
     startSubmit: () => {},
+    /**
+     * Runtime hook: the quiet window starts (EVENT_BURST from now). The runtime keeps it as data,
+     * extends it on every row that affects the scope, and sends `burst.quiet` once it has passed:
+     * one timer per scope, and no actor event for a row that records nothing new.
+     */
+    armQuietWindow: () => {},
     /** Runtime hook: a confirmation deadline passed; the runtime journals it and marks the scope for recovery. */
     onConfirmationTimeout: () => {},
     /** Runtime hook: a pass, submission or recovery failed unexpectedly. */
     onStepFailed: (_args, _params: { step: string }) => {},
   },
   delays: {
-    EVENT_BURST: 150,
     MAX_BURST_DELAY: 1_000,
     CONFIRMATION_TIMEOUT: 5_000,
     RETRY_BACKOFF: 1_000,
@@ -138,12 +146,14 @@ export const scopeMachine = setup({
       },
       states: {
         quiet: {
-          after: { EVENT_BURST: '#scope.planning' },
+          entry: 'armQuietWindow',
           on: {
             'scope.affected': [
               { guard: 'isImmediate', target: '#scope.planning', actions: 'recordReason' },
-              { target: 'quiet', reenter: true, actions: 'recordReason' },
+              // The runtime extends the quiet window (data): nothing is re-armed here.
+              { actions: 'recordReason' },
             ],
+            'burst.quiet': '#scope.planning',
           },
         },
       },
@@ -234,3 +244,18 @@ export const scopeMachine = setup({
 });
 
 export type ScopeMachine = typeof scopeMachine;
+
+/**
+ * Whether `scope.affected` with this reason would change nothing in a scope whose snapshot this
+ * is: every state records it as a follow-up reason only (a resting state and an immediate row in
+ * `settling` move on instead), and a reason already recorded, or one past the bound, records
+ * nothing. The runtime does not send such an event at all: most rows of a burst are this.
+ */
+export function affectedChangesNothing(snapshot: { value: unknown; context: ScopeContext }, reason: string, immediate: boolean): boolean {
+  // `settling` is the machine's only compound state (its value is then an object).
+  const state = typeof snapshot.value === 'string' ? snapshot.value : 'settling';
+  if (state === 'idle' || state === 'blocked' || state === 'protectionUnplaceable') return false;
+  if (immediate && state === 'settling') return false;
+  const { reasons } = snapshot.context;
+  return reasons.length >= MAX_FOLLOW_UP_REASONS || reasons.includes(reason);
+}

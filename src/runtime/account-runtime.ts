@@ -8,6 +8,7 @@ import { createActor, waitFor, type Actor, type AnyActorRef } from 'xstate';
 import { accountMachine, type AccountEvent } from '../../machines/account.machine.js';
 import { groupOf, shardOf } from '../../machines/shard-group.machine.js';
 import { modeMachine } from '../../machines/mode.machine.js';
+import { affectedChangesNothing } from '../../machines/scope.machine.js';
 import { streamMachine } from '../../machines/stream.machine.js';
 import type { ScopeKey } from '../domain/scope.js';
 import type { Venue } from '../venues/port.js';
@@ -109,6 +110,10 @@ export class AccountRuntime {
     this.core.attach({
       ensure: (key) => this.spawnScope(key),
       send: (key, event) => this.scopeRef(key)?.send(event),
+      changesNothing: (key, reason, immediate) => {
+        const snapshot = this.scopeRef(key)?.getSnapshot();
+        return snapshot?.status === 'active' && affectedChangesNothing(snapshot, reason, immediate);
+      },
     });
   }
 
@@ -213,6 +218,7 @@ export class AccountRuntime {
     this.stopped = true;
     this.stopSummaries();
     this.cancelProbe();
+    this.core.stopQuietWindows();
     this.pump.stop();
     this.root.send({ type: 'account.stop' });
     if (this.root.getSnapshot().status === 'active') {

@@ -20,6 +20,8 @@ export interface ScopeSink {
   /** Creates the scope's workflow owner if it does not exist yet. */
   ensure(scopeKey: ScopeKey): void;
   send(scopeKey: ScopeKey, event: { type: string; [k: string]: unknown }): void;
+  /** Whether `scope.affected` with this reason would change nothing in the scope as it stands (then it is not sent). */
+  changesNothing?(scopeKey: ScopeKey, reason: string, immediate: boolean): boolean;
 }
 
 export class RuntimeCore {
@@ -89,6 +91,9 @@ export class RuntimeCore {
   affect(key: ScopeKey, reason: string, immediate = false): void {
     this.know(key);
     this.journal.record('scope_affected', { scope: this.scopeOf(key), reason });
+    // A row during the quiet window extends it (data; the window's one timer checks it).
+    const quiet = this.quiet.get(key);
+    if (quiet) quiet.untilMs = this.clock.now() + this.config.eventBurstMs;
     let pending = this.pendingAffects.get(key);
     if (!pending) {
       pending = { reasons: [], immediate: false };
@@ -116,8 +121,44 @@ export class RuntimeCore {
     if (!pending) return;
     this.pendingAffects.delete(key);
     pending.reasons.forEach((reason, i) => {
-      this.sink?.send(key, { type: 'scope.affected', reason, immediate: pending.immediate && i === pending.reasons.length - 1 });
+      const immediate = pending.immediate && i === pending.reasons.length - 1;
+      if (this.sink?.changesNothing?.(key, reason, immediate)) return;
+      this.sink?.send(key, { type: 'scope.affected', reason, immediate });
     });
+  }
+
+  /**
+   * Each settling scope's quiet window, as data: it ends EVENT_BURST after the scope's last row,
+   * and ONE timer per scope checks it (re-armed for the rest while rows extend it). A row costs a
+   * field write here instead of an actor event that cancels and re-arms a machine timer.
+   */
+  private readonly quiet = new Map<ScopeKey, { untilMs: number; timer: unknown }>();
+
+  /** The scope entered its quiet window (the scope machine's entry action `armQuietWindow`). */
+  armQuietWindow(key: ScopeKey): void {
+    const untilMs = this.clock.now() + this.config.eventBurstMs;
+    const quiet = this.quiet.get(key);
+    if (quiet) quiet.untilMs = untilMs;
+    else this.quiet.set(key, { untilMs, timer: this.clock.setTimeout(() => this.quietTimerFired(key), this.config.eventBurstMs) });
+  }
+
+  private quietTimerFired(key: ScopeKey): void {
+    const quiet = this.quiet.get(key);
+    if (!quiet) return;
+    const left = quiet.untilMs - this.clock.now();
+    if (left > 0) {
+      quiet.timer = this.clock.setTimeout(() => this.quietTimerFired(key), left);
+      return;
+    }
+    this.quiet.delete(key);
+    // Rows waiting for their flush are recorded first; a scope no longer settling ignores it.
+    this.send(key, { type: 'burst.quiet' });
+  }
+
+  /** Cancels every quiet window's timer (the account stops). */
+  stopQuietWindows(): void {
+    for (const quiet of this.quiet.values()) this.clock.clearTimeout(quiet.timer);
+    this.quiet.clear();
   }
 
   /** Scopes whose protection the venue refused for a market-state reason, and since when. */

@@ -15,9 +15,10 @@ import type { RuntimeCore } from './runtime-core.js';
 /**
  * How often, at most, activity is told to the watchdog: a tenth of the timeout, and never more
  * than a second. Silence is then detected between (timeout - resolution) and timeout after the
- * last item.
+ * last item. With the watchdog off (timeout 0), once per connection.
  */
 export function activityResolutionMs(heartbeatTimeoutMs: number): number {
+  if (heartbeatTimeoutMs <= 0) return Infinity;
   return Math.max(1, Math.min(1_000, Math.floor(heartbeatTimeoutMs / 10)));
 }
 

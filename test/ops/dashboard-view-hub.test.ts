@@ -9,7 +9,7 @@ import { ViewHub, type ViewedRuntime } from '../../src/ops/http/view-hub.js';
 
 const scope = scopeMachine.provide({
   actions: { runPass: enqueueActions(({ enqueue }) => enqueue.raise({ type: 'pass.done', next: 'done' } as never)) as never },
-  delays: { EVENT_BURST: 5, MAX_BURST_DELAY: 20 },
+  delays: { MAX_BURST_DELAY: 20 },
 });
 
 const parent = setup({ actors: { scope } }).createMachine({
@@ -48,7 +48,7 @@ test('attached: each transition with time, event type, from and to, the planning
   root.send({ type: 'spawn', key: 'A' } as never);
   const release = hub.retain();
   affect('A'); // idle -> planning -> idle within one step
-  affect('A', false); // idle -> settling.quiet -> (timer) planning -> idle
+  affect('A', false); // idle -> settling.quiet -> (the max-delay timer: no runtime keeps a quiet window here) planning -> idle
   await settle();
   const view = hub.view('A');
   expect(view.observing).toBe(true);
@@ -57,7 +57,7 @@ test('attached: each transition with time, event type, from and to, the planning
     ['idle', 'planning', 'scope.affected'],
     ['planning', 'idle', 'pass.done'],
     ['idle', { settling: 'quiet' }, 'scope.affected'],
-    [{ settling: 'quiet' }, 'planning', 'after EVENT_BURST'],
+    [{ settling: 'quiet' }, 'planning', 'after MAX_BURST_DELAY'],
     ['planning', 'idle', 'pass.done'],
   ]);
   expect(view.since).toBe(view.transitions[4]!.at);

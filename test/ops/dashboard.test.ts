@@ -105,7 +105,7 @@ test('/api/machines: the scope and account machines laid out from their definiti
   // Transitions as the machine file declares them: events, timers, actor outcomes, guards.
   const edge = (m: typeof scope, source: string, target: string) => m!.edges.find((e) => e.source === source && e.target === target);
   expect(edge(scope, 'scope.idle', 'scope.settling')?.events).toEqual(['scope.affected']);
-  expect(edge(scope, 'scope.settling.quiet', 'scope.planning')?.events).toEqual(['scope.affected [isImmediate]', 'after EVENT_BURST']);
+  expect(edge(scope, 'scope.settling.quiet', 'scope.planning')?.events).toEqual(['scope.affected [isImmediate]', 'burst.quiet']);
   expect(edge(scope, 'scope.planning', 'scope.submitting')?.events).toEqual(['pass.done (submit)']);
   expect(edge(scope, 'scope.submitting', 'scope.backoff')?.events).toEqual(['submit.done (retry)', 'submit.failed']);
   expect(edge(scope, 'scope.pendingConfirmation', 'scope.pendingConfirmation')?.events).toEqual(['confirmation.restored', 'confirmation.resolved']);
@@ -149,7 +149,7 @@ test('the machine view: a scope\'s transitions are recorded while the event stre
   const path = view.transitions.map((t) => `${JSON.stringify(t.from)}->${JSON.stringify(t.to)} on ${t.event}`);
   expect(path).toEqual(expect.arrayContaining([
     '"idle"->{"settling":"quiet"} on scope.affected',
-    '{"settling":"quiet"}->"planning" on after EVENT_BURST',
+    '{"settling":"quiet"}->"planning" on burst.quiet',
   ]));
   // The pass itself ends within one step: only the microsteps show the `planning` it went through.
   expect(path.some((p) => p.startsWith('"planning"->"idle"'))).toBe(true);

@@ -18,7 +18,7 @@ const d = (s: string) => new Decimal(s);
 const TIMEOUT_MS = 60_000;
 const drain = () => drainTurns();
 
-async function account() {
+async function account(heartbeatTimeoutMs = TIMEOUT_MS) {
   const clock = new SteppingClock();
   const venue = new ScriptedVenue('binance', 'linear', { positions: [], openOrders: [], filters: { BTCUSDT: { tickSize: d('0.1'), stepSize: d('0.001'), minQty: d('0.001'), minNotional: d('5') } }, balances: [], fills: [] }, undefined);
   const records: JournalRecord[] = [];
@@ -27,7 +27,7 @@ async function account() {
   const config: RuntimeConfig = {
     exchange: 'binance', product: 'linear', positionMode: 'hedge', mode: 'dry_run', configuredSymbols: ['BTCUSDT'],
     strategy: parseStrategy({ takeProfitPct: '1', stopLossPct: '2', dca: [] }),
-    eventBurstMs: 50, maxBurstDelayMs: 500, confirmationTimeoutMs: 5_000, heartbeatTimeoutMs: TIMEOUT_MS,
+    eventBurstMs: 50, maxBurstDelayMs: 500, confirmationTimeoutMs: 5_000, heartbeatTimeoutMs,
     gates: { conformancePassed: false, liveConfirmed: false },
   };
   const runtime = new AccountRuntime({ config, venue, store: createFailingStore().keyv, clock, journal });
@@ -96,4 +96,18 @@ test('the first row after a reconnect re-arms the watchdog at once', async () =>
 test('resolution: a second at most, and a tenth of a short timeout', () => {
   expect(activityResolutionMs(300_000)).toBe(1_000);
   expect(activityResolutionMs(800)).toBe(80);
+});
+
+test('the watchdog off (HEARTBEAT_TIMEOUT_MS=0): no activity event per row, only the first of each connection', async () => {
+  expect(activityResolutionMs(0)).toBe(Infinity);
+  const a = await account(0);
+  const start = a.clock.now();
+  for (let i = 1; i <= 500; i++) {
+    a.venue.push(a.row(i));
+    if (i % 50 === 0) await a.advanceTo(start + i * 10);
+  }
+  await a.advanceTo(start + 10_000);
+  expect(a.runtime.stream.getSnapshot().matches('open')).toBe(true);
+  expect(a.activity()).toBe(1);
+  await a.runtime.stop();
 });

@@ -25,7 +25,7 @@ export interface LayoutEdge {
   id: string;
   source: string;
   target: string;
-  /** Event labels of every transition between the two states (`pass.done`, `after EVENT_BURST`). */
+  /** Event labels of every transition between the two states (`pass.done`, `after MAX_BURST_DELAY`). */
   events: string[];
   /** Polyline, absolute coordinates. */
   points: Array<[number, number]>;

@@ -19,7 +19,7 @@ export interface Transition {
   /** `account`, or the scope key. */
   actor: string;
   at: string;
-  /** The event type that took it (timers and actor completions shortened: `after EVENT_BURST`, `done: recoverScope`). */
+  /** The event type that took it (timers and actor completions shortened: `after MAX_BURST_DELAY`, `done: recoverScope`). */
   event: string;
   from: unknown;
   to: unknown;

@@ -61,6 +61,7 @@ export function scopeLogic(core: RuntimeCore, passes: PassRunner, executor: Subm
           enqueue.raise({ type: 'pass.failed', reason: String((error as Error)?.message ?? error) });
         }
       }),
+      armQuietWindow: ({ context }) => core.armQuietWindow(context.scopeKey),
       onConfirmationTimeout: ({ context }) => {
         const overdue = core.tracker.awaitingConfirmation(context.scopeKey);
         core.journal.record('confirmation_timeout', { scope: core.scopeOf(context.scopeKey), customOrderIds: overdue.map((p) => p.customOrderId) });
@@ -72,7 +73,6 @@ export function scopeLogic(core: RuntimeCore, passes: PassRunner, executor: Subm
       },
     },
     delays: {
-      EVENT_BURST: config.eventBurstMs,
       MAX_BURST_DELAY: config.maxBurstDelayMs,
       CONFIRMATION_TIMEOUT: ({ context }) => {
         const deadline = core.tracker.deadline(context.scopeKey, config.confirmationTimeoutMs);
