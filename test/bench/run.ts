@@ -295,16 +295,23 @@ synchronous write that cannot interleave with another write of the same key.
 
 ## What still misses
 
-- \`own_cpu_per_row_over_ccxt\` (3.2 in the first measurement, target 1.0): profiled inside the
-  exstate windows, garbage collection 22%, XState 19% (\`resolveAndExecuteActionsWithContext\`,
-  \`microstep\`, the burst wait re-armed through \`schedule\`/\`cancel\` per affected row), ccxt
-  18%, the journal sink 11.5% (pino, its redaction, our scrubber, \`journal.record\`: records are
-  built for every event, debug ones included, whoever listens), the router 4% (\`fillLine\` 2.8%),
-  decimal.js 3.8%. Next: build records lazily by the sinks' lowest level; the quiet window as data
-  with one timer per scope instead of an actor event per affected row.
-- \`startup_ready_10k_ms\` (about 10 s, target 3 s; 10,000 positions, 40,000 orders): ccxt parsing
-  the 40,000 orders and 5,000 markets (about 16% of the profile: the floor while ccxt is used),
-  the runtime 32% (spawning 10,000 scope actors 9%, the first pass over every scope 15.5%), GC 28%.
+- \`own_cpu_per_row_over_ccxt\` (3.2 in the first measurement, 3.1 before the session of
+  2026-12-02 (fifth); target 1.0). Profiled inside the exstate windows after that session's lazy
+  journal and quiet window as data (one run, beside two Stryker runs): ccxt 34% of the non-idle
+  profile (its parsing and its caches: \`ArrayCache.append\` alone 8%), garbage collection 14%,
+  node internals (WebSocket frames, buffers, microtasks) 12.5%, XState 7.7% (13-19% before:
+  what is left is the scope passes and the first row of each burst), the journal with its sink
+  6.4% inclusive (9-12% before; most of it is the \`fill\` line logged at info), the router 3.2%,
+  decimal.js 2.5%. What limits the ratio now is work every frame still does on its own: a
+  normalized row with decimals built and validated, the account state updated, the fill line
+  journaled and logged, a pass for a third of the rows; and the garbage of it, the largest single
+  share. Reaching 1.0 means costing no more than ccxt's own parsing of the same frames.
+- \`startup_ready_10k_ms\` (about 9-10 s before the session of 2026-12-02 (fifth), target 3 s;
+  10,000 positions, 40,000 orders): until then the simulator served the hydration from exstate's
+  own process, and its serialization of 40,000 orders was in the figure and on exstate's core; it
+  runs in a process of its own since. What is left: ccxt parsing the 40,000 orders and 5,000
+  markets (the floor while ccxt is used), spawning 10,000 scope actors, the first pass over every
+  scope, and GC.
 - \`scopes_100k_spawn_ms\` (target 3 s) and \`scope_bytes\` (target 2,048): **the targets are XState's own
   floor.** The same process creates 100,000 bare XState actors (a one-state machine, no context,
   one shared parent, nothing of exstate) after the account's stop: \`xstate_spawn_100k_floor_ms\`
@@ -328,8 +335,8 @@ synchronous write that cannot interleave with another write of the same key.
 - \`decision_latency_p99_ms\`: the p50 is ~0.5 ms; the tail is garbage collection and the
   promise hop into \`submitting\` plus the context write's awaits.
 - \`e2e_reaction_p99_ms\`: the tail is the durable context write (an fsync) before each venue
-  call and the loopback WebSocket delivery; writing the SL and TP contexts in one transaction
-  would halve the fsyncs of a protective pass.
+  call and the loopback WebSocket delivery; a pass's SL and TP contexts share one transaction
+  since the group commit (the table above).
 - The run of 2026-12-01 (issue 13's first changes) ran beside a Stryker run on the same 2 cores
   (load 4-8): the e2e and decision-latency tails above are inflated by it, not comparable with the
   earlier 15-19 ms; the CPU figures (per-row, protect) are the ones to compare.
