@@ -35,6 +35,8 @@ export class Journal {
   private readonly sinks = new Map<JournalSink, number>();
   /** The lowest floor of all sinks: below it, nobody takes a record. */
   private floor = NEVER;
+  /** Whether any sink asked for a floor (else no record's level needs reading). */
+  private floored = false;
 
   constructor(private readonly clock: Pick<RuntimeClock, 'now'>) {}
 
@@ -46,11 +48,12 @@ export class Journal {
   record<E extends JournalEventName>(event: E, fields: NoInfer<JournalFields<E>>): JournalRecord | undefined {
     const seq = ++this.seq;
     if (this.floor === NEVER) return undefined;
-    const undeclared = !isJournalEvent(event);
-    const rank = this.floor === 0 ? 0 : RANK[levelOfFields(event, fields as Record<string, unknown>)];
+    // The record's level, read once (only when some sink asked for a floor).
+    const rank = this.floored ? RANK[levelOfFields(event, fields as Record<string, unknown>)] : 0;
     if (rank < this.floor) return undefined;
+    const undeclared = !isJournalEvent(event);
     const record: JournalRecord = { ...scrubDeep(fields as Record<string, unknown>), ...(undeclared ? { undeclared: true } : {}), seq, atMs: this.clock.now(), event };
-    for (const [sink, floor] of this.sinks) if (floor === 0 || RANK[levelOfFields(event, record)] >= floor) sink(record);
+    for (const [sink, floor] of this.sinks) if (rank >= floor) sink(record);
     return record;
   }
 
@@ -65,5 +68,6 @@ export class Journal {
 
   private refloor(): void {
     this.floor = Math.min(NEVER, ...this.sinks.values());
+    this.floored = [...this.sinks.values()].some((floor) => floor > 0);
   }
 }

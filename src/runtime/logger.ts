@@ -60,8 +60,8 @@ export function createLogger(options: { level?: string; pretty?: boolean; destin
  */
 export function attachLogger(journal: Journal, logger: Logger): () => void {
   return journal.subscribe((record) => {
+    // Only records at or above the logger's level arrive (the floor below).
     const level = levelOf(record);
-    if (!logger.isLevelEnabled(level)) return;
     // The record is scrubbed already (Journal.record), secret-named fields included: the
     // formatter lets it through as it is.
     const { event, ...fields } = record;

@@ -10,6 +10,7 @@ import { Journal } from '../../src/runtime/journal.js';
 import type { ExecutionMode, RuntimeConfig } from '../../src/runtime/runtime-config.js';
 import { startSimulator, type Simulator } from '../../src/sim/server.js';
 import type { SymbolSpec } from '../../src/sim/sim-types.js';
+import { seedStartupBook } from './startup-book.js';
 import { BinanceUsdmVenue } from '../../src/venues/ccxt/binanceusdm-venue.js';
 
 export const BURST_MS = 50;
@@ -84,13 +85,19 @@ export async function startupReadyMs(symbolCount = 500): Promise<number> {
 export async function startupReady(symbolCount: number): Promise<{ ms: number; cpuMs: number }> {
   const symbols = benchSymbols(symbolCount);
   const sim = await startSimulator({ seed: 1, symbols, marks: Object.fromEntries(symbols.map((s) => [s.symbol, '100'])), walletBalance: '1000000000' });
-  for (const s of symbols) {
-    sim.engine.seedPosition(s.symbol, 'LONG', '1', '100');
-    sim.engine.seedPosition(s.symbol, 'SHORT', '-1', '100');
-    for (let k = 0; k < 8; k++) {
-      sim.engine.placeOrder({ symbol: s.symbol, side: k % 2 ? 'SELL' : 'BUY', type: 'LIMIT', price: k % 2 ? `${110 + k}` : `${90 - k}`, quantity: '0.1', positionSide: k % 2 ? 'SHORT' : 'LONG', owner: 'manual' });
-    }
+  seedStartupBook(sim.engine, symbols.map((s) => s.symbol));
+  try {
+    return await timeToReady(sim, symbolCount);
+  } finally {
+    await sim.close();
   }
+}
+
+/**
+ * Boot to service readiness (dry run) against a simulator seeded by `seedStartupBook` with
+ * `symbolCount` symbols: wall time and this process's CPU; checks every scope and order was seen.
+ */
+export async function timeToReady(sim: Pick<Simulator, 'rest' | 'ws' | 'apiKey' | 'secret'>, symbolCount: number): Promise<{ ms: number; cpuMs: number }> {
   const { runtime, close } = await service(sim, 'dry_run');
   const t0 = performance.now();
   const cpu0 = process.cpuUsage();
@@ -99,8 +106,8 @@ export async function startupReady(symbolCount: number): Promise<{ ms: number; c
   await until('service ready', () => runtime.state.serviceReady, 600_000);
   const ms = performance.now() - t0;
   const cpu = process.cpuUsage(cpu0);
-  if (runtime.core.known.size !== symbolCount * 2 || runtime.state.orders.size !== symbolCount * 8) throw new Error(`bench: startup saw ${runtime.core.known.size} scopes and ${runtime.state.orders.size} orders`);
+  const seen = { scopes: runtime.core.known.size, orders: runtime.state.orders.size };
   await close();
-  await sim.close();
+  if (seen.scopes !== symbolCount * 2 || seen.orders !== symbolCount * 8) throw new Error(`bench: startup saw ${seen.scopes} scopes and ${seen.orders} orders`);
   return { ms, cpuMs: (cpu.user + cpu.system) / 1000 };
 }

@@ -6,6 +6,7 @@
 import { startSimulator } from '../../src/sim/server.js';
 import type { SymbolSpec } from '../../src/sim/sim-types.js';
 import { symbolsFor } from './rows.js';
+import { seedStartupBook } from './startup-book.js';
 
 const arg = process.argv.indexOf('--symbols');
 const count = arg > 0 ? Number(process.argv[arg + 1]) : 500;
@@ -16,15 +17,7 @@ const specs: SymbolSpec[] = symbols.map((symbol) => ({
 const book = process.argv.includes('--book');
 const mark = (i: number) => (book ? '100' : String(100 + (i % 50)));
 const sim = await startSimulator({ seed: 1, positionMode: 'hedge', symbols: specs, marks: Object.fromEntries(symbols.map((s, i) => [s, mark(i)])), walletBalance: book ? '1000000000' : '1000000' });
-if (book) {
-  for (const symbol of symbols) {
-    sim.engine.seedPosition(symbol, 'LONG', '1', '100');
-    sim.engine.seedPosition(symbol, 'SHORT', '-1', '100');
-    for (let k = 0; k < 8; k++) {
-      sim.engine.placeOrder({ symbol, side: k % 2 ? 'SELL' : 'BUY', type: 'LIMIT', price: k % 2 ? `${110 + k}` : `${90 - k}`, quantity: '0.1', positionSide: k % 2 ? 'SHORT' : 'LONG', owner: 'manual' });
-    }
-  }
-}
+if (book) seedStartupBook(sim.engine, symbols);
 process.stdout.write(`${JSON.stringify({ rest: sim.rest, ws: sim.ws, control: sim.control, apiKey: sim.apiKey, secret: sim.secret, symbols })}\n`);
 const stop = () => void sim.close().then(() => process.exit(0));
 process.once('SIGINT', stop);

@@ -6,7 +6,7 @@
 // over loopback. CPU is this process's alone (exstate and ccxt).
 // Standalone: `npx tsx test/bench/startup-10k.ts` prints one JSON line.
 import { pathToFileURL } from 'node:url';
-import { service, until } from './e2e.js';
+import { timeToReady } from './e2e.js';
 import { startSimChild } from './ingest-ccxt.js';
 
 export const STARTUP_10K_SYMBOLS = 5_000;
@@ -15,18 +15,8 @@ export const STARTUP_10K_SYMBOLS = 5_000;
 export async function startupReady10k(): Promise<{ value_ms: number; cpu_ms: number }> {
   const sim = await startSimChild(STARTUP_10K_SYMBOLS, ['--book']);
   try {
-    const { runtime, close } = await service(sim.info, 'dry_run');
-    const t0 = performance.now();
-    const cpu0 = process.cpuUsage();
-    runtime.boot();
-    runtime.start();
-    await until('service ready', () => runtime.state.serviceReady, 600_000);
-    const ms = performance.now() - t0;
-    const cpu = process.cpuUsage(cpu0);
-    const seen = { scopes: runtime.core.known.size, orders: runtime.state.orders.size };
-    await close();
-    if (seen.scopes !== STARTUP_10K_SYMBOLS * 2 || seen.orders !== STARTUP_10K_SYMBOLS * 8) throw new Error(`bench: startup saw ${seen.scopes} scopes and ${seen.orders} orders`);
-    return { value_ms: ms, cpu_ms: (cpu.user + cpu.system) / 1000 };
+    const { ms, cpuMs } = await timeToReady(sim.info, STARTUP_10K_SYMBOLS);
+    return { value_ms: ms, cpu_ms: cpuMs };
   } finally {
     await sim.stop();
   }
