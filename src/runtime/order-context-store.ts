@@ -133,7 +133,8 @@ export class OrderContextStore {
     const lifecycle = advanceLifecycle(current.lifecycle ?? lifecycleOfStatus(current.status, current.filled), report);
     const changed = lifecycle !== current.lifecycle || Object.entries(patch).some(([k, v]) => k !== 'updatedAtMs' && (current as unknown as Record<string, unknown>)[k] !== v);
     if (!changed) return current;
-    const reached = lifecycle === 'accepted' || lifecycle === 'open' || lifecycle === 'partially_filled' || lifecycle === 'filled' || report.kind === 'fill' || current.reachedVenue === true;
+    // Once reached, always reached: update() keeps the flag the context already holds.
+    const reached = lifecycle === 'accepted' || lifecycle === 'open' || lifecycle === 'partially_filled' || lifecycle === 'filled' || report.kind === 'fill';
     await this.update(customOrderId, { ...patch, lifecycle, status: contextStatusOf(lifecycle), ...(reached ? { reachedVenue: true } : {}) });
     return this.contexts.get(customOrderId);
   }

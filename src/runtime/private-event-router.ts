@@ -124,7 +124,8 @@ export class PrivateEventRouter {
     if (unplaceable?.slot === ctx.slot && !TERMINAL_STATUSES.has(row.status)) core.protectionPlaceable(ctx.scopeKey);
     if (endedLife) core.journal.record('previous_life_row', { scope: core.scopeOf(ctx.scopeKey), customOrderId: ctx.customOrderId, slot: ctx.slot, status: row.status });
     core.affect(ctx.scopeKey, 'order');
-    if (TERMINAL_STATUSES.has(row.status) && core.config.positionMode === 'one_way') core.nudgeOppositeSide(ctx.scopeKey);
+    // One-way mode: a finished order may be the cleanup the other side waits for (the core checks the mode).
+    if (TERMINAL_STATUSES.has(row.status)) core.nudgeOppositeSide(ctx.scopeKey);
     if (resolved.length > 0) core.notifyConfirmation(ctx.scopeKey);
   }
 
@@ -133,15 +134,16 @@ export class PrivateEventRouter {
     const ctx = this.contextOf(input);
     const row: ExecutionRow = ctx && !input.customOrderId ? { ...input, customOrderId: ctx.customOrderId } : input;
     const scopes = ctx ? [ctx.scopeKey] : this.routeUnidentified(row);
-    const spotKey = core.config.product === 'spot' ? core.keyOf(row.symbol, 'LONG') : scopes.length === 1 ? scopes[0] : undefined;
+    // The fill's one scope, if it names one (on spot both routes give the symbol's only scope).
+    const key = scopes.length === 1 ? scopes[0] : undefined;
     // Issue 14: on spot the fills are the position; one that empties it ends the position's life.
-    const spotWasOpen = core.config.product === 'spot' && (core.state.positions.get(spotKey!)?.size.gt(ZERO) ?? false);
-    if (!core.state.applyExecution(row, spotKey)) {
+    const heldBefore = this.holds(key);
+    if (!core.state.applyExecution(row, key)) {
       core.journal.record('duplicate_fill_ignored', { symbol: row.symbol, tradeId: row.tradeId });
       return;
     }
     // The operator's line of this fill (once per trade id), with what the venue says it realized.
-    core.journal.record('fill', this.fillLine(row, ctx, ctx ? ctx.scopeKey : spotKey));
+    core.journal.record('fill', this.fillLine(row, ctx, key));
     // Durably, so a restart does not count a replayed fill again.
     core.contexts.rememberFill(row.tradeId, core.clock.now()).catch((error) =>
       core.journal.record('context_write_failed', { symbol: row.symbol, tradeId: row.tradeId, reason: String(error?.message ?? error) }));
@@ -156,9 +158,9 @@ export class PrivateEventRouter {
     }
     if (core.config.product === 'spot') {
       // The derived position is the truth on spot: the fill itself restores position trust.
-      core.state.setTrust(spotKey!, 'position', 'trusted');
-      if (spotWasOpen && !(core.state.positions.get(spotKey!)?.size.gt(ZERO) ?? false)) this.endLife(spotKey!, row.transactionTimeMs);
-      core.affect(spotKey!, 'execution');
+      core.state.setTrust(key!, 'position', 'trusted');
+      if (heldBefore && !this.holds(key)) this.endLife(key!, row.transactionTimeMs);
+      core.affect(key!, 'execution');
       return;
     }
     for (const k of scopes) this.awaitPosition(k, 'execution', row.transactionTimeMs);
@@ -171,6 +173,11 @@ export class PrivateEventRouter {
       ...(ctx ? { slot: ctx.slot } : {}), ...(row.customOrderId ? { customOrderId: row.customOrderId } : {}),
       ...(row.exchangeOrderId ? { exchangeOrderId: row.exchangeOrderId } : {}), tradeId: row.tradeId, ...(row.liquidation ? { liquidation: true } : {}),
     };
+  }
+
+  /** Whether the scope holds a position now (an unknown scope holds none). */
+  private holds(key: ScopeKey | undefined): boolean {
+    return key !== undefined && (this.core.state.positions.get(key)?.size.gt(ZERO) ?? false);
   }
 
   /**

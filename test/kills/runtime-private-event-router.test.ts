@@ -335,6 +335,10 @@ describe('order rows: identity first (custom id, then venue id), side second', (
     expect(affected(env)).toEqual([]);
     env.router.apply(order({ customOrderId: 'manual2', exchangeOrderId: '6', status: 'NEW', side: 'SELL' }));
     expect(affected(env)).toEqual(['LONG:unowned_sell']);
+    // As the spot venue delivers it (no side): still the symbol's one scope, no two-sided fallback.
+    env.router.apply(order({ customOrderId: 'manual3', exchangeOrderId: '7', managedSide: 'BOTH', status: 'NEW', side: 'SELL' }));
+    expect(affected(env)).toEqual(['LONG:unowned_sell', 'LONG:unowned_sell']);
+    expect(events(env.records, 'route_fallback')).toEqual([]);
   });
 
   test('side BOTH: the bounded fallback records both sides of the symbol (`route_fallback`)', () => {
@@ -619,6 +623,31 @@ describe('execution rows: recorded once per trade id; never a confirmation', () 
     expect(env.core.state.trustOf(SPOT).position).toBe('trusted');
     expect(affected(env)).toEqual(['LONG:execution']);
     expect(fields(events(env.records, 'fill')[0]!)).toMatchObject({ scope: expect.objectContaining({ managedSide: 'LONG' }) });
+  });
+
+  test('spot: the sell fill that empties the holding ends the life at its venue time; a partial sell does not', async () => {
+    const env = setup({ product: 'spot' });
+    const SPOT = 'binance:spot:BTCUSDT:LONG';
+    env.router.apply(fill({ tradeId: 'b1', managedSide: 'BOTH', side: 'BUY', qty: d('0.02'), transactionTimeMs: 100 }));
+    env.router.apply(fill({ tradeId: 's1', managedSide: 'BOTH', side: 'SELL', qty: d('0.01'), transactionTimeMs: 200 }));
+    await settle();
+    expect(env.contexts.lifeOf(SPOT)).toBe(0);
+    env.router.apply(fill({ tradeId: 's2', managedSide: 'BOTH', side: 'SELL', qty: d('0.01'), transactionTimeMs: 300 }));
+    await settle();
+    expect(env.core.state.positions.get(SPOT)?.size.toFixed()).toBe('0');
+    expect(env.contexts.lifeOf(SPOT)).toBe(1);
+    expect(env.contexts.ofEndedLife(ctx({ scopeKey: SPOT }), 299)).toBe(true);
+    expect(env.contexts.ofEndedLife(ctx({ scopeKey: SPOT }), 300)).toBe(false);
+  });
+
+  test('spot: a sell fill on a scope that held nothing, and a buy from flat, start no new life', async () => {
+    const env = setup({ product: 'spot' });
+    const SPOT = 'binance:spot:BTCUSDT:LONG';
+    env.router.apply(fill({ tradeId: 's0', managedSide: 'BOTH', side: 'SELL', qty: d('0.01'), transactionTimeMs: 50 }));
+    env.router.apply(fill({ tradeId: 'b1', managedSide: 'BOTH', side: 'BUY', qty: d('0.01'), transactionTimeMs: 100 }));
+    await settle();
+    expect(env.core.state.positions.get(SPOT)?.size.toFixed()).toBe('0.01');
+    expect(env.contexts.lifeOf(SPOT)).toBe(0);
   });
 
   test('a DCA fill consumes its step; a fill of an ended life does not and is journaled (lesson 14)', async () => {
