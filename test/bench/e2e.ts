@@ -97,7 +97,7 @@ export async function startupReady(symbolCount: number): Promise<{ ms: number; c
  * Boot to service readiness (dry run) against a simulator seeded by `seedStartupBook` with
  * `symbolCount` symbols: wall time and this process's CPU; checks every scope and order was seen.
  */
-export async function timeToReady(sim: Pick<Simulator, 'rest' | 'ws' | 'apiKey' | 'secret'>, symbolCount: number): Promise<{ ms: number; cpuMs: number }> {
+export async function timeToReady(sim: Pick<Simulator, 'rest' | 'ws' | 'apiKey' | 'secret'>, symbolCount: number, idle?: IdleWindow): Promise<{ ms: number; cpuMs: number; idleCpuPct?: number }> {
   const { runtime, close } = await service(sim, 'dry_run');
   const t0 = performance.now();
   const cpu0 = process.cpuUsage();
@@ -107,7 +107,21 @@ export async function timeToReady(sim: Pick<Simulator, 'rest' | 'ws' | 'apiKey' 
   const ms = performance.now() - t0;
   const cpu = process.cpuUsage(cpu0);
   const seen = { scopes: runtime.core.known.size, orders: runtime.state.orders.size };
+  const idleCpuPct = idle ? await idleCpu(idle) : undefined;
   await close();
   if (seen.scopes !== symbolCount * 2 || seen.orders !== symbolCount * 8) throw new Error(`bench: startup saw ${seen.scopes} scopes and ${seen.orders} orders`);
-  return { ms, cpuMs: (cpu.user + cpu.system) / 1000 };
+  return { ms, cpuMs: (cpu.user + cpu.system) / 1000, ...(idleCpuPct === undefined ? {} : { idleCpuPct }) };
+}
+
+/** After readiness: let the account settle, then watch it do nothing (real clock, open sockets). */
+export interface IdleWindow { settleMs: number; measureMs: number }
+
+/** This process's CPU over a window of wall time, in percent of one core. */
+async function idleCpu({ settleMs, measureMs }: IdleWindow): Promise<number> {
+  await new Promise((r) => setTimeout(r, settleMs));
+  const t0 = performance.now();
+  const cpu0 = process.cpuUsage();
+  await new Promise((r) => setTimeout(r, measureMs));
+  const cpu = process.cpuUsage(cpu0);
+  return ((cpu.user + cpu.system) / 1000 / (performance.now() - t0)) * 100;
 }

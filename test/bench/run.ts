@@ -13,8 +13,9 @@ import { BURST_MS, reactionSamples, startupReadyMs } from './e2e.js';
 import { perRowAtScale } from './scale-rows.js';
 import { protectMany } from './protect-many.js';
 import { decisionSamples, percentile } from './decision.js';
-import { startupReady10k } from './startup-10k.js';
+import { IDLE_WINDOW, startupReady10k } from './startup-10k.js';
 import { journalCost } from './journal-cost.js';
+import { compareStores } from './store-write.js';
 import { ingestThroughCcxt } from './ingest-ccxt.js';
 import { spawnSync } from 'node:child_process';
 import type { ScopesFigure } from './scopes-100k.js';
@@ -170,19 +171,44 @@ function scopes100k() {
   report({ name: 'xstate_actor_floor_bytes', value: floor ? round(floor.floorBytes, 0) : null, unit: 'bytes', note: floor ? 'heap per bare XState actor (the same run): no design with one XState actor per scope holds less' : why });
 }
 
+/** One protective pass's durable write (SL and TP contexts), the old store against the kept one, interleaved 3 times. */
+async function storeWrite() {
+  const p = (a: number[], q: number) => a[Math.min(a.length - 1, Math.floor((q / 100) * a.length))]!;
+  const runs = { before: { p50: [] as number[], p99: [] as number[] }, after: { p50: [] as number[], p99: [] as number[] } };
+  for (let run = 0; run < 3; run++) {
+    const { before, after } = await compareStores(300);
+    runs.before.p50.push(p(before, 50)); runs.before.p99.push(p(before, 99));
+    runs.after.p50.push(p(after, 50)); runs.after.p99.push(p(after, 99));
+  }
+  for (const [name, r, what] of [
+    ['store_pass_write_keyv_sqlite3', runs.before, 'keyv over @keyv/sqlite (async sqlite3): one transaction per context'],
+    ['store_pass_write_better_sqlite3', runs.after, 'better-sqlite3 behind group commit (the store in use): both contexts in one transaction'],
+  ] as const) {
+    const a = stats(r.p50, 3);
+    const b = stats(r.p99, 3);
+    report({ name: `${name}_p50_ms`, value: a.median, unit: 'ms', ...a, note: `${what}; WAL, synchronous FULL; 300 passes, median of 3 runs (min ${a.min}, max ${a.max})` });
+    report({ name: `${name}_p99_ms`, value: b.median, unit: 'ms', ...b, note: `median of 3 runs (min ${b.min}, max ${b.max})` });
+  }
+}
+
 async function startup10k() {
   const walls: number[] = [];
   const cpus: number[] = [];
+  let idle: number | undefined;
   for (let run = 0; run < 3; run++) {
-    const r = await startupReady10k();
+    // The last run stays up after readiness to watch the settled account idle.
+    const r = await startupReady10k(run === 2 ? IDLE_WINDOW : undefined);
     walls.push(r.value_ms);
     cpus.push(r.cpu_ms);
+    idle = r.idle_cpu_pct;
     gc();
   }
   const w = stats(walls, 0);
   const c = stats(cpus, 0);
   report({ name: 'startup_ready_10k_ms', value: w.median, unit: 'ms', target: '<= 3000', ...w, cpu_ms: c.median,
     note: `10,000 positions (5,000 symbols, both sides, hedge mode) and 40,000 open orders through ccxt against the simulator (a process of its own); median of 3 runs (min ${w.min}, max ${w.max}); CPU of exstate's process ${c.median} ms (min ${c.min}, max ${c.max})` });
+  report({ name: 'idle_cpu_pct_10k_scopes', value: idle === undefined ? null : round(idle, 2), unit: '% of a core',
+    note: `that account (dry run, its sockets open, the real clock) ${IDLE_WINDOW.settleMs / 1000} s after readiness, over ${IDLE_WINDOW.measureMs / 1000} s: exstate's process CPU` });
 }
 
 async function scopes10k() {
@@ -254,6 +280,7 @@ await perRowScale();
 await protect10k();
 await endToEnd();
 await startup10k();
+await storeWrite();
 scopes100k();
 
 const cpu = cpus()[0]?.model ?? 'unknown cpu';
@@ -395,6 +422,15 @@ How each figure is taken:
   \`--book\`; until 2026-12-02 it ran in exstate's process, and its serialization of the 40,000
   orders was in the figure and on exstate's core); boot to readiness through ccxt; the CPU of
   exstate's process beside wall.
+- \`store_pass_write_*\` (test/bench/store-write.ts): one protective pass's durable write (an SL
+  and a TP context, asked for together as the executor does, then awaited), 300 passes after 20
+  warm-up, in a fresh file each: keyv over @keyv/sqlite (the store before) and better-sqlite3
+  behind group commit (the store in use); both WAL with synchronous FULL (one fsync per
+  transaction). The two stores alternate, 3 runs each.
+- \`idle_cpu_pct_10k_scopes\` (test/bench/startup-10k.ts, the last of its runs): the account of
+  \`startup_ready_10k_ms\` left running after readiness (dry run, 10,000 scopes, its private
+  stream and ccxt's sockets open, the real clock): 10 s to settle, then this process's CPU over
+  30 s of wall time, in percent of one core. What a settled account costs while nothing happens.
 - \`journal_cpu_us_per_frame\` (test/bench/journal-cost.ts): the five journal records one
   ingested frame makes in the ccxt ingest bench (the fill at info; the unowned order row and three
   \`scope_affected\` at debug) through the production journal sink (pino at info, JSON, to a
