@@ -47,9 +47,13 @@ export async function until(what: string, predicate: () => boolean, timeoutMs: n
   }
 }
 
-/** From the fill the simulator emits to the first SL/TP request reaching it, burst wait subtracted. */
-export async function reactionSamples(count: number): Promise<number[]> {
-  const symbols = benchSymbols(count);
+/**
+ * From the fill the simulator emits to the first SL/TP request reaching it, burst wait subtracted;
+ * `count` samples after `warmup` that are not kept (the JIT, the first signed request, the first
+ * statements of the store: what a service pays once, not per fill).
+ */
+export async function reactionSamples(count: number, warmup = 0): Promise<number[]> {
+  const symbols = benchSymbols(count + warmup);
   const sim = await startSimulator({ seed: 1, symbols, marks: Object.fromEntries(symbols.map((s) => [s.symbol, '100'])), walletBalance: '100000000' });
   const filledAt = new Map<string, number>();
   const reachedAt = new Map<string, number>();
@@ -70,7 +74,7 @@ export async function reactionSamples(count: number): Promise<number[]> {
   }
   await close();
   await sim.close();
-  return samples.sort((a, b) => a - b);
+  return samples.slice(warmup).sort((a, b) => a - b);
 }
 
 /** 2 positions and 8 open orders per symbol on the simulator (500 symbols: 1,000 and 4,000), to service readiness. */
