@@ -137,7 +137,8 @@ export class PrivateEventRouter {
     // The fill's one scope, if it names one (on spot both routes give the symbol's only scope).
     const key = scopes.length === 1 ? scopes[0] : undefined;
     // Issue 14: on spot the fills are the position; one that empties it ends the position's life.
-    const heldBefore = this.holds(key);
+    const spot = core.config.product === 'spot';
+    const heldBefore = spot && this.holds(key);
     if (!core.state.applyExecution(row, key)) {
       core.journal.record('duplicate_fill_ignored', { symbol: row.symbol, tradeId: row.tradeId });
       return;
@@ -156,7 +157,7 @@ export class PrivateEventRouter {
       this.consumeDcaStep(ctx);
       void core.advanceOrder(ctx.customOrderId, { kind: 'fill' }, { filled: true });
     }
-    if (core.config.product === 'spot') {
+    if (spot) {
       // The derived position is the truth on spot: the fill itself restores position trust.
       core.state.setTrust(key!, 'position', 'trusted');
       if (heldBefore && !this.holds(key)) this.endLife(key!, row.transactionTimeMs);
@@ -166,13 +167,23 @@ export class PrivateEventRouter {
     for (const k of scopes) this.awaitPosition(k, 'execution', row.transactionTimeMs);
   }
 
+  /** The fill's journal line; built field by field (a line per fill: conditional spreads cost garbage). */
   private fillLine(row: ExecutionRow, ctx: OrderContext | undefined, key: ScopeKey | undefined): JournalFields<'fill'> {
-    return {
-      ...(key ? { scope: this.core.scopeOf(key) } : {}), symbol: row.symbol, side: row.side, price: canon(row.price), qty: canon(row.qty),
-      ...(row.realizedPnl ? { realizedPnl: canon(row.realizedPnl) } : {}), ...(row.fee ? { fee: canon(row.fee) } : {}), ...(row.feeAsset ? { feeAsset: row.feeAsset } : {}),
-      ...(ctx ? { slot: ctx.slot } : {}), ...(row.customOrderId ? { customOrderId: row.customOrderId } : {}),
-      ...(row.exchangeOrderId ? { exchangeOrderId: row.exchangeOrderId } : {}), tradeId: row.tradeId, ...(row.liquidation ? { liquidation: true } : {}),
-    };
+    const line: { -readonly [K in keyof JournalFields<'fill'>]?: JournalFields<'fill'>[K] } = {};
+    if (key) line.scope = this.core.scopeOf(key);
+    line.symbol = row.symbol;
+    line.side = row.side;
+    line.price = canon(row.price);
+    line.qty = canon(row.qty);
+    if (row.realizedPnl) line.realizedPnl = canon(row.realizedPnl);
+    if (row.fee) line.fee = canon(row.fee);
+    if (row.feeAsset) line.feeAsset = row.feeAsset;
+    if (ctx) line.slot = ctx.slot;
+    if (row.customOrderId) line.customOrderId = row.customOrderId;
+    if (row.exchangeOrderId) line.exchangeOrderId = row.exchangeOrderId;
+    line.tradeId = row.tradeId;
+    if (row.liquidation) line.liquidation = true;
+    return line as JournalFields<'fill'>;
   }
 
   /** Whether the scope holds a position now (an unknown scope holds none). */

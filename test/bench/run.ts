@@ -289,18 +289,19 @@ const onlyArg = process.argv.indexOf('--only');
 const only = onlyArg >= 0 ? (process.argv[onlyArg + 1] ?? '').split(',').filter(Boolean) : undefined;
 for (const name of only ?? []) if (!(name in parts)) throw new Error(`bench: --only names an unknown part: ${name} (parts: ${Object.keys(parts).join(', ')})`);
 for (const [name, part] of Object.entries(parts)) if (!only || only.includes(name)) await part();
+// `--only ''` measures nothing and rewrites the doc from the last run's figures (after a text change).
 const FIGURES_FILE = 'reports/bench/figures.json';
 let retaken = '';
 if (only) {
-  const previous: Figure[] = existsSync(FIGURES_FILE) ? JSON.parse(readFileSync(FIGURES_FILE, 'utf8')) as Figure[] : [];
+  const saved = existsSync(FIGURES_FILE) ? JSON.parse(readFileSync(FIGURES_FILE, 'utf8')) as { figures: Figure[]; retaken: string } : { figures: [], retaken: '' };
   const fresh = new Set(figures.map((f) => f.name));
-  retaken = ` Re-taken on that date by \`--only ${only.join(',')}\`: ${[...fresh].map((n) => `\`${n}\``).join(', ')}; the other figures are the last full run's.`;
-  const merged = previous.map((f) => figures.find((g) => g.name === f.name) ?? f);
-  for (const f of figures) if (!previous.some((g) => g.name === f.name)) merged.push(f);
+  retaken = fresh.size === 0 ? saved.retaken : ` Re-taken on that date by \`--only ${only.join(',')}\`: ${[...fresh].map((n) => `\`${n}\``).join(', ')}; the other figures are the last full run's.`;
+  const merged = saved.figures.map((f) => figures.find((g) => g.name === f.name) ?? f);
+  for (const f of figures) if (!saved.figures.some((g) => g.name === f.name)) merged.push(f);
   figures.splice(0, figures.length, ...merged);
 }
 mkdirSync('reports/bench', { recursive: true });
-writeFileSync(FIGURES_FILE, JSON.stringify(figures, null, 1));
+writeFileSync(FIGURES_FILE, JSON.stringify({ figures, retaken }, null, 1));
 
 const cpu = cpus()[0]?.model ?? 'unknown cpu';
 const history = `## Design changes, with the figures before and after (this machine)
