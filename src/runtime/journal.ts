@@ -47,9 +47,9 @@ export class Journal {
    */
   record<E extends JournalEventName>(event: E, fields: NoInfer<JournalFields<E>>): JournalRecord | undefined {
     const seq = ++this.seq;
-    if (this.floor === NEVER) return undefined;
     // The record's level, read once (only when some sink asked for a floor).
     const rank = this.floored ? RANK[levelOfFields(event, fields as Record<string, unknown>)] : 0;
+    // Below every sink's floor (with no sink at all the floor is NEVER): nothing is built.
     if (rank < this.floor) return undefined;
     const undeclared = !isJournalEvent(event);
     const record: JournalRecord = { ...scrubDeep(fields as Record<string, unknown>), ...(undeclared ? { undeclared: true } : {}), seq, atMs: this.clock.now(), event };

@@ -32,7 +32,8 @@ export function prettyLine(line: string): string {
 function prettyStream(out: NodeJS.WritableStream): Writable {
   return new Writable({
     write(chunk, _enc, done) {
-      for (const line of String(chunk).split('\n')) if (line.trim()) out.write(`${prettyLine(line)}\n`);
+      // pino writes one JSON line per record, each ending in a newline: skip the empty tail.
+      for (const line of String(chunk).split('\n')) if (line) out.write(`${prettyLine(line)}\n`);
       done();
     },
   });

@@ -297,3 +297,22 @@ test('a stop is done once: a second stop closes nothing again', async () => {
   expect(a.closes()).toBe(1);
   expect(a.of('account_draining')).toHaveLength(1);
 });
+
+describe('a row that reaches the runtime after the account stopped', () => {
+  test('is dropped quietly: no scope actor to tell, and nothing thrown (the process never fails on a late row)', async () => {
+    const a = account();
+    await a.start();
+    await a.runtime.stop();
+    const failures: unknown[] = [];
+    const onError = (error: unknown) => failures.push(error);
+    process.on('uncaughtException', onError);
+    try {
+      a.core.affect('binance:linear:ETHUSDT:LONG', 'late_row');
+      await drain();
+    } finally {
+      process.off('uncaughtException', onError);
+    }
+    expect(failures).toEqual([]);
+    expect(a.runtime.scopeRef('binance:linear:ETHUSDT:LONG')).toBeUndefined();
+  });
+});

@@ -32,8 +32,10 @@ test('the pretty logger writes one readable line per record, and nothing for bla
   const logger = createLogger({ pretty: true, destination: sink });
   logger.info({ slot: 'TP' }, 'first');
   logger.warn({ slot: 'SL' }, 'second');
-  const lines = out.join('').split('\n').filter(Boolean);
-  expect(lines).toHaveLength(2);
+  // Exactly two lines, each ending in a newline: no blank line for the newline pino ends a record with.
+  const lines = out.join('').split('\n');
+  expect(lines).toHaveLength(3);
+  expect(lines[2]).toBe('');
   expect(lines[0]).toMatch(/^\d\d:\d\d:\d\d\.\d{3} INFO  first slot=TP$/);
   expect(lines[1]).toMatch(/^\d\d:\d\d:\d\d\.\d{3} WARN  second slot=SL$/);
 });

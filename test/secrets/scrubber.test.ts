@@ -47,6 +47,9 @@ test('scrubDeep copies only what changes and leaves class instances alone', () =
   expect(out.nested[0]!.reason).toBe(`failed for ${REDACTED}`);
   const clean = { scope, price };
   expect(scrubDeep(clean)).toBe(clean);
+  // A secret-named field that holds nothing is not a secret shown: the record comes back as it was.
+  const absent = { scope, apiKey: undefined };
+  expect(scrubDeep(absent)).toBe(absent);
 });
 
 test('every journal record is scrubbed before any sink sees it', () => {
