@@ -14,6 +14,8 @@ import { seedStartupBook } from './startup-book.js';
 import { BinanceUsdmVenue } from '../../src/venues/ccxt/binanceusdm-venue.js';
 
 export const BURST_MS = 50;
+/** One fill per 150 ms at most in the reaction bench: 4 orders a fill, 27 a second (the venue allows 30). */
+export const FILL_PACE_MS = 150;
 
 export function benchSymbols(n: number): SymbolSpec[] {
   return Array.from({ length: n }, (_, i) => ({
@@ -68,9 +70,13 @@ export async function reactionSamples(count: number, warmup = 0): Promise<number
   await until('service ready', () => runtime.state.serviceReady, 30_000);
   const samples: number[] = [];
   for (const s of symbols) {
+    const started = performance.now();
     sim.engine.placeOrder({ symbol: s.symbol, side: 'BUY', type: 'MARKET', quantity: '1', positionSide: 'LONG', owner: 'manual' });
     await until(`protection for ${s.symbol}`, () => reachedAt.has(s.symbol), 10_000);
     samples.push(reachedAt.get(s.symbol)! - filledAt.get(s.symbol)! - BURST_MS);
+    // Paced under the venue's order-count limit (each fill makes 4 orders; Binance allows 300 per
+    // 10 s): faster, the account's own SLs wait out a -1015 Retry-After and the figure measures that.
+    await new Promise((r) => setTimeout(r, Math.max(0, started + FILL_PACE_MS - performance.now())));
   }
   await close();
   await sim.close();

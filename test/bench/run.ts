@@ -328,6 +328,8 @@ const history = `## Design changes, with the figures before and after (this mach
 | the startup bench's simulator in a process of its own (it served 40,000 orders from exstate's process: its JSON encoding was counted as exstate's CPU and shared exstate's core) | \`startup_ready_10k_ms\` wall / CPU, one run each beside a Stryker run (load 3-5) | 24,954 / 17,411 ms | 12,496 / 7,708 ms |
 | the per-row scale bench warms every scope once before measuring (at 10k the measured bursts landed on scopes that had never held a position, at 1k on scopes that had: a scope's first position was counted as growth with the account) | \`per_row_cpu_10k_over_1k\` (quiet machine, median of 3) | 1.51 (44.4 / 68.0 us) | 1.04 (35.9 / 36.6 us) |
 | e2e reaction measured over 3 runs of 180 fills after 20 warm-up fills (the first fills of a process paid the JIT, the first signed request and the first statements of the store) | \`e2e_reaction_p50_ms\` / \`e2e_reaction_p99_ms\` (quiet machine) | 10.62 / 31.84 (one run of 200) | 9.07 / 25.88 (median of 3) |
+| e2e reaction fills paced one per 150 ms (4 orders a fill: the bench had outrun the venue's 300 orders per 10 s, and one fill a run waited out a -1015 Retry-After of 4 s) | \`e2e_reaction_p50_ms\` / \`e2e_reaction_p99_ms\` (quiet machine, median of 3 runs) | 9.07 / 25.88 | 6.85 / 13.56 |
+| the router's fill journal line built field by field instead of with conditional spreads, and the spot holding read only on spot | \`own_cpu_per_row_over_ccxt\`, test/bench/ingest-ccxt.ts standalone, two interleaved pairs on a quiet machine | 2.04 / 2.05 | 1.84 / 1.74 |
 | the context store kept on better-sqlite3 with group commit after the comparison on a quiet machine (the note below) | \`store_pass_write_*\` p50 / p99, keyv over async sqlite3 against better-sqlite3 (quiet machine, 3 interleaved runs of 300 passes) | 0.633 / 3.053 ms | 0.254 / 0.556 ms |
 
 Inspection (@statelyai/inspect) is off: it costs most of the throughput.
@@ -354,9 +356,10 @@ two- to threefold; the history above keeps those figures where they compare one 
 
 ## What still misses
 
-- \`own_cpu_per_row_over_ccxt\` (1.50 on a quiet machine; 3.1-3.2 under load before; target 1.0):
-  exstate's whole path costs 85 us CPU a frame against ccxt's own 32.5, so its own share is about
-  53 us a frame (two rows). The profile of a quiet run (both sides together): ccxt 35%, garbage
+- \`own_cpu_per_row_over_ccxt\` (1.50 in the full run on a quiet machine, 1.74-1.93 in standalone
+  and partial runs the same day: the ccxt side itself varies 32-41 us a frame between runs;
+  3.1-3.2 under load before; target 1.0): exstate's whole path costs 85-119 us CPU a frame against
+  ccxt's own 32-41, so its own share is about 50-80 us a frame (two rows). The profile of a quiet run (both sides together): ccxt 35%, garbage
   collection 15%, node internals (WebSocket frames, buffers, microtasks) 15.5%, XState 5.4% (the
   scope passes and the first row of each burst), then exstate's own functions at 1-2% each: the
   fill line (built field by field since), the journal's record and scrub, row validation, the
@@ -364,15 +367,16 @@ two- to threefold; the history above keeps those figures where they compare one 
   costing no more than ccxt's own parsing of it, which the work every row must do (decimals built
   and validated, the account state updated, the fill journaled and logged at info, a pass for a
   third of the rows) and its garbage do not fit in.
-- \`e2e_reaction_p99_ms\` (25.9 on a quiet machine, p50 9.1; target 8): traced per phase on one fill
-  (test/bench/e2e.ts, the simulator in the same process): the rows of the fill reach the router
-  1-3.5 ms after the simulator emits it (three WebSocket messages: the order row, the fill, the
-  position; each through ccxt), the quiet window runs 50 ms from the last of them (the bench
-  subtracts 50 ms from the first), its timer fires up to a millisecond late, the pass and the
-  durable write of both contexts take about 1 ms, and the signed REST request reaches the
-  simulator 1.7 ms later. The p50 is that sum; the tail is the previous fill's DCA pass and
-  confirmations, and garbage collection, landing in the same milliseconds (the bench places one
-  fill every ~60 ms, and each makes 4 orders).
+- \`e2e_reaction_p99_ms\` (13.6 on a quiet machine, p50 6.9; target 8). Traced per phase over 180
+  paced fills (the simulator in the same process): median 7.7 ms = the fill's rows reaching the
+  router after the simulator emits it, 3.2 ms (three WebSocket messages, the order row, the fill
+  and the position, each through ccxt) + the quiet window's timer firing after the window ends,
+  0.7 ms + the pass, both contexts' durable write and the gates, 1.1 ms + the signed REST request
+  reaching the simulator, 2.3 ms. The slowest eight fills (13-17 ms) lost their time in the rows'
+  arrival (up to 10 ms: the previous fill's DCA submission and confirmations on the same event
+  loop) or between pass and send (up to 7.6 ms); none had a garbage collection in its window.
+  Before the pacing (issue 13's run of 2026-12-03 morning: 25.9) one fill a run waited out a
+  -1015 Retry-After of 4 s: the bench placed orders faster than the venue's 300 per 10 s.
 - \`startup_ready_10k_ms\` (2,555 in the full run, 3,157 and a standalone cold run 4,074; target 3 s;
   10,000 positions, 40,000 orders): what is left is ccxt parsing the 40,000 orders and 5,000
   markets (the floor while ccxt is used), spawning 10,000 scope actors, the first pass over every
@@ -436,8 +440,11 @@ How each figure is taken:
 - \`rss_mb_1k_scopes\`: process resident memory after the ingest run with 1,000 live scopes.
 - \`e2e_reaction_*\`: demo mode; another user's market buy opens a position on a fresh symbol; from
   the simulator emitting that fill to the stop-loss request reaching the simulator, minus the
-  configured burst wait (50 ms here); 180 fills after 20 warm-up fills (not kept), 3 runs (200 fills a
-  run: the simulator holds the account to Binance's 1,200 orders a minute, 4 orders a fill).
+  configured burst wait (50 ms here); 180 fills after 20 warm-up fills (not kept), 3 runs. Each fill
+  makes 4 orders (the market buy, SL, TP, DCA) and the simulator holds the account to Binance's
+  order-count limits (300 per 10 s, 1,200 a minute): fills are paced one per 150 ms at most and a
+  run stops at 200 fills, so no SL waits out a -1015 Retry-After (before the pacing one fill in a
+  run did: 4 s).
 - \`startup_ready_ms\`: 1,000 positions (500 symbols, both sides, hedge mode) and 4,000 open
   orders on the simulator; from boot to service readiness (hydration over ccxt included).
 - \`own_cpu_per_row_over_ccxt\`, \`exstate_cpu_us_per_frame\`, \`ccxt_cpu_us_per_frame\`
