@@ -290,18 +290,20 @@ const only = onlyArg >= 0 ? (process.argv[onlyArg + 1] ?? '').split(',').filter(
 for (const name of only ?? []) if (!(name in parts)) throw new Error(`bench: --only names an unknown part: ${name} (parts: ${Object.keys(parts).join(', ')})`);
 for (const [name, part] of Object.entries(parts)) if (!only || only.includes(name)) await part();
 // `--only ''` measures nothing and rewrites the doc from the last run's figures (after a text change).
+// Partial runs accumulate: the doc names every figure re-taken since the last full run.
 const FIGURES_FILE = 'reports/bench/figures.json';
-let retaken = '';
+interface Saved { figures: Figure[]; parts: string[]; retaken: string[] }
+let saved: Saved = { figures: [], parts: [], retaken: [] };
 if (only) {
-  const saved = existsSync(FIGURES_FILE) ? JSON.parse(readFileSync(FIGURES_FILE, 'utf8')) as { figures: Figure[]; retaken: string } : { figures: [], retaken: '' };
-  const fresh = new Set(figures.map((f) => f.name));
-  retaken = fresh.size === 0 ? saved.retaken : ` Re-taken on that date by \`--only ${only.join(',')}\`: ${[...fresh].map((n) => `\`${n}\``).join(', ')}; the other figures are the last full run's.`;
+  if (existsSync(FIGURES_FILE)) saved = { parts: [], retaken: [], ...(JSON.parse(readFileSync(FIGURES_FILE, 'utf8')) as Partial<Saved>) } as Saved;
   const merged = saved.figures.map((f) => figures.find((g) => g.name === f.name) ?? f);
   for (const f of figures) if (!saved.figures.some((g) => g.name === f.name)) merged.push(f);
+  saved = { figures: merged, parts: [...new Set([...saved.parts, ...only])], retaken: [...new Set([...saved.retaken, ...figures.map((f) => f.name)])] };
   figures.splice(0, figures.length, ...merged);
-}
+} else saved = { figures, parts: [], retaken: [] };
+const retaken = saved.retaken.length === 0 ? '' : ` Re-taken since the last full run by \`--only\` (parts ${saved.parts.join(', ')}): ${saved.retaken.map((n) => `\`${n}\``).join(', ')}; the other figures are the full run's.`;
 mkdirSync('reports/bench', { recursive: true });
-writeFileSync(FIGURES_FILE, JSON.stringify({ figures, retaken }, null, 1));
+writeFileSync(FIGURES_FILE, JSON.stringify(saved, null, 1));
 
 const cpu = cpus()[0]?.model ?? 'unknown cpu';
 const history = `## Design changes, with the figures before and after (this machine)
