@@ -92,6 +92,9 @@ export function accountLogic(deps: AccountLogicDeps) {
         const pending = core.tracker.ofScopeCount();
         journal.record('account_draining', { pendingConfirmations: pending });
         if (deps.drainTimeoutMs > 0) {
+          // Real time on purpose, not the injected clock: this bounds the process's shutdown
+          // against its supervisor's stop deadline (systemd, Kubernetes), which counts wall time;
+          // a simulated clock that nobody steps during a stop must not hold the stop forever.
           let timer: NodeJS.Timeout | undefined;
           const timeout = new Promise<'timeout'>((resolve) => (timer = setTimeout(() => resolve('timeout'), deps.drainTimeoutMs)));
           const result = await Promise.race([executor.settled().then(() => 'settled' as const), timeout]);
