@@ -76,6 +76,45 @@ describe('amendable: same kind, only price or quantity differ', () => {
   });
 });
 
+// The domain-changed run's survivors (docs/MUTATION_SURVIVORS.md, last section): the stop branch,
+// written from `amendable`'s contract: a stop is amended in place only where the venue amends a
+// stop's trigger and quantity (Bybit V5), only for the same kind and side, never a close-position
+// stop, only with a quantity and the same reduce-only flag, and never once it has filled.
+describe('amendable stops (a venue that amends trigger and quantity in place)', () => {
+  const sl = { type: 'STOP_MARKET' as const, side: 'SELL' as const, triggerPrice: d('63700'), qty: d('0.01'), reduceOnly: true };
+  const moved = { triggerPrice: d('63000'), qty: d('0.02') };
+
+  test('a stop or a take-profit of the same kind is amended in place there, and only there', () => {
+    expect(amendable(want({ ...sl, ...moved }), active(sl), true)).toBe(true);
+    const tp = { ...sl, type: 'TAKE_PROFIT_MARKET' as const, triggerPrice: d('66000') };
+    expect(amendable(want({ ...tp, ...moved }), active(tp), true)).toBe(true);
+    // A venue that cannot amend stops (the default): replaced, not amended.
+    expect(amendable(want({ ...sl, ...moved }), active(sl))).toBe(false);
+    expect(amendable(want({ ...tp, ...moved }), active(tp))).toBe(false);
+  });
+
+  test('another kind, another side, a close-position stop on either side, no quantity: replaced', () => {
+    expect(amendable(want(sl), active({ ...sl, type: 'TAKE_PROFIT_MARKET' }), true)).toBe(false);
+    expect(amendable(want(sl), active({ ...sl, side: 'BUY' }), true)).toBe(false);
+    expect(amendable(want({ ...sl, closePosition: true }), active(sl), true)).toBe(false);
+    expect(amendable(want(sl), active({ ...sl, closePosition: true }), true)).toBe(false);
+    expect(amendable(want({ ...sl, qty: undefined }), active(sl), true)).toBe(false);
+  });
+
+  test('the reduce-only flag must match (absent is false); a stop that has filled at all is replaced', () => {
+    expect(amendable(want({ ...sl, reduceOnly: false }), active(sl), true)).toBe(false);
+    expect(amendable(want({ ...sl, reduceOnly: undefined }), active({ ...sl, reduceOnly: false }), true)).toBe(true);
+    expect(amendable(want({ ...sl, reduceOnly: false }), active({ ...sl, reduceOnly: undefined }), true)).toBe(true);
+    expect(amendable(want(sl), active({ ...sl, filledQty: d('0.004') }), true)).toBe(false);
+    expect(amendable(want(sl), active({ ...sl, filledQty: d('0') }), true)).toBe(true);
+  });
+
+  test('a limit order keeps the limit rule on such a venue: a partly filled limit exit is still amended', () => {
+    const limitTp = { type: 'LIMIT' as const, side: 'SELL' as const, price: d('65650'), qty: d('0.01'), reduceOnly: true };
+    expect(amendable(want(limitTp), active({ ...limitTp, price: d('65000'), filledQty: d('0.004') }), true)).toBe(true);
+  });
+});
+
 describe('order fields at a boundary', () => {
   test('absent flags are left out, not carried as undefined; present ones are kept', () => {
     expect(plainOrderFields({ side: 'BUY', type: 'LIMIT', price: d('64350.0'), qty: d('0.010') }))
