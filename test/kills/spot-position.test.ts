@@ -3,7 +3,7 @@
 // entry basis is the VWAP of entry fills at their true fill prices.
 import { Decimal, ZERO, canon } from '../../src/domain/decimal.js';
 import type { ExecutionRow } from '../../src/domain/rows.js';
-import { applySpotFill, baseAssetOf, type DerivedPosition } from '../../src/domain/spot-position.js';
+import { applySpotFill, baseAssetOf, isSpotDust, type DerivedPosition } from '../../src/domain/spot-position.js';
 
 const d = (v: string) => new Decimal(v);
 const fill = (side: 'BUY' | 'SELL', price: string, qty: string, fee?: { fee: string; asset: string }): ExecutionRow => ({
@@ -43,4 +43,23 @@ test('a sell reduces the size and keeps the entry; selling everything is flat', 
   expect(show(applySpotFill(held, fill('SELL', '150', '2')))).toEqual({ size: '0', entryPrice: '0' });
   // Selling more than is held (a balance the app did not buy) never goes below flat.
   expect(show(applySpotFill(held, fill('SELL', '150', '3')))).toEqual({ size: '0', entryPrice: '0' });
+});
+
+// The domain-changed run's survivors (docs/MUTATION_SURVIVORS.md, last section): issue 14's dust,
+// a holding the venue would not let us sell, is not a position to protect.
+describe('spot dust', () => {
+  const filters = { tickSize: d('0.01'), stepSize: d('0.001'), minQty: d('0.01'), minNotional: d('5') };
+
+  test('nothing held (or less than nothing) is dust, with or without the market\'s filters', () => {
+    expect(isSpotDust(ZERO, d('100'), undefined)).toBe(true);
+    expect(isSpotDust(d('-0.5'), d('100'), undefined)).toBe(true);
+    expect(isSpotDust(d('0.5'), d('100'), undefined)).toBe(false);
+  });
+
+  test('below the minimum quantity is dust even when its notional would be enough', () => {
+    // 0.005 at 10,000 is worth 50 (above the minimum notional of 5), but the venue sells no less than 0.01.
+    expect(isSpotDust(d('0.005'), d('10000'), filters)).toBe(true);
+    // Rounded down to the step: 0.0109 sells as 0.010, which is enough.
+    expect(isSpotDust(d('0.0109'), d('10000'), filters)).toBe(false);
+  });
 });
