@@ -297,4 +297,23 @@ describe('one venue order first seen by its custom id alone, then by its venue i
     expect(s.findOrder({ exchangeOrderId: '1' })?.row.customOrderId).toBe('A');
     expect(s.findOrder({ customOrderId: 'A' })?.row.filledQty?.toFixed()).toBe('0.4');
   });
+
+  // The domain-changed run's survivors (docs/MUTATION_SURVIVORS.md, last section).
+  test('only a copy known by its venue id alone is folded: an order with a custom id of its own is another order, and stays', () => {
+    const s = new AccountState('linear');
+    s.applyOrder({ ...base, customOrderId: 'A', status: 'NEW' }, K);
+    s.applyOrder({ ...base, customOrderId: 'B', exchangeOrderId: '2', status: 'NEW' }, K);
+    // A row naming A with B's venue id (a conflicting identity): B is not A's twin.
+    s.applyOrder({ ...base, customOrderId: 'A', exchangeOrderId: '2', status: 'NEW' }, K);
+    expect(s.findOrder({ customOrderId: 'B' })?.row.exchangeOrderId).toBe('2');
+    expect(s.ordersOfScope(K).map((o) => o.row.customOrderId).sort()).toEqual(['A', 'B']);
+  });
+
+  test('the folded order keeps the scope the venue-id copy knew when the custom-id copy knew none', () => {
+    const s = new AccountState('linear');
+    s.applyOrder({ ...base, customOrderId: 'A', status: 'NEW' }, undefined);
+    s.applyOrder({ ...base, exchangeOrderId: '1', status: 'NEW' }, K);
+    s.applyOrder({ ...base, customOrderId: 'A', exchangeOrderId: '1', status: 'NEW' }, undefined);
+    expect(s.ordersOfScope(K).map((o) => o.row.customOrderId)).toEqual(['A']);
+  });
 });
