@@ -173,12 +173,11 @@ function scopes100k() {
 
 /** One protective pass's durable write (SL and TP contexts), the old store against the kept one, interleaved 3 times. */
 async function storeWrite() {
-  const p = (a: number[], q: number) => a[Math.min(a.length - 1, Math.floor((q / 100) * a.length))]!;
   const runs = { before: { p50: [] as number[], p99: [] as number[] }, after: { p50: [] as number[], p99: [] as number[] } };
   for (let run = 0; run < 3; run++) {
     const { before, after } = await compareStores(300);
-    runs.before.p50.push(p(before, 50)); runs.before.p99.push(p(before, 99));
-    runs.after.p50.push(p(after, 50)); runs.after.p99.push(p(after, 99));
+    runs.before.p50.push(percentile(before, 50)); runs.before.p99.push(percentile(before, 99));
+    runs.after.p50.push(percentile(after, 50)); runs.after.p99.push(percentile(after, 99));
   }
   for (const [name, r, what] of [
     ['store_pass_write_keyv_sqlite3', runs.before, 'keyv over @keyv/sqlite (async sqlite3): one transaction per context'],
@@ -270,9 +269,8 @@ async function endToEnd() {
     // 200 fills a run in all: each makes 4 orders (the market buy, SL, TP, DCA) and the simulator
     // holds the account to Binance's 1,200 orders a minute, which more fills a run would reach.
     const samples = await reactionSamples(180, 20);
-    const pct = (p: number) => samples[Math.min(samples.length - 1, Math.floor((p / 100) * samples.length))]!;
-    p50s.push(pct(50));
-    p99s.push(pct(99));
+    p50s.push(percentile(samples, 50));
+    p99s.push(percentile(samples, 99));
   }
   const a = stats(p50s, 2);
   const b = stats(p99s, 2);
