@@ -130,8 +130,9 @@ export function planScope(view: ScopeView): Plan {
       view.appOrders.some((o) => o !== order && o.slot === order.slot && satisfies(order.slot, o.row) && o.customOrderId < order.customOrderId);
     // A close-position SL at the wrong level with no whole-position form to place beside it:
     // the venue takes no second close-position stop, so the old one goes first (cancel, then place).
+    // (Another order of the slot already satisfying it makes this one `superseded` above.)
     const blocksItsReplacement = want?.closePosition === true && order.row.closePosition === true && !desired.alternates.has(order.slot) &&
-      !satisfies(order.slot, order.row) && !view.appOrders.some((o) => o !== order && o.slot === order.slot && satisfies(order.slot, o.row));
+      !satisfies(order.slot, order.row);
     // Two or more orders in one slot and none is what the slot wants: one is kept (amended or
     // replaced next), the rest go first; amending one while the others stay open would add to
     // what they already cover (two TPs of 0.01 on 0.011: amending one to 0.011 leaves 0.021 open).

@@ -106,3 +106,38 @@ describe('refused protection is re-placed only where it would rest (lesson 18)',
     expect(refused('SHORT', 'TP')).toMatchObject(held('TP'));
   });
 });
+
+describe('one custom id is one order: rows sharing it are never cleaned as copies of each other (lesson 15)', () => {
+  // Two venue rows under one custom id while its context does not know the venue id yet (the
+  // submit's answer was lost): one of them may be another user's order. A cancel by that custom
+  // id cannot say which one goes, so neither is cancelled as a duplicate or surplus of the other.
+  const twin = (order: AppOrder, exchangeOrderId: string): AppOrder => ({ ...order, row: { ...order.row, exchangeOrderId } });
+
+  test('two rows of one custom id that both satisfy the SL slot: neither is cancelled', () => {
+    const p = planScope(view({ appOrders: [twin(sl(), '1'), twin(sl(), '2'), tp()] }));
+    expect(p.mutations.filter((m) => m.action === 'cancel')).toEqual([]);
+  });
+
+  test('two rows of one custom id that both miss the TP level: neither is cancelled as surplus', () => {
+    const off = (o: AppOrder): AppOrder => ({ ...o, row: { ...o.row, price: d('66000') } });
+    const p = planScope(view({ appOrders: [sl(), twin(off(tp()), '1'), twin(off(tp()), '2')] }));
+    expect(p.mutations.filter((m) => m.action === 'cancel')).toEqual([]);
+  });
+});
+
+describe('the fallback close on spot (lesson 18, issue 14)', () => {
+  const spot = (over: Partial<ScopeView>): ScopeView => view({
+    product: 'spot', closePositionStops: false, closePositionStopsExclusive: false, amends: false,
+    filters: { tickSize: d('0.01'), stepSize: d('0.00001'), minQty: d('0.00001'), minNotional: d('5') },
+    unplaceable: { slot: 'SL', fallback: 'close' }, ...over,
+  });
+  const intents = (p: Plan) => p.mutations.map((m) => [m.action, m.slot, m.intent.side, m.intent.type, m.intent.qty?.toFixed(), m.intent.reduceOnly]);
+
+  test('is a plain market sell of the holding: spot has no reduce-only', () => {
+    expect(intents(planScope(spot({ protectionOrderList: false })))).toContainEqual(['place', 'SL', 'SELL', 'MARKET', '0.01', undefined]);
+  });
+
+  test('where protection is one order list, the close goes alone: nothing else may lock the base asset it sells', () => {
+    expect(intents(planScope(spot({ protectionOrderList: true })))).toEqual([['place', 'SL', 'SELL', 'MARKET', '0.01', undefined]]);
+  });
+});
