@@ -98,16 +98,7 @@ export class SubmissionExecutor {
   private async submitPair(first: PlannedRequest, second: PlannedRequest, retryAfter: (ms: number) => void): Promise<RequestResult[]> {
     const { core } = this;
     if (!this.gatesOpen(first) || !this.gatesOpen(second)) return ['skipped', 'skipped'];
-    for (const r of [first, second]) {
-      try {
-        await this.writeContext(r);
-      } catch (error) {
-        const reason = error instanceof ContextWriteError ? 'context_write_failed' : 'context_write_error';
-        core.journal.record('context_write_failed', { scope: core.scopeOf(r.scopeKey), slot: r.mutation.slot, customOrderId: r.customOrderId, reason: String((error as Error).message) });
-        core.journal.record('block', { scope: core.scopeOf(r.scopeKey), slot: r.mutation.slot, reason });
-        return ['retry', 'retry'];
-      }
-    }
+    for (const r of [first, second]) if (!(await this.contextWritten(r))) return ['retry', 'retry'];
     const keys = [first, second].map((r) => {
       const key = pendingKey(r.mutation.action, r.customOrderId);
       core.tracker.register({ scopeKey: r.scopeKey, action: r.mutation.action, slot: r.mutation.slot, customOrderId: r.customOrderId, state: 'in_flight', sinceMs: core.clock.now(), intent: r.mutation.intent });
@@ -167,6 +158,7 @@ export class SubmissionExecutor {
       return false;
     }
     if (core.writeFence && !core.writeFence.safeToSubmit()) {
+      // The lease may run out before this request lands: another process may own the account by then.
       core.modes.raise('LEASE_LOST', 'the account lease has less than its safety margin left');
       core.journal.record('submission_withheld', { scope, action, slot, customOrderId: r.customOrderId, reason: 'lease_unsafe' });
       return false;
@@ -178,34 +170,29 @@ export class SubmissionExecutor {
     return true;
   }
 
+  /** Writes the request's context before anything is sent; a failed write blocks the slot and sends nothing. */
+  private async contextWritten(r: PlannedRequest): Promise<boolean> {
+    const { core } = this;
+    try {
+      await this.writeContext(r);
+      return true;
+    } catch (error) {
+      const scope = core.scopeOf(r.scopeKey);
+      const reason = error instanceof ContextWriteError ? 'context_write_failed' : 'context_write_error';
+      core.journal.record('context_write_failed', { scope, slot: r.mutation.slot, customOrderId: r.customOrderId, reason: String((error as Error).message) });
+      core.journal.record('block', { scope, slot: r.mutation.slot, reason });
+      return false;
+    }
+  }
+
   private async submitOne(r: PlannedRequest, retryAfter: (ms: number) => void): Promise<RequestResult> {
     const { core } = this;
     const scope = core.scopeOf(r.scopeKey);
     const { action, slot } = r.mutation;
     // Final gates: execution mode, readiness and the system mode are checked again at the moment
     // of sending. PAUSED sends nothing; DEGRADED sends no new exposure.
-    if (!writesEnabled(core.config) || !core.state.serviceReady) {
-      core.journal.record('submission_withheld', { scope, action, slot, customOrderId: r.customOrderId, reason: 'gates_closed' });
-      return 'skipped';
-    }
-    if (core.writeFence && !core.writeFence.safeToSubmit()) {
-      // The lease may run out before this request lands: another process may own the account by then.
-      core.modes.raise('LEASE_LOST', 'the account lease has less than its safety margin left');
-      core.journal.record('submission_withheld', { scope, action, slot, customOrderId: r.customOrderId, reason: 'lease_unsafe' });
-      return 'skipped';
-    }
-    if (!core.modes.writesAllowed() || (increasesExposure(r) && !core.modes.exposureAllowed())) {
-      core.journal.record('submission_withheld', { scope, action, slot, customOrderId: r.customOrderId, reason: `mode_${core.modes.mode().toLowerCase()}` });
-      return 'skipped';
-    }
-    try {
-      await this.writeContext(r);
-    } catch (error) {
-      const reason = error instanceof ContextWriteError ? 'context_write_failed' : 'context_write_error';
-      core.journal.record('context_write_failed', { scope, slot, customOrderId: r.customOrderId, reason: String((error as Error).message) });
-      core.journal.record('block', { scope, slot, reason });
-      return 'retry';
-    }
+    if (!this.gatesOpen(r)) return 'skipped';
+    if (!(await this.contextWritten(r))) return 'retry';
     const key = pendingKey(action, r.customOrderId);
     core.tracker.register({ scopeKey: r.scopeKey, action, slot, customOrderId: r.customOrderId, state: 'in_flight', sinceMs: core.clock.now(), intent: r.mutation.intent });
     core.journal.record('submission_sent', describeRequest(core, r));
