@@ -145,10 +145,6 @@ export class ConfirmationTracker {
     return p;
   }
 
-  clear(): void {
-    this.pending.clear();
-    this.byScope.clear();
-  }
 }
 
 function showsAmendedValues(p: PendingConfirmation, row: OrderRow): boolean {

@@ -135,3 +135,19 @@ describe('`confirmation_matched` says the stream confirmed a request or showed i
     expect(events(records, 'confirmation_matched')).toEqual([]);
   });
 });
+
+describe('a request still waiting on its REST answer is not yet waiting on a confirmation (docs/CONFIRMATION_LIFECYCLE.md)', () => {
+  test('awaitingConfirmation leaves in-flight entries out', () => {
+    const { t } = tracker();
+    t.register(entry({ customOrderId: 'sent', state: 'in_flight', sinceMs: 0 }));
+    t.register(entry({ customOrderId: 'acked', state: 'accepted', sinceMs: 10 }));
+    expect(t.awaitingConfirmation(KEY).map((p) => p.customOrderId)).toEqual(['acked']);
+  });
+
+  test('the timeout deadline counts only accepted entries: an older in-flight one does not bring it forward', () => {
+    const { t } = tracker();
+    t.register(entry({ customOrderId: 'sent', state: 'in_flight', sinceMs: 0 }));
+    t.register(entry({ customOrderId: 'acked', state: 'accepted', sinceMs: 500 }));
+    expect(t.deadline(KEY, 1_000)).toBe(1_500);
+  });
+});
