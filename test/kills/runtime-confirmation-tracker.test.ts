@@ -151,3 +151,26 @@ describe('a request still waiting on its REST answer is not yet waiting on a con
     expect(t.deadline(KEY, 1_000)).toBe(1_500);
   });
 });
+
+describe('what a private row confirms (docs/CONFIRMATION_LIFECYCLE.md)', () => {
+  test('a cancel is confirmed only by a terminal row: the order still showing NEW confirms nothing', () => {
+    const { t } = tracker();
+    t.register(entry({ action: 'cancel' }));
+    expect(t.onOrderRow(row({ status: 'NEW' }))).toEqual([]);
+    expect(t.awaitingConfirmation(KEY)).toHaveLength(1);
+  });
+
+  test('a cancel\'s terminal row is the cancel confirmed, not the order ended some other way', () => {
+    const { t, records } = tracker();
+    t.register(entry({ action: 'cancel' }));
+    t.onOrderRow(row({ status: 'CANCELED' }));
+    expect(events(records, 'confirmation_matched').map((r) => [r.action, r.resolution])).toEqual([['cancel', 'confirmed']]);
+  });
+
+  test('an amended stop is confirmed by its new trigger, not by a row still showing the old one', () => {
+    const { t } = tracker();
+    t.register(entry({ action: 'amend', intent: { slot: 'SL', side: 'SELL', type: 'STOP_MARKET', triggerPrice: d('63000'), qty: d('0.02') } }));
+    expect(t.onOrderRow(row({ type: 'STOP_MARKET', price: undefined, triggerPrice: d('62000'), qty: d('0.02') }))).toEqual([]);
+    expect(t.onOrderRow(row({ type: 'STOP_MARKET', price: undefined, triggerPrice: d('63000'), qty: d('0.02') }))).toHaveLength(1);
+  });
+});
