@@ -128,3 +128,17 @@ test('only an SL and TP with the same action make a list: an SL place and a TP c
   expect(venue.submissions.map((s) => s.mutation.paired)).not.toContainEqual(expect.anything());
   expect(venue.submissions.map((s) => [s.mutation.action, s.mutation.slot])).toContainEqual(['place', 'SL']);
 });
+
+test('a list refused as a whole (no leg named): both legs are rejected with the venue\'s own reason, and nothing is left in flight', async () => {
+  const { executor, venue, records } = setup();
+  const done = executor.submitPlanned(KEY, [place('SL', 'sl-1'), place('TP', 'tp-1')]);
+  await flush();
+  await flush();
+  venue.answer((m) => m.slot === 'SL', { kind: 'rejected', code: -2010, message: 'Account has insufficient balance for requested action.' });
+  await done;
+  expect(events(records, 'submission_rejected').map((r) => [r.slot, r.message])).toEqual([
+    ['SL', 'Account has insufficient balance for requested action.'],
+    ['TP', 'Account has insufficient balance for requested action.'],
+  ]);
+  await executor.settled();
+});
