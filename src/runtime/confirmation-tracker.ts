@@ -144,7 +144,6 @@ export class ConfirmationTracker {
     }
     return p;
   }
-
 }
 
 function showsAmendedValues(p: PendingConfirmation, row: OrderRow): boolean {
