@@ -44,6 +44,13 @@ const place = (slot: 'SL' | 'TP' | 'DCA1', id: string, over: Partial<PlannedRequ
 });
 const events = (records: JournalRecord[], event: string) => records.filter((r) => r.event === event);
 const flush = () => new Promise((r) => setTimeout(r, 0));
+/** Hands the executor an SL and a TP place of one pass and lets the request reach the venue; gives back the pass's pending result (in an object: an async function would wait for a returned promise). */
+async function sendList(executor: SubmissionExecutor) {
+  const done = executor.submitPlanned(KEY, [place('SL', 'sl-1'), place('TP', 'tp-1')]);
+  await flush();
+  await flush();
+  return { done };
+}
 
 test('the SL and TP of one pass go out as ONE request carrying the TP as its paired leg; a DCA buy beside them goes alone', async () => {
   const { executor, venue } = setup();
@@ -79,9 +86,7 @@ test('dry run: neither leg is sent, each is withheld', async () => {
 
 test('a list refused because of its TP: the TP waits for the market, the SL was not placed but is not blocked', async () => {
   const { executor, venue, records, core } = setup();
-  const done = executor.submitPlanned(KEY, [place('SL', 'sl-1'), place('TP', 'tp-1')]);
-  await flush();
-  await flush();
+  const { done } = await sendList(executor);
   venue.answer((m) => m.slot === 'SL', { kind: 'rejected', code: '-2010:would_take', message: 'would immediately match', refusedSlot: 'TP' });
   expect(await done).toEqual({ next: 'done' });
   expect(events(records, 'submission_rejected').map((r) => [r.slot, r.customOrderId, r.message])).toEqual(expect.arrayContaining([
@@ -95,9 +100,7 @@ test('a list refused because of its TP: the TP waits for the market, the SL was 
 
 test('a list refused because of its SL: the mirror image', async () => {
   const { executor, venue, records, core } = setup();
-  const done = executor.submitPlanned(KEY, [place('SL', 'sl-1'), place('TP', 'tp-1')]);
-  await flush();
-  await flush();
+  const { done } = await sendList(executor);
   venue.answer((m) => m.slot === 'SL', { kind: 'rejected', code: '-2010:would_trigger', message: 'would trigger immediately', refusedSlot: 'SL' });
   await done;
   expect(events(records, 'submission_rejected').map((r) => [r.slot, r.message])).toEqual(expect.arrayContaining([
@@ -107,11 +110,9 @@ test('a list refused because of its SL: the mirror image', async () => {
   expect(core.unplaceable.get(KEY)?.slot).toBe('SL');
 });
 
-test('the list\'s answer is lost (a thrown error): both legs are unknown and the scope recovers', async () => {
+test('the list\'s outcome is unknown (a timeout): both legs are unknown and the scope recovers', async () => {
   const { executor, venue, core } = setup();
-  const done = executor.submitPlanned(KEY, [place('SL', 'sl-1'), place('TP', 'tp-1')]);
-  await flush();
-  await flush();
+  const { done } = await sendList(executor);
   const s = venue.submissions[0]!;
   expect(s.mutation.paired?.slot).toBe('TP');
   venue.answer((m) => m.slot === 'SL', { kind: 'unknown', reason: 'timeout' });
@@ -131,9 +132,7 @@ test('only an SL and TP with the same action make a list: an SL place and a TP c
 
 test('a list refused as a whole (no leg named): both legs are rejected with the venue\'s own reason, and nothing is left in flight', async () => {
   const { executor, venue, records } = setup();
-  const done = executor.submitPlanned(KEY, [place('SL', 'sl-1'), place('TP', 'tp-1')]);
-  await flush();
-  await flush();
+  const { done } = await sendList(executor);
   venue.answer((m) => m.slot === 'SL', { kind: 'rejected', code: -2010, message: 'Account has insufficient balance for requested action.' });
   await done;
   expect(events(records, 'submission_rejected').map((r) => [r.slot, r.message])).toEqual([
