@@ -8,7 +8,7 @@ import { classifyVenueError } from '../domain/error-classifier.js';
 import { dcaStepOf } from '../domain/strategy.js';
 import { plainOrderFields } from '../domain/order-intent.js';
 import type { ScopeKey } from '../domain/scope.js';
-import type { SubmitOutcome } from '../venues/port.js';
+import type { SubmitOutcome, VenueMutation } from '../venues/port.js';
 import { ContextWriteError, type StoredIntent } from './order-context-store.js';
 import { describeRequest, type PlannedRequest } from './pass-runner.js';
 import { scrubText } from './redact.js';
@@ -105,21 +105,11 @@ export class SubmissionExecutor {
       core.journal.record('submission_sent', describeRequest(core, r));
       return key;
     });
-    let outcome: SubmitOutcome;
-    const call = core.venue.submit({
+    const outcome = await this.send({
       action: first.mutation.action, scope: core.scopeOf(first.scopeKey), slot: first.mutation.slot, customOrderId: first.customOrderId,
       exchangeOrderId: first.exchangeOrderId, intent: first.mutation.intent,
       paired: { slot: second.mutation.slot, customOrderId: second.customOrderId, ...(second.exchangeOrderId ? { exchangeOrderId: second.exchangeOrderId } : {}), intent: second.mutation.intent },
-    });
-    this.inFlight.add(call);
-    try {
-      outcome = await call;
-    } catch (error) {
-      outcome = { kind: 'unknown', reason: scrubText(String((error as Error)?.message ?? error)) };
-    } finally {
-      this.inFlight.delete(call);
-    }
-    if (outcome.kind === 'rejected' && outcome.retryAfterMs !== undefined) retryAfter(outcome.retryAfterMs);
+    }, retryAfter);
     const secondOutcome: SubmitOutcome = outcome.kind === 'accepted'
       ? { kind: 'accepted', ...(outcome.pairedExchangeOrderId ? { exchangeOrderId: outcome.pairedExchangeOrderId } : {}) }
       : outcome;
@@ -196,8 +186,14 @@ export class SubmissionExecutor {
     const key = pendingKey(action, r.customOrderId);
     core.tracker.register({ scopeKey: r.scopeKey, action, slot, customOrderId: r.customOrderId, state: 'in_flight', sinceMs: core.clock.now(), intent: r.mutation.intent });
     core.journal.record('submission_sent', describeRequest(core, r));
+    const outcome = await this.send({ action, scope, slot, customOrderId: r.customOrderId, exchangeOrderId: r.exchangeOrderId, intent: r.mutation.intent }, retryAfter);
+    return this.onOutcome(r, key, outcome);
+  }
+
+  /** One venue call (a single order or a list): a throw is an UNKNOWN outcome, never a rollback; a Retry-After is passed on. */
+  private async send(mutation: VenueMutation, retryAfter: (ms: number) => void): Promise<SubmitOutcome> {
     let outcome: SubmitOutcome;
-    const call = core.venue.submit({ action, scope, slot, customOrderId: r.customOrderId, exchangeOrderId: r.exchangeOrderId, intent: r.mutation.intent });
+    const call = this.core.venue.submit(mutation);
     this.inFlight.add(call);
     try {
       outcome = await call;
@@ -207,7 +203,7 @@ export class SubmissionExecutor {
       this.inFlight.delete(call);
     }
     if (outcome.kind === 'rejected' && outcome.retryAfterMs !== undefined) retryAfter(outcome.retryAfterMs);
-    return this.onOutcome(r, key, outcome);
+    return outcome;
   }
 
   private async writeContext(r: PlannedRequest): Promise<void> {

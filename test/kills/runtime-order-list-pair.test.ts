@@ -96,6 +96,8 @@ test('a list refused because of its TP: the TP waits for the market, the SL was 
   expect(events(records, 'protection_unplaceable').map((r) => r.slot)).toEqual(['TP']);
   expect(core.unplaceable.get(KEY)?.slot).toBe('TP');
   expect(core.tracker.ofScope(KEY)).toEqual([]);
+  // The SL's scope is handed a new pass at once, and the journal says why (not a bare "affected").
+  expect(events(records, 'scope_affected').map((r) => r.reason)).toContain('list_partner_refused');
 });
 
 test('a list refused because of its SL: the mirror image', async () => {
@@ -140,4 +142,23 @@ test('a list refused as a whole (no leg named): both legs are rejected with the 
     ['TP', 'Account has insufficient balance for requested action.'],
   ]);
   await executor.settled();
+});
+
+test('the SL and TP cancels of one pass go out as ONE list cancel naming both legs by custom id AND venue id', async () => {
+  const { executor, venue, core } = setup();
+  for (const [slot, id, exchangeOrderId] of [['SL', 'sl-0', '501'], ['TP', 'tp-0', '502']] as const) {
+    await core.contexts.put({ customOrderId: id, scopeKey: KEY, slot, generation: 1, status: 'active', lifecycle: 'open', exchangeOrderId, reachedVenue: true, updatedAtMs: 0 });
+  }
+  const cancel = (slot: 'SL' | 'TP', id: string, exchangeOrderId: string): PlannedRequest => ({
+    scopeKey: KEY, customOrderId: id, exchangeOrderId, mutation: { action: 'cancel', slot, target: id, intent: place(slot, id).mutation.intent },
+  });
+  const done = executor.submitPlanned(KEY, [cancel('SL', 'sl-0', '501'), cancel('TP', 'tp-0', '502')]);
+  await flush();
+  await flush();
+  // A venue cancels a list leg by its own id where it has one; the custom id alone may no longer be served.
+  expect(venue.submissions.map((s) => [s.mutation.action, s.mutation.customOrderId, s.mutation.exchangeOrderId, s.mutation.paired?.customOrderId, s.mutation.paired?.exchangeOrderId])).toEqual([
+    ['cancel', 'sl-0', '501', 'tp-0', '502'],
+  ]);
+  venue.answer(() => true, { kind: 'accepted' });
+  expect(await done).toEqual({ next: 'await_confirmation' });
 });

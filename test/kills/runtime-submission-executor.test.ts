@@ -356,3 +356,37 @@ describe('what an answer says about the account\'s mode', () => {
     expect(await refusal(outcome)).toEqual({ mode: 'NORMAL', reasons: [], detail: '' });
   });
 });
+
+describe('an amend records what it asks before asking it; a cancel asks nothing new (DURABLE_CONTEXT_LIFECYCLE "Moments")', () => {
+  /** Our resting TP whose context holds the request it was placed with (price 66000). */
+  async function tpWithRequest(env: Env) {
+    await openTp(env);
+    const current = env.core.contexts.get('tp0')!;
+    await env.core.contexts.put({ ...current, request: { side: 'SELL', type: 'LIMIT', price: '66000', qty: '0.01', reduceOnly: true } });
+  }
+  const requestPrice = (env: Env) => (env.core.contexts.get('tp0')?.request as { price?: string } | undefined)?.price;
+
+  test('an amend: the durable context holds the amended price before the venue is asked (a restart compares against it)', async () => {
+    const env = setup();
+    await tpWithRequest(env);
+    const result = env.executor.submitPlanned(KEY, [amendTp()]);
+    await until(() => env.venue.submissions.length === 1);
+    expect(String(requestPrice(env))).toBe('66500');
+    env.venue.answer(() => true, { kind: 'accepted' });
+    await result;
+    expect(String(requestPrice(env))).toBe('66500');
+  });
+
+  test('a cancel: the stored request stays the one the order was placed with, whatever the cancel carries', async () => {
+    const env = setup();
+    await tpWithRequest(env);
+    // The cancel carries the order as last seen (here at another price, changed outside the service).
+    const cancel = cancelTp();
+    const seenElsewhere: PlannedRequest = { ...cancel, mutation: { ...cancel.mutation, intent: { ...cancel.mutation.intent, price: d('66100') } } as PlannedRequest['mutation'] };
+    const result = env.executor.submitPlanned(KEY, [seenElsewhere]);
+    await until(() => env.venue.submissions.length === 1);
+    expect(String(requestPrice(env))).toBe('66000');
+    env.venue.answer(() => true, { kind: 'accepted' });
+    await result;
+  });
+});

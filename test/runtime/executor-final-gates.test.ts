@@ -102,6 +102,9 @@ test('lease without its safety margin: nothing is sent, protection included, and
   expect(withheld(records)).toEqual(['SL:lease_unsafe', 'DCA1:lease_unsafe']);
   expect(core.modes.mode()).toBe('PAUSED');
   expect(core.modes.reasons().map((r) => r.reason)).toEqual(['LEASE_LOST']);
+  // The alert says why in words an operator can act on, not only its code.
+  expect(core.modes.reasons()[0]!.detail).toMatch(/lease/);
+  expect(records.filter((r) => r.event === 'alert_raised').map((r) => r.detail)).toEqual([expect.stringMatching(/lease.*safety margin/)]);
   // Nothing was written either: a stale owner leaves no context behind for the new owner to chase.
   expect(core.contexts.get('s1')).toBeUndefined();
   safe = true;
