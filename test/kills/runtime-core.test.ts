@@ -123,3 +123,15 @@ test('a failed context write is journaled with the store\'s reason (even a bare 
     expect(t.of('context_write_failed')).toEqual([expect.objectContaining({ customOrderId: 'c1', slot: 'SL', reason })]);
   }
 });
+
+test('PROTECTION_UNPLACEABLE clears only when no scope is left with unplaceable protection', () => {
+  const t = core();
+  for (const key of [LONG, SHORT]) t.core.unplaceable.set(key, { slot: 'SL', code: '-2021', sinceMs: 1_000 });
+  t.core.modes.raise('PROTECTION_UNPLACEABLE', 'SL of two scopes refused');
+  t.core.protectionPlaceable(LONG);
+  // The SHORT side is still without its SL: the account must keep saying so.
+  expect(t.core.modes.reasons().map((r) => r.reason)).toEqual(['PROTECTION_UNPLACEABLE']);
+  expect(t.of('protection_placeable').map((r) => r.scope)).toHaveLength(1);
+  t.core.protectionPlaceable(SHORT);
+  expect(t.core.modes.reasons()).toEqual([]);
+});

@@ -39,7 +39,7 @@ export function scopeLogic(core: RuntimeCore, passes: PassRunner, executor: Subm
           throw error;
         }
         recoveryFailures.delete(key);
-        if (recoveryFailures.size === 0 || ![...recoveryFailures.values()].some((n) => n >= RECOVERY_FAILURES_BEFORE_ALERT)) core.modes.clear('RECOVERY_FAILING');
+        if (![...recoveryFailures.values()].some((n) => n >= RECOVERY_FAILURES_BEFORE_ALERT)) core.modes.clear('RECOVERY_FAILING');
       }),
     },
     actions: {
