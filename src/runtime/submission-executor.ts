@@ -99,12 +99,7 @@ export class SubmissionExecutor {
     const { core } = this;
     if (!this.gatesOpen(first) || !this.gatesOpen(second)) return ['skipped', 'skipped'];
     for (const r of [first, second]) if (!(await this.contextWritten(r))) return ['retry', 'retry'];
-    const keys = [first, second].map((r) => {
-      const key = pendingKey(r.mutation.action, r.customOrderId);
-      core.tracker.register({ scopeKey: r.scopeKey, action: r.mutation.action, slot: r.mutation.slot, customOrderId: r.customOrderId, state: 'in_flight', sinceMs: core.clock.now(), intent: r.mutation.intent });
-      core.journal.record('submission_sent', describeRequest(core, r));
-      return key;
-    });
+    const keys = [first, second].map((r) => this.registerSent(r));
     const outcome = await this.send({
       action: first.mutation.action, scope: core.scopeOf(first.scopeKey), slot: first.mutation.slot, customOrderId: first.customOrderId,
       exchangeOrderId: first.exchangeOrderId, intent: first.mutation.intent,
@@ -183,11 +178,18 @@ export class SubmissionExecutor {
     // of sending. PAUSED sends nothing; DEGRADED sends no new exposure.
     if (!this.gatesOpen(r)) return 'skipped';
     if (!(await this.contextWritten(r))) return 'retry';
-    const key = pendingKey(action, r.customOrderId);
-    core.tracker.register({ scopeKey: r.scopeKey, action, slot, customOrderId: r.customOrderId, state: 'in_flight', sinceMs: core.clock.now(), intent: r.mutation.intent });
-    core.journal.record('submission_sent', describeRequest(core, r));
+    const key = this.registerSent(r);
     const outcome = await this.send({ action, scope, slot, customOrderId: r.customOrderId, exchangeOrderId: r.exchangeOrderId, intent: r.mutation.intent }, retryAfter);
     return this.onOutcome(r, key, outcome);
+  }
+
+  /** The request is in flight from now on (pending, journaled as sent); gives its pending key. */
+  private registerSent(r: PlannedRequest): string {
+    const { core } = this;
+    const { action, slot } = r.mutation;
+    core.tracker.register({ scopeKey: r.scopeKey, action, slot, customOrderId: r.customOrderId, state: 'in_flight', sinceMs: core.clock.now(), intent: r.mutation.intent });
+    core.journal.record('submission_sent', describeRequest(core, r));
+    return pendingKey(action, r.customOrderId);
   }
 
   /** One venue call (a single order or a list): a throw is an UNKNOWN outcome, never a rollback; a Retry-After is passed on. */
